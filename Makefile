@@ -1,0 +1,39 @@
+# Tiaki: `make demo` runs it on this machine; `make test` runs lint, types and every test.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo serve test lint typecheck pytest bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $$(scripts/find-python) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/tiaki migrate --noinput
+	$(BIN)/tiaki demo
+	@echo "Serving on http://127.0.0.1:8000 (task worker running alongside; Ctrl-C stops both)"
+	@trap 'kill 0' EXIT INT TERM; $(BIN)/tiaki worker --interval 2 & $(BIN)/tiaki runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy tiaki
+
+pytest: install
+	TIAKI_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,3 @@
+from tiaki.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""Default-deny access: every page needs a signed-in user who passed the second factor.
+
+Pages that the public may use are listed here once (the reporting portal, its JSON
+endpoint, static files, sign-in itself), so no view has to opt in to protection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from tiaki.accounts.services import may_skip_second_factor
+
+PUBLIC_PREFIXES: tuple[str, ...] = (
+    "/static/",
+    "/accounts/login/",
+    "/i18n/",
+    "/healthz",
+    "/report",
+    "/api/",  # the API authenticates each request itself (tokens or a verified session)
+)
+SECOND_FACTOR_PREFIXES: tuple[str, ...] = ("/accounts/2fa/", "/accounts/logout/")
+
+
+def is_public(path: str) -> bool:
+    return path == "/favicon.ico" or path.startswith(PUBLIC_PREFIXES)
+
+
+def session_fully_verified(request: HttpRequest) -> bool:
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_verified()) or may_skip_second_factor(user)  # type: ignore[union-attr]
+
+
+class RequireSecondFactorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if not is_public(path):
+            if not request.user.is_authenticated:
+                login_url = reverse(settings.LOGIN_URL)
+                return redirect(f"{login_url}?next={path}")
+            if not session_fully_verified(request) and not path.startswith(SECOND_FACTOR_PREFIXES):
+                return redirect("accounts:second_factor")
+        return self.get_response(request)

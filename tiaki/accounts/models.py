@@ -1,0 +1,148 @@
+"""Agencies, users and their roles, and API tokens for systems."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+from tiaki.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+class Agency(models.Model):
+    """A government agency, NGO or partner, loaded from ``data/<country>/agencies.yaml``."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", "Government agency"
+        NGO = "ngo", "Non-governmental organisation"
+        PARTNER = "partner", "Partner"
+
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    short = models.CharField(max_length=40, blank=True)
+    country = models.CharField(max_length=2, default="NZ")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
+    active = models.BooleanField(default=True)
+    # The agency that carries out this one's functions today (DoL -> MBIE, HNZC -> Kāinga Ora).
+    successor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="predecessors"
+    )
+    note = models.TextField(blank=True)
+    source = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.short or self.name
+
+    def current(self) -> Agency:
+        """Follow the successor chain to the agency that does this work today."""
+        agency: Agency = self
+        seen = {agency.pk}
+        while agency.successor_id is not None and agency.successor_id not in seen:
+            assert agency.successor is not None
+            agency = agency.successor
+            seen.add(agency.pk)
+        return agency
+
+    def lineage_ids(self) -> set[int]:
+        """This agency and every predecessor whose functions it now holds."""
+        ids = {self.pk}
+        frontier = [self.pk]
+        while frontier:
+            found = list(
+                Agency.objects.filter(successor_id__in=frontier)
+                .exclude(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            ids.update(found)
+            frontier = found
+        return ids
+
+
+class User(AbstractUser):
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    # Demo logins (created by ``tiaki demo``) may skip the second factor, but only in demo mode.
+    is_demo = models.BooleanField(default=False)
+    failed_login_count = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def role_codes(self) -> set[str]:
+        cached: set[str] | None = getattr(self, "_role_cache", None)
+        if cached is None:
+            cached = set(self.role_grants.values_list("role", flat=True))
+            self._role_cache = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_codes() & set(roles))
+
+    def set_roles(self, roles: Iterable[str]) -> None:
+        wanted = set(roles)
+        self.role_grants.exclude(role__in=wanted).delete()
+        for role in wanted - set(self.role_grants.values_list("role", flat=True)):
+            RoleGrant.objects.create(user=self, role=role)
+        self._role_cache = wanted
+
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+class RoleGrant(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=40, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_user_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.get_role_display()}"
+
+
+def _token_digest(raw: str) -> str:
+    # Tokens are long random strings, so a fast hash is enough (no dictionary to guess from).
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for a system acting as a user; only its digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
+        raw = "tk_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=raw[:10], digest=_token_digest(raw))
+        return token, raw
+
+    @classmethod
+    def authenticate(cls, raw: str) -> User | None:
+        token = (
+            cls.objects.select_related("user")
+            .filter(digest=_token_digest(raw), revoked_at__isnull=True)
+            .first()
+        )
+        if token is None or not token.user.is_active:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user

@@ -1,0 +1,35 @@
+"""The roles a Tiaki user can hold.
+
+Roles are platform concepts (code decides what each may do), so they are an enumeration;
+which agency a person belongs to is data (``data/<country>/agencies.yaml``).
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    FRONTLINE = "frontline", "Frontline official"
+    INVESTIGATOR = "investigator", "Investigator"
+    SENIOR_OFFICER = "senior_officer", "Senior officer"
+    CASE_MANAGER = "case_manager", "Case manager"
+    SERVICE_PROVIDER = "service_provider", "Service provider"
+    INTELLIGENCE_ANALYST = "intelligence_analyst", "Intelligence analyst"
+    SECRETARIAT = "secretariat", "Working-group secretariat"
+    MINISTER_OFFICE = "minister_office", "Minister's office"
+    ADMINISTRATOR = "administrator", "Administrator"
+    AUDITOR = "auditor", "Auditor"
+
+
+# Roles that may record progress on the Plan's action items for their own agency.
+PLAN_REPORTING_ROLES = frozenset(
+    {
+        Role.FRONTLINE,
+        Role.INVESTIGATOR,
+        Role.SENIOR_OFFICER,
+        Role.CASE_MANAGER,
+        Role.SERVICE_PROVIDER,
+        Role.INTELLIGENCE_ANALYST,
+        Role.SECRETARIAT,
+        Role.ADMINISTRATOR,
+    }
+)

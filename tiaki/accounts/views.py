@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tiaki.accounts.forms import CodeForm, LoginForm
+from tiaki.accounts.middleware import session_fully_verified
+from tiaki.accounts.models import User
+from tiaki.accounts.services import (
+    confirmed_device,
+    password_check,
+    second_factor_verify,
+    totp_enrolment_device,
+    totp_secret_base32,
+)
+from tiaki.audit.services import Action, audit_record
+from tiaki.core.policy import Refused
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return settings.LOGIN_REDIRECT_URL
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = password_check(request=request, username=form.cleaned_data["username"],
+                                  password=form.cleaned_data["password"])
+        except Refused as refusal:
+            error = str(refusal)
+        else:
+            login(request, user)
+            if session_fully_verified(request):
+                audit_record(actor=user, action=Action.LOGIN, obj=user,
+                             summary="Signed in (demo login, second factor skipped)")
+                return redirect(_safe_next(request))
+            request.session["after_second_factor"] = _safe_next(request)
+            return redirect("accounts:second_factor")
+    status = 400 if error or form.errors else 200
+    return render(request, "accounts/login.html",
+                  {"form": form, "error": error, "next": _safe_next(request)}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if session_fully_verified(request):
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = CodeForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            second_factor_verify(request=request, user=user, token=form.cleaned_data["token"])
+        except Refused as refusal:
+            error = str(refusal)
+        else:
+            return redirect(request.session.pop("after_second_factor", settings.LOGIN_REDIRECT_URL))
+    context: dict[str, object] = {"form": form, "error": error}
+    if confirmed_device(user) is None:
+        device = totp_enrolment_device(user)
+        qr = segno.make(device.config_url, error="m")
+        context.update(enrolling=True, secret=totp_secret_base32(device),
+                       qr_data_uri=qr.svg_data_uri(scale=5, border=2))
+    return render(request, "accounts/second_factor.html", context, status=400 if error else 200)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit_record(actor=request.user, action=Action.LOGOUT, obj=request.user,
+                     summary="Signed out")
+    logout(request)
+    return redirect("accounts:login")

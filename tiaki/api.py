@@ -1,0 +1,35 @@
+"""The JSON API: one NinjaAPI, one router per domain, the same policies as the pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from tiaki.core.api_auth import API_AUTH
+from tiaki.core.policy import NotVisible, Refused
+from tiaki.plan.api import router as plan_router
+
+api = NinjaAPI(
+    title="Tiaki API",
+    version="1",
+    description=(
+        "Whole-of-government response to people trafficking. Authenticate with a bearer "
+        "token (systems) or a signed-in, two-factor-verified session (browsers). Records a "
+        "caller may not see answer 404, exactly like records that do not exist."
+    ),
+    auth=API_AUTH,
+    openapi_url="/schema",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+api.add_router("/plan", plan_router, tags=["plan"])
+
+
+@api.exception_handler(Refused)
+def _refused(request: HttpRequest, exc: Refused) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(NotVisible)
+def _not_visible(request: HttpRequest, exc: NotVisible) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found"}, status=404)

@@ -1,0 +1,20 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tiaki.core.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the NZ plan and synthetic demo data with one login per role (demo mode only)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            made = load_demo()
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write("Demo logins (password for all: %s; second factor skipped in demo mode):"
+                          % DEMO_PASSWORD)
+        for persona, user in made:
+            roles = ", ".join(r.label for r in persona.roles)  # type: ignore[attr-defined]
+            self.stdout.write(f"  {user.username:<13} {persona.agency:<8} {roles}")

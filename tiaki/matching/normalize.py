@@ -1,0 +1,164 @@
+"""Name normalisation: any script to ASCII tokens, plus a phonetic key per token.
+
+All functions take and return Polars Series so that a million names are normalised by Polars'
+Rust string kernels rather than a Python loop; only the few names in non-Latin scripts go
+through `anyascii` one by one.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable
+from typing import Literal
+
+import polars as pl
+from anyascii import anyascii
+
+from tiaki.matching import lexicon
+
+Kind = Literal["person", "org"]
+
+# Han, kana and Hangul come out of anyascii as CamelCase syllables ("XiJinPing"). East-Asian
+# names are written family name first, and in Latin script the given name is written as one word
+# (ICAO Doc 9303 part 3, and the Pinyin / Revised Romanisation conventions), so we keep the first
+# syllable apart and join the rest: "xi jinping", "kim jongun".
+_CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NON_ASCII = r"[^\x00-\x7F]"
+
+
+def _translit_one(text: str) -> str:
+    if not _CJK.search(text):
+        return anyascii(text)
+    words = [w for w in re.split(r"[\s\u00b7\u30fb\-]+", text) if w]
+    if len(words) > 1:
+        # Already split by the writer (often a foreign name: "贝拉克·奥巴马"): one token each.
+        return " ".join(anyascii(w).replace(" ", "") for w in words)
+    parts = _CAMEL.split(anyascii(words[0]))
+    return parts[0] + (" " + "".join(parts[1:]) if len(parts) > 1 else "")
+
+
+def transliterate(raw: pl.Series) -> pl.Series:
+    """Transliterate every value to ASCII; ASCII values are left untouched (the common case)."""
+    raw = raw.cast(pl.String).fill_null("")
+    mask = raw.str.contains(_NON_ASCII)
+    if not mask.any():
+        return raw
+    idx = mask.arg_true()
+    converted = pl.Series([_translit_one(v) for v in raw.filter(mask).to_list()], dtype=pl.String)
+    return raw.scatter(idx, converted)
+
+
+_LEGAL_PHRASE_RE = [
+    (rf"\b{re.escape(phrase)}\b", canon) for phrase, canon in lexicon.LEGAL_FORM_PHRASES
+]
+
+
+def _clean(ascii_names: pl.Series, kind: Kind) -> pl.Series:
+    s = ascii_names.str.to_lowercase()
+    # Apostrophes and ayn/hamza marks are dropped, not split on: "Qa'ida" is one word.
+    s = s.str.replace_all(r"['`\u2019\u02bb\u02bc]", "").str.replace_all("&", " and ")
+    if kind == "org":
+        # "A.B.C." and "L.L.C." are one word in company names; in person names dots separate
+        # initials ("J.C." = "J C"), so only organisations drop them.
+        s = s.str.replace_all(r"\.", "")
+    s = s.str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
+    if kind == "org":
+        for pattern, canon in _LEGAL_PHRASE_RE:
+            s = s.str.replace_all(pattern, canon)
+    return s
+
+
+def _numbers(tokens: list[str]) -> list[str]:
+    """Fold number words onto digits for organisations: "Brigade Forty-Four" = "Brigade 44"."""
+    out: list[str] = []
+    for tok in tokens:
+        val = lexicon.NUMBER_WORDS.get(tok)
+        if val is None and tok.isdigit():
+            val = int(tok)
+        if val is not None and out and out[-1].isdigit():
+            prev = int(out[-1])
+            if prev % 10 == 0 and prev >= 20 and val < 10:
+                out[-1] = str(prev + val)
+                continue
+        out.append(str(val) if val is not None else tok)
+    return out
+
+
+_LEET_FROM = ["0", "1", "3", "4", "5", "7", "8", "9"]
+_LEET_TO = ["o", "i", "e", "a", "s", "t", "b", "g"]
+
+
+def name_tokens(raw: pl.Series, kind: Kind = "person") -> pl.Series:
+    """Normalised tokens of each name, in their original order (a List[String] Series)."""
+    cleaned = _clean(transliterate(raw), kind)
+    toks = cleaned.str.split(" ").list.eval(pl.element().filter(pl.element() != ""))
+    # Digits inside words are usually look-alike letters ("Ig0r Sech1n", "I9or").
+    toks = toks.list.eval(
+        pl.when(pl.element().str.contains("[a-z]") & pl.element().str.contains("[0-9]"))
+        .then(pl.element().str.replace_many(_LEET_FROM, _LEET_TO))
+        .otherwise(pl.element())
+    )
+    if kind == "person":
+        # A title is dropped unless it is the whole name.
+        toks = toks.list.eval(
+            pl.element()
+            .filter(~pl.element().is_in(list(lexicon.TITLES)))
+            .replace(lexicon.PARTICLE_CANON)
+        )
+        return toks
+    toks = toks.list.eval(pl.element().replace(lexicon.LEGAL_FORM_WORDS))
+    return pl.Series(raw.name, [_numbers(t) for t in toks.to_list()], dtype=pl.List(pl.String))
+
+
+# Doubled letters are collapsed with a literal multi-replace: Polars' regex engine (Rust `regex`)
+# has no back-references.
+_DOUBLES = [c * 2 for c in string.ascii_lowercase]
+_SINGLES = list(string.ascii_lowercase)
+
+
+def phonetic_expr(tok: pl.Expr) -> pl.Expr:
+    """A transliteration-tolerant skeleton of one token.
+
+    It is a simplified consonant skeleton in the spirit of Soundex (Russell & Odell, US patent
+    1,261,167, 1918) and the "consonant skeleton" used for Arabic names, because Arabic and
+    Hebrew script write no short vowels: anyascii turns "محمد" into "mhmd", which must meet
+    "Mohammed". Digraphs that transliteration systems spell differently are folded first
+    (sh/sch/ch/zh/x -> s as in Pinyin and the German, French and English renderings of
+    Cyrillic, kh -> h, w -> v, ph -> f, q/c/g -> k), then every vowel but a leading one is
+    dropped and doubled letters are collapsed.
+    """
+    t = tok.str.replace_all("ph", "f")
+    t = t.str.replace_all("dzh|dj|dz", "j")
+    t = t.str.replace_all("tsch|sch|tch|sh|ch|zh|cz|sz|ts|tz|ks|x|z", "s")
+    t = t.str.replace_all("kh", "h").str.replace_all("gh", "g").str.replace_all("th", "t")
+    t = t.str.replace_all("dh", "d").str.replace_all("ck", "k")
+    t = t.str.replace_all("c([eiy])", "s$1").str.replace_all("[cqg]", "k").str.replace_all("w", "v")
+    t = t.str.replace(r"^[aeiouy]", "A").str.replace_all("[aeiouy]", "").str.to_lowercase()
+    t = t.str.replace_many(_DOUBLES, _SINGLES).str.replace_many(_DOUBLES, _SINGLES)
+    # A final h is often the Arabic ta marbuta or a transliterator's habit ("Usamah").
+    return t.str.replace(r"^(.{2,})h$", "${1}")
+
+
+def phonetic_keys(tokens: pl.Series) -> pl.Series:
+    """Phonetic key for every token of every name (same shape as `tokens`)."""
+    return tokens.list.eval(
+        pl.when(pl.element().str.contains(r"\d"))
+        .then(pl.element())
+        .otherwise(phonetic_expr(pl.element()))
+    )
+
+
+def phonetic_key(token: str) -> str:
+    """Scalar convenience wrapper over `phonetic_keys` (used for word lists and tests)."""
+    return str(phonetic_keys(pl.Series([[token]])).to_list()[0][0])
+
+
+def tokens_of(name: str, kind: Kind = "person") -> list[str]:
+    """Scalar convenience wrapper over `name_tokens`."""
+    return list(name_tokens(pl.Series([name]), kind).to_list()[0])
+
+
+def ascii_of(values: Iterable[str]) -> list[str]:
+    return [anyascii(v) for v in values]

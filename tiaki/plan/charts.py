@@ -1,0 +1,47 @@
+"""Server-rendered SVG charts: readable without JavaScript, styled by the page's CSS."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from tiaki.plan.models import ProgressStatus
+
+STATUS_ORDER = [
+    ProgressStatus.COMPLETE, ProgressStatus.ONGOING, ProgressStatus.IN_PROGRESS,
+    ProgressStatus.AT_RISK, ProgressStatus.NOT_STARTED,
+]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    y: int
+    segments: list[tuple[str, str, int, int, int]]  # status, label, x, width, count
+    total: int
+
+
+@dataclass(frozen=True)
+class StackedBars:
+    bars: list[Bar]
+    width: int
+    height: int
+    label_width: int
+
+
+def stacked_bars(rows: list[tuple[str, Counter[str]]], *, width: int = 640) -> StackedBars:
+    label_width, bar_height, gap = 130, 22, 8
+    largest = max((sum(c.values()) for _, c in rows), default=1) or 1
+    scale = (width - label_width - 40) / largest
+    bars = []
+    for index, (label, counts) in enumerate(rows):
+        x = label_width
+        segments = []
+        for status in STATUS_ORDER:
+            count = counts.get(status, 0)
+            if count:
+                w = max(1, round(count * scale))
+                segments.append((str(status), str(ProgressStatus(status).label), x, w, count))
+                x += w
+        bars.append(Bar(label, index * (bar_height + gap), segments, sum(counts.values())))
+    return StackedBars(bars, width, len(rows) * (bar_height + gap) + 4, label_width)

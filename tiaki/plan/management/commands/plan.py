@@ -1,0 +1,34 @@
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tiaki.plan.export import plan_as_dict
+from tiaki.plan.models import Plan
+
+
+class Command(BaseCommand):
+    help = "Work with loaded plans. `tiaki plan export [--plan CODE]` prints a plan as JSON."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="verb", required=True)
+        export = sub.add_parser("export", help="print the loaded plan as JSON")
+        export.add_argument("--plan", default=None, help="plan code (default: the only/NZ plan)")
+        sub.add_parser("list", help="list loaded plans")
+
+    def handle(self, *args: Any, verb: str, **options: Any) -> None:
+        if verb == "list":
+            for plan in Plan.objects.all():
+                self.stdout.write(f"{plan.code}\t{plan.country}\t{plan.items.count()} items\t{plan.title}")
+            return
+        plans = Plan.objects.all()
+        code = options.get("plan")
+        if code:
+            plans = plans.filter(code=code)
+        elif plans.count() > 1:
+            plans = plans.filter(country="NZ") or plans
+        plan = plans.order_by("-start_date").first()
+        if plan is None:
+            raise CommandError("no plan loaded" + (f" with code {code!r}" if code else "") +
+                               "; load one with `tiaki loadplan plans/nz-2009.yaml`")
+        self.stdout.write(json.dumps(plan_as_dict(plan), ensure_ascii=False, indent=2))

@@ -1,0 +1,112 @@
+"""Reading the Plan's state: latest status, due dates and what is overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from tiaki.core.policy import visible
+from tiaki.plan.models import ActionItem, Plan, ProgressStatus, ProgressUpdate
+
+DONE = {ProgressStatus.COMPLETE}
+
+
+@dataclass
+class ItemState:
+    item: ActionItem
+    due: dt.date | None
+    status: str
+    status_label: str
+    last_update: ProgressUpdate | None
+    overdue: bool
+    agencies: list[str] = field(default_factory=list)
+
+    @property
+    def attention(self) -> bool:
+        return self.overdue or self.status == ProgressStatus.AT_RISK
+
+
+def items_for(user: Any, plan: Plan) -> QuerySet[ActionItem]:
+    return (
+        visible(user, ActionItem)
+        .filter(plan=plan)
+        .select_related("section", "plan")
+        .prefetch_related(
+            "timetable", "agency_links__agency", "related_goals", "related_principles",
+            Prefetch("updates", queryset=ProgressUpdate.objects.select_related("agency")),
+        )
+    )
+
+
+def item_state(item: ActionItem, today: dt.date | None = None) -> ItemState:
+    today = today or timezone.localdate()
+    updates = list(item.updates.all())
+    latest = updates[0] if updates else None
+    status = latest.status if latest else ProgressStatus.NOT_STARTED
+    due = item.due_date()
+    return ItemState(
+        item=item,
+        due=due,
+        status=status,
+        status_label=ProgressStatus(status).label,
+        last_update=latest,
+        overdue=due is not None and due < today and status not in DONE,
+        agencies=item.agency_codes(),
+    )
+
+
+def plan_states(user: Any, plan: Plan, today: dt.date | None = None) -> list[ItemState]:
+    return [item_state(item, today) for item in items_for(user, plan)]
+
+
+@dataclass
+class Dashboard:
+    states: list[ItemState]
+    by_goal: list[tuple[str, Counter[str]]]
+    by_agency: list[tuple[str, Counter[str]]]
+    by_status: Counter[str]
+    overdue: list[ItemState]
+
+
+def dashboard(user: Any, plan: Plan, today: dt.date | None = None) -> Dashboard:
+    states = plan_states(user, plan, today)
+    goal_counts: dict[str, Counter[str]] = defaultdict(Counter)
+    agency_counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for state in states:
+        goals = [f"Goal {g.number}" for g in state.item.related_goals.all()] or ["No goal given"]
+        for goal in goals:
+            goal_counts[goal][state.status] += 1
+        for code in state.agencies:
+            agency_counts[code][state.status] += 1
+    return Dashboard(
+        states=states,
+        by_goal=sorted(goal_counts.items(), key=lambda kv: (len(kv[0]), kv[0])),
+        by_agency=sorted(agency_counts.items()),
+        by_status=Counter(s.status for s in states),
+        overdue=[s for s in states if s.overdue],
+    )
+
+
+def agency_todo(user: Any, plan: Plan, today: dt.date | None = None) -> list[ItemState]:
+    """The items the user's agency (or the agencies it succeeded) is responsible for."""
+    if user.agency is None:
+        return []
+    lineage = user.agency.lineage_ids()
+    states = [
+        state for state in plan_states(user, plan, today)
+        if {link.agency_id for link in state.item.agency_links.all()} & lineage
+    ]
+    return sorted(states, key=lambda s: (not s.overdue, s.status == ProgressStatus.COMPLETE,
+                                         s.due or dt.date.max, s.item.number))
+
+
+def current_plan(user: Any, code: str | None = None) -> Plan | None:
+    plans = visible(user, Plan)
+    if code:
+        return plans.filter(code=code).first()
+    return plans.filter(country="NZ").order_by("-start_date").first() or plans.first()

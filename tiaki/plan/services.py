@@ -1,0 +1,68 @@
+"""State changes on the Plan: recording progress on an action item."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from tiaki.audit.services import Action, audit_record
+from tiaki.core.policy import Refused, policy_for
+from tiaki.core.uploads import check_upload
+from tiaki.plan.models import ActionItem, Evidence, ProgressStatus, ProgressUpdate
+from tiaki.plan.policies import REPORT
+
+MAX_EVIDENCE_FILES = 5
+
+
+def progress_update_record(
+    *,
+    item: ActionItem,
+    actor: Any,
+    status: str,
+    narrative: str,
+    reported_on: dt.date | None = None,
+    files: Sequence[UploadedFile] = (),
+) -> ProgressUpdate:
+    """Record an agency's progress on an item, with optional evidence files."""
+    policy_for(ActionItem).check(actor, REPORT, item)
+    if status not in ProgressStatus.values:
+        raise Refused(f"unknown status {status!r}; use one of {', '.join(ProgressStatus.values)}")
+    narrative = narrative.strip()
+    if not narrative:
+        raise Refused("say what was done: the narrative is empty")
+    today = timezone.localdate()
+    reported_on = reported_on or today
+    if reported_on > today:
+        raise Refused("the progress date cannot be in the future")
+    if reported_on < item.plan.start_date:
+        raise Refused(f"the progress date is before the plan started ({item.plan.start_date})")
+    if len(files) > MAX_EVIDENCE_FILES:
+        raise Refused(f"attach at most {MAX_EVIDENCE_FILES} files")
+    checked = [check_upload(f) for f in files]
+    agency = actor.agency
+    if agency is None:
+        raise Refused("you do not belong to an agency")
+    with transaction.atomic():
+        update = ProgressUpdate.objects.create(
+            item=item, agency=agency, author=actor, status=status,
+            narrative=narrative, reported_on=reported_on,
+        )
+        for upload, meta in zip(files, checked, strict=True):
+            evidence = Evidence(
+                update=update, original_name=meta.name, content_type=meta.content_type,
+                size=meta.size, sha256=meta.sha256,
+            )
+            evidence.file.save(f"{meta.sha256[:16]}.bin", upload, save=False)
+            evidence.save()
+        audit_record(
+            actor=actor, action=Action.CREATE, obj=update,
+            summary=f"Progress on item {item.number}: {update.get_status_display()}",
+            changes={"item": item.number, "status": status, "reported_on": reported_on,
+                     "evidence": [m.sha256 for m in checked]},
+        )
+    return update

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tiaki.core.policy import Refused, get_visible, policy_for
+from tiaki.plan import selectors
+from tiaki.plan.charts import STATUS_ORDER, stacked_bars
+from tiaki.plan.forms import ProgressUpdateForm
+from tiaki.plan.models import ActionItem, Evidence, Plan, ProgressStatus
+from tiaki.plan.policies import REPORT
+from tiaki.plan.services import progress_update_record
+
+
+def _plan(request: HttpRequest) -> Plan:
+    plan = selectors.current_plan(request.user, request.GET.get("plan"))
+    if plan is None:
+        raise Http404("no plan is loaded")
+    return plan
+
+
+@require_GET
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    board = selectors.dashboard(request.user, plan)
+    return render(request, "plan/dashboard.html", {
+        "plan": plan,
+        "board": board,
+        "goal_chart": stacked_bars(board.by_goal),
+        "agency_chart": stacked_bars(board.by_agency),
+        "legend": [(str(s), ProgressStatus(s).label) for s in STATUS_ORDER],
+        "status_counts": [(ProgressStatus(s).label, board.by_status.get(s, 0)) for s in STATUS_ORDER],
+    })
+
+
+@require_GET
+def todo_view(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    return render(request, "plan/todo.html",
+                  {"plan": plan, "states": selectors.agency_todo(request.user, plan)})
+
+
+@require_http_methods(["GET", "POST"])
+def item_view(request: HttpRequest, number: int) -> HttpResponse:
+    plan = _plan(request)
+    item = get_visible(request.user, selectors.items_for(request.user, plan), number=number)
+    can_report = policy_for(ActionItem).allows(request.user, REPORT, item)
+    form = ProgressUpdateForm(request.POST or None, request.FILES or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            progress_update_record(
+                item=item, actor=request.user, status=form.cleaned_data["status"],
+                narrative=form.cleaned_data["narrative"],
+                reported_on=form.cleaned_data["reported_on"],
+                files=form.cleaned_data["evidence"],
+            )
+        except Refused as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, f"Progress on item {item.number} recorded.")
+            return redirect("plan:item", number=item.number)
+    item = get_visible(request.user, selectors.items_for(request.user, plan), number=number)
+    template = "plan/_history.html" if request.htmx and request.method == "GET" else "plan/item.html"
+    return render(request, template, {
+        "plan": plan, "state": selectors.item_state(item), "item": item, "form": form,
+        "can_report": can_report, "error": error,
+    }, status=400 if error or form.errors else 200)
+
+
+@require_GET
+def evidence_view(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = get_visible(request.user, Evidence, pk=pk)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True,
+                        filename=evidence.original_name, content_type=evidence.content_type)

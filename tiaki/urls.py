@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from tiaki.api import api
+
+urlpatterns = [
+    path("", include("tiaki.core.urls")),
+    path("accounts/", include("tiaki.accounts.urls")),
+    path("plan/", include("tiaki.plan.urls")),
+    path("audit/", include("tiaki.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+]
