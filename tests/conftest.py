@@ -48,6 +48,8 @@ def _expected_database(django_db_setup: Any, django_db_blocker: Any) -> None:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Argon2 is deliberately slow; tests that check hashing put it back themselves.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -34,7 +34,10 @@ def session_fully_verified(request: HttpRequest) -> bool:
     user = request.user
     if not user.is_authenticated:
         return False
-    return bool(user.is_verified()) or may_skip_second_factor(user)  # type: ignore[union-attr]
+    # OTPMiddleware adds is_verified() at the start of a request; a user who signed in
+    # during this request has not passed the second factor yet.
+    is_verified = getattr(user, "is_verified", None)
+    return (callable(is_verified) and bool(is_verified())) or may_skip_second_factor(user)
 
 
 class RequireSecondFactorMiddleware:

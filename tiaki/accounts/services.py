@@ -37,19 +37,21 @@ def password_check(*, request: HttpRequest, username: str, password: str) -> Use
     The answer never says whether the username exists or the account is locked, so an
     attacker cannot learn either. No network address is recorded (see the privacy notes).
     """
-    with transaction.atomic():
-        candidate = User.objects.select_for_update().filter(username=username).first()
-        if candidate is not None and candidate.is_locked():
-            audit_record(actor=candidate, action=Action.LOGIN_FAILED, obj=candidate,
-                         summary="Sign-in refused: account locked")
-            raise Refused(GENERIC_FAILURE)
-        user = authenticate(request, username=username, password=password)
-        if user is None:
-            if candidate is not None:
+    # A failure must be recorded even though the sign-in is refused, so it commits on its
+    # own rather than inside a transaction that the refusal would roll back.
+    candidate = User.objects.filter(username=username).first()
+    if candidate is not None and candidate.is_locked():
+        audit_record(actor=candidate, action=Action.LOGIN_FAILED, obj=candidate,
+                     summary="Sign-in refused: account locked")
+        raise Refused(GENERIC_FAILURE)
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        if candidate is not None:
+            with transaction.atomic():
                 _register_failure(candidate)
-            raise Refused(GENERIC_FAILURE)
-        assert isinstance(user, User)
-        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+        raise Refused(GENERIC_FAILURE)
+    assert isinstance(user, User)
+    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
     return user
 
 
@@ -77,14 +79,15 @@ def totp_secret_base32(device: TOTPDevice) -> str:
 def second_factor_verify(*, request: HttpRequest, user: User, token: str) -> None:
     """Check a TOTP code; on success mark the session verified (and confirm enrolment)."""
     token = "".join(ch for ch in token if ch.isdigit())
-    with transaction.atomic():
-        device = confirmed_device(user)
-        enrolling = device is None
-        if device is None:
-            device = totp_enrolment_device(user)
-        if not token or not device.verify_token(token):
+    device = confirmed_device(user)
+    enrolling = device is None
+    if device is None:
+        device = totp_enrolment_device(user)
+    if not token or not device.verify_token(token):
+        with transaction.atomic():
             _register_failure(user)
-            raise Refused("That code is not right. Codes change every 30 seconds; try the new one.")
+        raise Refused("That code is not right. Codes change every 30 seconds; try the new one.")
+    with transaction.atomic():
         if enrolling:
             device.confirmed = True
             device.save(update_fields=["confirmed"])

@@ -62,7 +62,8 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id} by {self.actor_username}"
+        target = f"{self.object_type}:{self.object_id}"
+        return f"#{self.pk} {self.action} {target} by {self.actor_username}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -13,7 +13,9 @@ from tiaki.core.policy import Policy, register
 class AuditEventPolicy(Policy[AuditEvent]):
     model = AuditEvent
 
-    def scope(self, user: Any, queryset: models.QuerySet[AuditEvent]) -> models.QuerySet[AuditEvent]:
+    def scope(
+        self, user: Any, queryset: models.QuerySet[AuditEvent]
+    ) -> models.QuerySet[AuditEvent]:
         if user.has_role(Role.AUDITOR, Role.ADMINISTRATOR):
             return queryset
         return queryset.none()

@@ -46,7 +46,7 @@ PERSONAS: tuple[Persona, ...] = (
 )
 
 NARRATIVES = {
-    ProgressStatus.COMPLETE: "Delivered as planned; evaluation summary filed with the working group.",
+    ProgressStatus.COMPLETE: "Delivered as planned; evaluation filed with the working group.",
     ProgressStatus.ONGOING: "Continuing as business as usual; reported at the quarterly meeting.",
     ProgressStatus.IN_PROGRESS: "Work under way; draft circulated to partner agencies for comment.",
     ProgressStatus.AT_RISK: "Behind schedule: resourcing moved to other priorities this quarter.",
@@ -90,7 +90,8 @@ def demo_progress(plan: Plan, users: dict[str, User]) -> int:
         kinds = {p.kind for p in item.timetable.all()}
         reporter = _reporter_for(item, users)
         day = plan.start_date + dt.timedelta(days=rng.randint(60, 200))
-        first = ProgressStatus.IN_PROGRESS if kinds - {"ongoing", "event"} else ProgressStatus.ONGOING
+        dated = bool(kinds - {"ongoing", "event"})
+        first = ProgressStatus.IN_PROGRESS if dated else ProgressStatus.ONGOING
         progress_update_record(item=item, actor=reporter, status=first,
                                narrative=NARRATIVES[first], reported_on=day)
         count += 1

@@ -33,15 +33,21 @@ from tiaki.matching.stats import TokenStats
 # through ("Pulin"/"Putin" 0.8) but not a different name of similar shape ("Daniel"/"Donald").
 TOKEN_MATCH = 0.7
 INITIAL_SIM = 0.9
-PHONETIC_SIM = 0.9
+# Tokens with the same phonetic key get at least PHONETIC_BASE + (1 - PHONETIC_BASE) * edit sim.
+PHONETIC_BASE = 0.6
 # Weight kept by an unpartnered token when the other name is fully covered.
 EXTRA_FACTOR = 0.3
 # Names that agree only through initials never score above this.
 INITIALS_ONLY_CAP = 0.5
 # Minimum spaceless similarity for the joined-words rule to apply.
 COMPACT_MIN = 0.88
+# Minimum cost, in bits, of each pair of contradicting tokens.
+CONFLICT_MIN_BITS = 8.0
+# Rounds of the greedy one-to-one alignment; names rarely have more than 4 ambiguous tokens.
+MAX_ROUNDS = 4
 
-NAME_COLUMNS = ["tok", "pk", "w", "compact", "scompact"]
+NAME_COLUMNS = ["tok", "pk", "w", "compact", "scompact", "cjk"]
+_CJK_RE = r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]"
 
 
 def prepare(raw: pl.Series, stats: TokenStats | None = None, kind: Kind = "person") -> pl.DataFrame:
@@ -49,9 +55,15 @@ def prepare(raw: pl.Series, stats: TokenStats | None = None, kind: Kind = "perso
     tok = name_tokens(raw, kind)
     pk = phonetic_keys(tok)
     w = (stats or TokenStats.empty()).bits(tok, pk)
-    return pl.DataFrame({"tok": tok, "pk": pk, "w": w}).with_columns(
+    raw = raw.cast(pl.String).fill_null("")
+    cjk = pl.when(raw.str.contains(_CJK_RE)).then(raw.str.replace_all(r"[\s\u00b7\u30fb]", ""))
+    return pl.DataFrame({"tok": tok, "pk": pk, "w": w, "raw": raw}).select(
+        "tok",
+        "pk",
+        "w",
         compact=pl.col("tok").list.join(""),
         scompact=pl.col("tok").list.sort().list.join(""),
+        cjk=cjk,
     )
 
 
@@ -64,7 +76,7 @@ def _side(pairs: pl.DataFrame, side: str) -> pl.DataFrame:
 
 def token_similarities(lt: pl.Series, rt: pl.Series, lk: pl.Series, rk: pl.Series) -> pl.Series:
     """Similarity of aligned token pairs, with the initials and phonetic rules applied."""
-    osa = pl.Series(process.cpdist(lt, rt, scorer=OSA.normalized_similarity, workers=-1))
+    osa = _cpdist(lt, rt)
     df = pl.DataFrame({"lt": lt, "rt": rt, "lk": lk, "rk": rk, "osa": osa})
     l1 = pl.col("lt").str.len_chars() == 1
     r1 = pl.col("rt").str.len_chars() == 1
@@ -76,10 +88,65 @@ def token_similarities(lt: pl.Series, rt: pl.Series, lk: pl.Series, rk: pl.Serie
         .when(l1 | r1)
         .then(pl.when(same_initial).then(INITIAL_SIM).otherwise(0.0))
         .when(phon)
-        .then(pl.max_horizontal(pl.col("osa"), pl.lit(PHONETIC_SIM)))
+        .then(pl.max_horizontal(pl.col("osa"), PHONETIC_BASE + (1 - PHONETIC_BASE) * pl.col("osa")))
         .otherwise(pl.col("osa"))
     )
     return df.select(sim.alias("sim")).get_column("sim")
+
+
+def _assign(x: pl.DataFrame) -> pl.DataFrame:
+    """One-to-one token alignment by rounds of mutual best partners (greedy matching).
+
+    Only token pairs at or above TOKEN_MATCH take part, so the rounds run on a small frame.
+    Ties (a token written twice) go to the lowest position, so each token is used once:
+    "Abdul Kabir Abdul Jan" vs "Abdul Kabir Mohammad Jan" leaves "Abdul" and "Mohammad" facing
+    each other as a conflict instead of letting both "Abdul"s lean on one.
+    """
+    cand = x.filter(pl.col("sim") >= TOKEN_MATCH).select("pair", "i", "i_r", "sim", "full")
+    done: list[pl.DataFrame] = []
+    for _ in range(MAX_ROUNDS):
+        if cand.is_empty():
+            break
+        mutual = cand.filter(
+            (pl.col("sim") == pl.col("sim").max().over("pair", "i"))
+            & (pl.col("sim") == pl.col("sim").max().over("pair", "i_r"))
+        )
+        mutual = (
+            mutual.sort("pair", "i", "i_r")
+            .unique(["pair", "i"], keep="first")
+            .unique(["pair", "i_r"], keep="first")
+        )
+        done.append(mutual)
+        cand = cand.join(mutual.select("pair", "i"), on=["pair", "i"], how="anti").join(
+            mutual.select("pair", "i_r"), on=["pair", "i_r"], how="anti"
+        )
+    if not done:
+        return cand.clear()
+    return pl.concat(done)
+
+
+def _evidence_factor(sim: pl.Expr) -> pl.Expr:
+    """Share of a token's bits that an imperfect agreement earns: 1 at 1.0, 0.4 at 0.7.
+
+    A near miss is weaker evidence than an exact agreement because many more unrelated tokens
+    are that close (its u-probability is larger), so the bits fall linearly to 0 at 0.5.
+    """
+    return ((sim - 0.5) / 0.5).clip(0.0, 1.0)
+
+
+def _side_totals(tokens: pl.DataFrame, matched: pl.DataFrame, col: str) -> pl.DataFrame:
+    t = tokens.select("pair", pl.col("i").alias(col), "w").join(
+        matched, on=["pair", col], how="left"
+    )
+    hit = pl.col("sim").is_not_null()
+    return t.group_by("pair").agg(
+        (pl.col("w") * pl.col("sim")).filter(hit).sum().alias("m"),
+        (pl.col("w") * _evidence_factor(pl.col("sim"))).filter(hit).sum().alias("b"),
+        pl.col("w").filter(hit).sum().alias("wm"),
+        pl.col("w").filter(~hit).sum().alias("wu"),
+        (~hit).sum().alias("nu"),
+        (pl.col("full").fill_null(False)).any().alias("has_full"),
+    )
 
 
 def compare(pairs: pl.DataFrame) -> pl.DataFrame:
@@ -88,7 +155,9 @@ def compare(pairs: pl.DataFrame) -> pl.DataFrame:
     `pairs` has `pair` (unique id) and, for sides `l` and `r`, the columns of `prepare` prefixed
     `l_` / `r_`. Returns one row per pair: `pair`, `name_sim` (0-1), `name_bits` (information
     of the agreeing tokens, in bits), `conflicts` (unpartnered tokens on both sides), `extras`
-    (unpartnered tokens on one side), `initials_only`, `compact_sim`.
+    (unpartnered tokens on one side), `initials_only`, `initials` (tokens matched through an
+    initial), `reordered` (tokens agree in another order), `joined` (agreement found with the
+    spaces removed).
     """
     left, right = _side(pairs, "l"), _side(pairs, "r")
     x = left.join(right, on="pair", suffix="_r")
@@ -96,54 +165,51 @@ def compare(pairs: pl.DataFrame) -> pl.DataFrame:
         sim=token_similarities(x["t"], x["t_r"], x["k"], x["k_r"]),
         full=(pl.col("t").str.len_chars() > 1) & (pl.col("t_r").str.len_chars() > 1),
     )
-    full_sim = pl.when(pl.col("full")).then(pl.col("sim")).otherwise(0.0)
-    best_l = x.group_by("pair", "i").agg(
-        pl.col("sim").max().alias("best"), pl.col("w").first(), full_sim.max().alias("fbest")
+    matched = _assign(x)
+    shape = matched.group_by("pair").agg(
+        (~pl.col("full")).sum().cast(pl.Int32).alias("initials"),
+        (pl.col("i_r").sort_by("i").diff().min() < 0).alias("reordered"),
     )
-    best_r = x.group_by("pair", "i_r").agg(
-        pl.col("sim").max().alias("best"), pl.col("w_r").first().alias("w"),
-        full_sim.max().alias("fbest"),
-    )  # fmt: skip
-    agg = [
-        (pl.col("w") * pl.col("best")).filter(pl.col("best") >= TOKEN_MATCH).sum().alias("m"),
-        pl.col("w").filter(pl.col("best") >= TOKEN_MATCH).sum().alias("wm"),
-        pl.col("w").filter(pl.col("best") < TOKEN_MATCH).sum().alias("wu"),
-        (pl.col("best") < TOKEN_MATCH).sum().alias("nu"),
-        (pl.col("fbest") >= TOKEN_MATCH).any().alias("has_full"),
-    ]
-    sl = best_l.group_by("pair").agg(agg)
-    sr = best_r.group_by("pair").agg(agg)
+    sl = _side_totals(left, matched.drop("i_r"), "i")
+    sr = _side_totals(right, matched.drop("i"), "i_r")
     s = (
-        pairs.select("pair", "l_compact", "r_compact", "l_scompact", "r_scompact")
+        pairs.select("pair", "l_compact", "r_compact", "l_scompact", "r_scompact", "l_cjk",
+                     "r_cjk")
         .join(sl, on="pair", how="left")
         .join(sr, on="pair", how="left", suffix="_r")
-        .fill_null(0)
-    )
-    compact = pl.max_horizontal(
-        pl.Series(
-            process.cpdist(s["l_compact"], s["r_compact"], scorer=OSA.normalized_similarity,
-                           workers=-1)
-        ),
-        pl.Series(
-            process.cpdist(s["l_scompact"], s["r_scompact"], scorer=OSA.normalized_similarity,
-                           workers=-1)
-        ),
+        .join(shape, on="pair", how="left")
+        .with_columns(pl.col("^(m|b|wm|wu|nu)(_r)?$").fill_null(0),
+                      pl.col("^has_full(_r)?$").fill_null(False))
     )  # fmt: skip
-    s = s.with_columns(compact_sim=compact)
+    compact = pl.max_horizontal(_cpdist(s["l_compact"], s["r_compact"]),
+                                _cpdist(s["l_scompact"], s["r_scompact"]))  # fmt: skip
+    both_cjk = s["l_cjk"].is_not_null() & s["r_cjk"].is_not_null()
+    cjk = pl.when(both_cjk).then(_cpdist(s["l_cjk"].fill_null(""), s["r_cjk"].fill_null("")))
+    s = s.with_columns(compact_sim=compact, cjk_sim=cjk)
     conflict = (pl.col("nu") > 0) & (pl.col("nu_r") > 0)
-    factor = pl.when(conflict).then(1.0).otherwise(EXTRA_FACTOR)
-    denom = pl.col("wm") + pl.col("wm_r") + factor * (pl.col("wu") + pl.col("wu_r"))
+    wu = pl.col("wu") + pl.col("wu_r")
+    # A contradiction costs at least CONFLICT_MIN_BITS, however common the tokens: a different
+    # father's name is a different person even when both names are frequent.
+    wu_conflict = pl.max_horizontal(wu, CONFLICT_MIN_BITS * pl.min_horizontal("nu", "nu_r"))
+    denom = pl.col("wm") + pl.col("wm_r") + pl.when(conflict).then(wu_conflict).otherwise(
+        EXTRA_FACTOR * wu
+    )
     aligned = pl.when(denom > 0).then((pl.col("m") + pl.col("m_r")) / denom).otherwise(0.0)
     has_full = pl.col("has_full") | pl.col("has_full_r")
     aligned = pl.when(has_full).then(aligned).otherwise(aligned.clip(0.0, INITIALS_ONLY_CAP))
     use_compact = (pl.col("compact_sim") >= COMPACT_MIN) & (pl.col("compact_sim") > aligned)
+    sim = pl.when(use_compact).then(pl.col("compact_sim")).otherwise(aligned)
+    # Han, kana and Hangul: two names in the same script that differ in a character are
+    # different names even when both characters are read alike (高市 vs 高石 are both "gaoshi").
+    sim = pl.when(pl.col("cjk_sim").is_not_null()).then(
+        pl.min_horizontal(sim, pl.col("cjk_sim"))).otherwise(sim)  # fmt: skip
     total_w = (pl.col("wm") + pl.col("wu") + pl.col("wm_r") + pl.col("wu_r")) / 2
     return s.select(
         "pair",
-        pl.when(use_compact).then(pl.col("compact_sim")).otherwise(aligned).alias("name_sim"),
+        sim.alias("name_sim"),
         pl.when(use_compact)
-        .then(pl.col("compact_sim") * total_w)
-        .otherwise((pl.col("m") + pl.col("m_r")) / 2)
+        .then(_evidence_factor(pl.col("compact_sim")) * total_w)
+        .otherwise((pl.col("b") + pl.col("b_r")) / 2)
         .alias("name_bits"),
         pl.when(use_compact | ~conflict)
         .then(0)
@@ -156,8 +222,14 @@ def compare(pairs: pl.DataFrame) -> pl.DataFrame:
         .cast(pl.Int32)
         .alias("extras"),
         (~has_full & ~use_compact).alias("initials_only"),
-        "compact_sim",
+        pl.when(use_compact).then(0).otherwise(pl.col("initials").fill_null(0)).alias("initials"),
+        (pl.col("reordered").fill_null(False) & ~use_compact).alias("reordered"),
+        use_compact.alias("joined"),
     )
+
+
+def _cpdist(a: pl.Series, b: pl.Series) -> pl.Series:
+    return pl.Series(process.cpdist(a, b, scorer=OSA.normalized_similarity, workers=-1))
 
 
 def _paired(left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:

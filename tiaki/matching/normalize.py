@@ -64,6 +64,10 @@ def _clean(ascii_names: pl.Series, kind: Kind) -> pl.Series:
         # initials ("J.C." = "J C"), so only organisations drop them.
         s = s.str.replace_all(r"\.", "")
     s = s.str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
+    # Arabic 'Abd al-X ("servant of X") is one name element however it is spelt:
+    # "Abd al-Aziz", "Abdel Aziz", "Abdul Aziz" (Library of Congress ALA-LC romanisation notes).
+    s = s.str.replace_all(r"\babd (?:al|el|ul|ol|ar|ur|as|us|an) ", "abdul ")
+    s = s.str.replace_all(r"\babd(?:al|el|ol|oul)\b", "abdul")
     if kind == "org":
         for pattern, canon in _LEGAL_PHRASE_RE:
             s = s.str.replace_all(pattern, canon)
@@ -126,16 +130,19 @@ def phonetic_expr(tok: pl.Expr) -> pl.Expr:
     Hebrew script write no short vowels: anyascii turns "محمد" into "mhmd", which must meet
     "Mohammed". Digraphs that transliteration systems spell differently are folded first
     (sh/sch/ch/zh/x -> s as in Pinyin and the German, French and English renderings of
-    Cyrillic, kh -> h, w -> v, ph -> f, q/c/g -> k), then every vowel but a leading one is
-    dropped and doubled letters are collapsed.
+    Cyrillic, kh -> h, initial w -> v, ph -> f, q/c/g -> k, p -> b since Arabic has no p),
+    then every vowel but a leading one is dropped and doubled letters are collapsed.
     """
     t = tok.str.replace_all("ph", "f")
     t = t.str.replace_all("dzh|dj|dz", "j")
     t = t.str.replace_all("tsch|sch|tch|sh|ch|zh|cz|sz|ts|tz|ks|x|z", "s")
     t = t.str.replace_all("kh", "h").str.replace_all("gh", "g").str.replace_all("th", "t")
     t = t.str.replace_all("dh", "d").str.replace_all("ck", "k")
-    t = t.str.replace_all("c([eiy])", "s$1").str.replace_all("[cqg]", "k").str.replace_all("w", "v")
-    t = t.str.replace(r"^[aeiouy]", "A").str.replace_all("[aeiouy]", "").str.to_lowercase()
+    t = t.str.replace_all("c([eiy])", "s$1").str.replace_all("[cqg]", "k").str.replace_all("p", "b")
+    # w and y after a vowel or consonant are vowels in Arabic and Hebrew transliteration (matres
+    # lectionis: "frnndw" = Fernando), German writes y as j ("Selenskyj").
+    t = t.str.replace(r"^w", "v").str.replace_all("([aeiouy])j", "${1}y")
+    t = t.str.replace(r"^[aeiouwy]", "A").str.replace_all("[aeiouwy]", "").str.to_lowercase()
     t = t.str.replace_many(_DOUBLES, _SINGLES).str.replace_many(_DOUBLES, _SINGLES)
     # A final h is often the Arabic ta marbuta or a transliterator's habit ("Usamah").
     return t.str.replace(r"^(.{2,})h$", "${1}")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from tiaki.core.policy import get_visible, visible
 from tiaki.plan import selectors
@@ -96,13 +96,13 @@ def get_item(request: HttpRequest, plan_code: str, number: int) -> dict[str, obj
 @router.post("/{plan_code}/items/{number}/updates", response={201: UpdateOut},
              summary="Record progress on an item (agencies responsible for it)")
 def post_update(request: HttpRequest, plan_code: str, number: int,
-                payload: UpdateIn) -> tuple[int, dict[str, object]]:
+                payload: UpdateIn) -> Status[dict[str, object]]:
     plan = get_visible(request.user, Plan, code=plan_code)
     item = get_visible(request.user, selectors.items_for(request.user, plan), number=number)
     update = progress_update_record(
         item=item, actor=request.user, status=payload.status, narrative=payload.narrative,
         reported_on=payload.reported_on,
     )
-    return 201, _update_out(update)
+    return Status(201, _update_out(update))
 
 

@@ -126,7 +126,8 @@ def _where(raw: dict[str, Any], loc: tuple[int | str, ...]) -> str:
         ident = entry.get(key) if isinstance(entry, dict) else None
         label = {"items": "item", "goals": "goal", "principles": "principle",
                  "sections": "section", "agencies": "agency"}[str(collection)]
-        who = f"{label} {ident}" if ident is not None else f"{label} #{index + 1 if isinstance(index, int) else index}"
+        position = index + 1 if isinstance(index, int) else index
+        who = f"{label} {ident}" if ident is not None else f"{label} #{position}"
         field = _join(parts[2:])
         return f"{who}, field '{field}'" if field else who
     return f"field '{_join(parts)}'"

@@ -152,7 +152,7 @@ class ItemAgency(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.item} – {self.agency}"
+        return f"{self.item}: {self.agency}"
 
 
 class TimetablePhase(models.Model):

@@ -35,7 +35,9 @@ class PlanPolicy(Policy[Plan]):
 class ActionItemPolicy(Policy[ActionItem]):
     model = ActionItem
 
-    def scope(self, user: Any, queryset: models.QuerySet[ActionItem]) -> models.QuerySet[ActionItem]:
+    def scope(
+        self, user: Any, queryset: models.QuerySet[ActionItem]
+    ) -> models.QuerySet[ActionItem]:
         return queryset if _is_staff_member(user) else queryset.none()
 
     def refusal(self, user: Any, action: str, obj: ActionItem) -> str | None:

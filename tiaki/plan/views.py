@@ -31,7 +31,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "goal_chart": stacked_bars(board.by_goal),
         "agency_chart": stacked_bars(board.by_agency),
         "legend": [(str(s), ProgressStatus(s).label) for s in STATUS_ORDER],
-        "status_counts": [(ProgressStatus(s).label, board.by_status.get(s, 0)) for s in STATUS_ORDER],
+        "status_counts": [
+            (ProgressStatus(s).label, board.by_status.get(s, 0)) for s in STATUS_ORDER
+        ],
     })
 
 
@@ -63,7 +65,8 @@ def item_view(request: HttpRequest, number: int) -> HttpResponse:
             messages.success(request, f"Progress on item {item.number} recorded.")
             return redirect("plan:item", number=item.number)
     item = get_visible(request.user, selectors.items_for(request.user, plan), number=number)
-    template = "plan/_history.html" if request.htmx and request.method == "GET" else "plan/item.html"
+    partial = bool(getattr(request, "htmx", False)) and request.method == "GET"
+    template = "plan/_history.html" if partial else "plan/item.html"
     return render(request, template, {
         "plan": plan, "state": selectors.item_state(item), "item": item, "form": form,
         "can_report": can_report, "error": error,

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Literal
 
 __all__ = [
+    "Severity",
     "Delimiters",
     "ParseIssue",
     "Position",

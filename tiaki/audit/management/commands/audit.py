@@ -6,7 +6,7 @@ from tiaki.audit.services import audit_verify
 
 
 class Command(BaseCommand):
-    help = "The audit trail. `tiaki audit verify` checks the hash chain and names the first broken row."
+    help = "`tiaki audit verify` checks the audit hash chain and names the first broken row."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="verb", required=True)

@@ -13,8 +13,8 @@ class Command(BaseCommand):
             made = load_demo()
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write("Demo logins (password for all: %s; second factor skipped in demo mode):"
-                          % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}; "
+                          "second factor skipped in demo mode):")
         for persona, user in made:
             roles = ", ".join(r.label for r in persona.roles)  # type: ignore[attr-defined]
             self.stdout.write(f"  {user.username:<13} {persona.agency:<8} {roles}")

@@ -19,7 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, verb: str, **options: Any) -> None:
         if verb == "list":
             for plan in Plan.objects.all():
-                self.stdout.write(f"{plan.code}\t{plan.country}\t{plan.items.count()} items\t{plan.title}")
+                count = plan.items.count()
+                self.stdout.write(f"{plan.code}\t{plan.country}\t{count} items\t{plan.title}")
             return
         plans = Plan.objects.all()
         code = options.get("plan")
@@ -27,8 +28,8 @@ class Command(BaseCommand):
             plans = plans.filter(code=code)
         elif plans.count() > 1:
             plans = plans.filter(country="NZ") or plans
-        plan = plans.order_by("-start_date").first()
-        if plan is None:
+        chosen = plans.order_by("-start_date").first()
+        if chosen is None:
             raise CommandError("no plan loaded" + (f" with code {code!r}" if code else "") +
                                "; load one with `tiaki loadplan plans/nz-2009.yaml`")
-        self.stdout.write(json.dumps(plan_as_dict(plan), ensure_ascii=False, indent=2))
+        self.stdout.write(json.dumps(plan_as_dict(chosen), ensure_ascii=False, indent=2))

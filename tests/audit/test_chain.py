@@ -1,0 +1,106 @@
+"""The audit trail: append-only, chained, verifiable, outliving users."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+
+from tests.conftest import login
+from tiaki.accounts.models import User
+from tiaki.audit.models import AppendOnlyError, AuditEvent
+from tiaki.audit.services import Action, audit_record, audit_verify
+
+
+def _rows(n: int, actor: Any = None) -> list[AuditEvent]:
+    return [audit_record(actor=actor, action=Action.UPDATE, object_type="test.thing",
+                         object_id=str(i), summary=f"change {i}", changes={"n": i, "é": "ā"})
+            for i in range(n)]
+
+
+@pytest.mark.django_db
+def test_rows_chain_and_verify() -> None:
+    rows = _rows(5)
+    assert rows[0].prev_hash == "0" * 64
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
+    result = audit_verify()
+    assert result.ok and result.checked == 5
+
+
+@pytest.mark.django_db
+def test_direct_database_edit_is_named_by_verify(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = _rows(6)
+    target = rows[3]
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {AuditEvent._meta.db_table} SET summary = %s WHERE id = %s",
+                       ["innocent change", target.pk])
+    result = audit_verify()
+    assert result.first_break is not None and result.first_break.event_id == target.pk
+    with pytest.raises(CommandError, match=f"row {target.pk}"):
+        call_command("audit", "verify")
+
+
+@pytest.mark.django_db
+def test_deleting_a_row_in_the_database_is_detected() -> None:
+    rows = _rows(4)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [rows[1].pk])
+    result = audit_verify()
+    assert result.first_break is not None and result.first_break.event_id == rows[2].pk
+
+
+@pytest.mark.django_db
+def test_deleting_the_newest_row_is_detected() -> None:
+    rows = _rows(3)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [rows[2].pk])
+    assert not audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_app_cannot_change_or_delete_rows() -> None:
+    row = _rows(1)[0]
+    row.summary = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        row.save()
+    with pytest.raises(AppendOnlyError):
+        row.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=row.pk).update(summary="x")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_row_rolls_back_with_the_change() -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_record(actor=None, action=Action.CREATE, object_type="test.thing")
+        raise RuntimeError("the change failed")
+    assert not AuditEvent.objects.exists()
+    _rows(2)
+    assert audit_verify().ok
+
+
+def test_rows_outlive_their_user(make_user: Any) -> None:
+    user = make_user("leaver", "POLICE", ["investigator"])
+    _rows(2, actor=user)
+    user.delete()
+    assert AuditEvent.objects.filter(actor_username="leaver", actor_agency="POLICE").count() == 2
+    assert audit_verify().ok
+
+
+def test_only_auditors_search(client: Any, personas: dict[str, User]) -> None:
+    _rows(3, actor=personas["customs"])
+    login(client, personas["customs"])
+    assert client.get("/audit/").status_code == 403
+    login(client, personas["auditor"])
+    page = client.get("/audit/?actor=cus")
+    assert page.status_code == 200
+    assert page.content.decode().count("change ") >= 3
+    filtered = client.get("/audit/?actor=cus&object_type=test.thing").content.decode()
+    assert "3 matching rows" in filtered
