@@ -7,7 +7,10 @@ from ninja import NinjaAPI
 
 from tiaki.core.api_auth import API_AUTH
 from tiaki.core.policy import NotVisible, Refused
+from tiaki.cases.api import router as cases_router
+from tiaki.intake.api import router as intake_router
 from tiaki.plan.api import router as plan_router
+from tiaki.screening.api import router as screening_router
 
 api = NinjaAPI(
     title="Tiaki API",
@@ -23,6 +26,9 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/plan", plan_router, tags=["plan"])
+api.add_router("/", intake_router, tags=["intake"])
+api.add_router("/cases", cases_router, tags=["cases"])
+api.add_router("/screening", screening_router, tags=["screening"])
 
 
 @api.exception_handler(Refused)

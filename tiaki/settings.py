@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "tiaki.accounts",
     "tiaki.audit",
     "tiaki.plan",
+    "tiaki.intake",
+    "tiaki.cases",
+    "tiaki.screening",
 ]
 
 MIDDLEWARE = [

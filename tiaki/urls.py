@@ -7,6 +7,9 @@ urlpatterns = [
     path("accounts/", include("tiaki.accounts.urls")),
     path("plan/", include("tiaki.plan.urls")),
     path("audit/", include("tiaki.audit.urls")),
+    path("", include("tiaki.intake.urls")),
+    path("cases/", include("tiaki.cases.urls")),
+    path("screening/", include("tiaki.screening.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -37,7 +37,7 @@ _DATE_PATTERNS = (
     (re.compile(r"(\d{4})-(\d{2})"), (1, 2, None)),
     (re.compile(r"(\d{4})"), (1, None, None)),
 )
-_UNKNOWN_PARTS = re.compile(r"[-/.](?:00|XX|xx|\?\?)")
+_UNKNOWN_PARTS = re.compile(r"(?:-(?:00|XX|xx|\?\?))+$")
 _SEX = {"M": "M", "MALE": "M", "F": "F", "FEMALE": "F", "X": "X", "U": "X", "UNSPECIFIED": "X",
         "OTHER": "X", "<": None, "UNKNOWN": None}
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
@@ -57,13 +57,7 @@ def parse_partial_date(value: str | None) -> tuple[PartialDate | None, str | Non
     text = clean(value)
     if text is None:
         return None, None
-    trimmed = text
-    while True:  # "1974-08-00", "1974-XX-XX" -> drop unknown trailing parts
-        m = _UNKNOWN_PARTS.search(trimmed)
-        if not m or trimmed[m.end():] not in ("",) and not _UNKNOWN_PARTS.fullmatch(
-                trimmed[m.start():]):
-            break
-        trimmed = trimmed[: m.start()]
+    trimmed = _UNKNOWN_PARTS.sub("", text)  # "1974-08-00", "1974-XX-XX": partial dates
     for pattern, (yi, mi, di) in _DATE_PATTERNS:
         m = pattern.fullmatch(trimmed)
         if not m:
