@@ -78,3 +78,23 @@ def test_verified_session_works_for_the_api(client: Any, nz_plan: Plan,
                                             personas: dict[str, User]) -> None:
     login(client, personas["secretariat"])
     assert client.get("/api/plan/plans").status_code == 200
+
+
+def test_dashboard_todo_and_evidence_through_the_api(client: Any, nz_plan: Plan,
+                                                     personas: dict[str, User]) -> None:
+    headers = _bearer(personas["customs"])
+    board = client.get("/api/plan/nz-2009/dashboard", **headers).json()
+    assert board["items"] == 28 and board["overdue"]
+    mine = client.get("/api/plan/nz-2009/my-agency", **headers).json()
+    assert 10 in [i["number"] for i in mine] and 3 not in [i["number"] for i in mine]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pdf = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\nminutes\n", content_type="application/pdf")
+    created = client.post("/api/plan/nz-2009/items/10/updates/with-evidence",
+                          {"status": "complete", "narrative": "Done", "evidence": [pdf]},
+                          **headers)
+    assert created.status_code == 201, created.content
+    evidence_id = created.json()["evidence"][0]["id"]
+    download = client.get(f"/api/plan/evidence/{evidence_id}", **headers)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from tiaki.core.policy import get_visible, visible
 from tiaki.plan import selectors
-from tiaki.plan.models import Plan, ProgressStatus
+from tiaki.plan.models import Evidence, Plan, ProgressStatus
 from tiaki.plan.services import progress_update_record
 
 router = Router()
@@ -48,6 +49,31 @@ class UpdateIn(Schema):
     status: ProgressStatus
     narrative: str
     reported_on: dt.date | None = None
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class UpdateWithEvidenceOut(UpdateOut):
+    evidence: list[EvidenceOut]
+
+
+class CountOut(Schema):
+    label: str
+    counts: dict[str, int]
+
+
+class DashboardOut(Schema):
+    items: int
+    by_status: dict[str, int]
+    by_goal: list[CountOut]
+    by_agency: list[CountOut]
+    overdue: list[int]
 
 
 class PlanOut(Schema):
@@ -106,3 +132,52 @@ def post_update(request: HttpRequest, plan_code: str, number: int,
     return Status(201, _update_out(update))
 
 
+
+
+@router.post("/{plan_code}/items/{number}/updates/with-evidence",
+             response={201: UpdateWithEvidenceOut},
+             summary="Record progress with evidence files (multipart form)")
+def post_update_with_evidence(
+    request: HttpRequest, plan_code: str, number: int, payload: Form[UpdateIn],
+    evidence: File[list[UploadedFile]],
+) -> Status[dict[str, object]]:
+    plan = get_visible(request.user, Plan, code=plan_code)
+    item = get_visible(request.user, selectors.items_for(request.user, plan), number=number)
+    update = progress_update_record(
+        item=item, actor=request.user, status=payload.status, narrative=payload.narrative,
+        reported_on=payload.reported_on, files=evidence,
+    )
+    data = _update_out(update)
+    data["evidence"] = [
+        {"id": e.pk, "name": e.original_name, "content_type": e.content_type, "size": e.size,
+         "sha256": e.sha256} for e in update.evidence.all()
+    ]
+    return Status(201, data)
+
+
+@router.get("/evidence/{evidence_id}", summary="Download an evidence file")
+def get_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
+    evidence = get_visible(request.user, Evidence, pk=evidence_id)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True,
+                        filename=evidence.original_name, content_type=evidence.content_type)
+
+
+@router.get("/{plan_code}/dashboard", response=DashboardOut,
+            summary="The working group's dashboard: by status, goal, agency; overdue items")
+def get_dashboard(request: HttpRequest, plan_code: str) -> dict[str, object]:
+    plan = get_visible(request.user, Plan, code=plan_code)
+    board = selectors.dashboard(request.user, plan)
+    return {
+        "items": len(board.states),
+        "by_status": dict(board.by_status),
+        "by_goal": [{"label": label, "counts": dict(c)} for label, c in board.by_goal],
+        "by_agency": [{"label": label, "counts": dict(c)} for label, c in board.by_agency],
+        "overdue": [s.item.number for s in board.overdue],
+    }
+
+
+@router.get("/{plan_code}/my-agency", response=list[ItemOut],
+            summary="Items the caller's agency (or the agencies it succeeded) is responsible for")
+def get_agency_todo(request: HttpRequest, plan_code: str) -> list[dict[str, object]]:
+    plan = get_visible(request.user, Plan, code=plan_code)
+    return [_item_out(s) for s in selectors.agency_todo(request.user, plan)]

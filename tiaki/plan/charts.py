@@ -19,6 +19,7 @@ class Bar:
     y: int
     segments: list[tuple[str, str, int, int, int]]  # status, label, x, width, count
     total: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -43,5 +44,5 @@ def stacked_bars(rows: list[tuple[str, Counter[str]]], *, width: int = 640) -> S
                 w = max(1, round(count * scale))
                 segments.append((str(status), str(ProgressStatus(status).label), x, w, count))
                 x += w
-        bars.append(Bar(label, index * (bar_height + gap), segments, sum(counts.values())))
+        bars.append(Bar(label, index * (bar_height + gap), segments, sum(counts.values()), x + 4))
     return StackedBars(bars, width, len(rows) * (bar_height + gap) + 4, label_width)

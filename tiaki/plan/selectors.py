@@ -13,7 +13,9 @@ from django.utils import timezone
 from tiaki.core.policy import visible
 from tiaki.plan.models import ActionItem, Plan, ProgressStatus, ProgressUpdate
 
-DONE = {ProgressStatus.COMPLETE}
+# An item reported complete, or delivered and now continuing as business as usual, is not
+# overdue; anything else past its due date is.
+DONE = {ProgressStatus.COMPLETE, ProgressStatus.ONGOING}
 
 
 @dataclass
