@@ -7,4 +7,4 @@ class PlanConfig(AppConfig):
 
     def ready(self) -> None:
         # Registering the app's permission policies is what makes its models reachable.
-        from tiaki.plan import policies  # noqa: F401
+        from tiaki.plan import plan_metrics, policies  # noqa: F401

@@ -9,7 +9,8 @@ File schema ``tiaki.plan/1`` (see ``plans/nz-2009.yaml``)::
     goals:      [{number, section, text}]
     items:      [{number, section, objective, action, measure, agencies: [code],
                   timetable: [{kind, text}], related_principles: [code],
-                  related_goals: [number], business_as_usual}]
+                  related_goals: [number], business_as_usual,
+                  metrics: [code]}]           # live measures, see tiaki.plan.metrics
 
 The whole file is validated before anything is written, and the load runs in one
 transaction: a bad file changes nothing and the error names the file, the item and the
@@ -31,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from tiaki.accounts.models import Agency
 from tiaki.audit.services import Action, audit_record
+from tiaki.plan.metrics import known_metrics
 from tiaki.plan.models import (
     ActionItem,
     Goal,
@@ -88,6 +90,7 @@ class ItemSpec(_Strict):
     related_principles: list[str] = []
     related_goals: list[int] = []
     business_as_usual: bool | None = None
+    metrics: list[str] = []
 
 
 class PlanSpec(_Strict):
@@ -149,6 +152,7 @@ def _check_references(spec: PlanSpec, known_agencies: set[str]) -> list[str]:
     goals = {g.number for g in spec.goals}
     principles = {p.code for p in spec.principles}
     agencies = known_agencies | {a.code for a in spec.agencies}
+    metrics = known_metrics()
     for kind, values in (
         ("section", [s.code for s in spec.sections]),
         ("goal", [str(g.number) for g in spec.goals]),
@@ -176,6 +180,9 @@ def _check_references(spec: PlanSpec, known_agencies: set[str]) -> list[str]:
         for number in item.related_goals:
             if number not in goals:
                 errors.append(f"{where}, field 'related_goals': unknown goal {number}")
+        for code in item.metrics:
+            if code not in metrics:
+                errors.append(f"{where}, field 'metrics': unknown metric {code!r}")
     return errors
 
 
@@ -281,6 +288,7 @@ def _write_plan(plan: Plan, spec: PlanSpec) -> None:
                 "action": item_spec.action,
                 "measure": item_spec.measure,
                 "business_as_usual": item_spec.business_as_usual,
+                "metrics": item_spec.metrics,
             },
         )
         item.agency_links.all().delete()

@@ -117,6 +117,8 @@ class ActionItem(models.Model):
     action = models.TextField()
     measure = models.TextField()
     business_as_usual = models.BooleanField(null=True)
+    # Codes of live metrics that measure this item (see tiaki.plan.metrics).
+    metrics = models.JSONField(default=list, blank=True)
     agencies = models.ManyToManyField(Agency, through="ItemAgency", related_name="plan_items")
     related_principles = models.ManyToManyField(Principle, blank=True, related_name="items")
     related_goals = models.ManyToManyField(Goal, blank=True, related_name="items")

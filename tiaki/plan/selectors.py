@@ -33,16 +33,15 @@ class ItemState:
         return self.overdue or self.status == ProgressStatus.AT_RISK
 
 
-def items_for(user: Any, plan: Plan) -> QuerySet[ActionItem]:
-    return (
-        visible(user, ActionItem)
-        .filter(plan=plan)
-        .select_related("section", "plan")
-        .prefetch_related(
-            "timetable", "agency_links__agency", "related_goals", "related_principles",
-            Prefetch("updates", queryset=ProgressUpdate.objects.select_related("agency")),
-        )
+def with_details(items: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
+    return items.select_related("section", "plan").prefetch_related(
+        "timetable", "agency_links__agency", "related_goals", "related_principles",
+        Prefetch("updates", queryset=ProgressUpdate.objects.select_related("agency")),
     )
+
+
+def items_for(user: Any, plan: Plan) -> QuerySet[ActionItem]:
+    return with_details(visible(user, ActionItem).filter(plan=plan))
 
 
 def item_state(item: ActionItem, today: dt.date | None = None) -> ItemState:

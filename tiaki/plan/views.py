@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tiaki.core.policy import Refused, get_visible, policy_for
@@ -11,6 +12,7 @@ from tiaki.plan.charts import STATUS_ORDER, stacked_bars
 from tiaki.plan.forms import ProgressUpdateForm
 from tiaki.plan.models import ActionItem, Evidence, Plan, ProgressStatus
 from tiaki.plan.policies import REPORT
+from tiaki.plan.report import annual_report, plan_year_of
 from tiaki.plan.services import progress_update_record
 
 
@@ -71,6 +73,23 @@ def item_view(request: HttpRequest, number: int) -> HttpResponse:
         "plan": plan, "state": selectors.item_state(item), "item": item, "form": form,
         "can_report": can_report, "error": error,
     }, status=400 if error or form.errors else 200)
+
+
+@require_GET
+def report_view(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    latest = plan_year_of(plan, timezone.localdate())
+    try:
+        year = int(request.GET.get("year", "1"))
+    except ValueError:
+        year = 1
+    year = min(max(year, 1), latest)
+    return render(request, "plan/report.html", {
+        "plan": plan,
+        "report": annual_report(plan=plan, year=year,
+                                items=selectors.items_for(request.user, plan)),
+        "years": range(1, latest + 1),
+    })
 
 
 @require_GET

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tiaki.plan.export import plan_as_dict
 from tiaki.plan.models import Plan
+from tiaki.plan.report import annual_report, report_as_markdown
 
 
 class Command(BaseCommand):
@@ -15,6 +16,9 @@ class Command(BaseCommand):
         export = sub.add_parser("export", help="print the loaded plan as JSON")
         export.add_argument("--plan", default=None, help="plan code (default: the only/NZ plan)")
         sub.add_parser("list", help="list loaded plans")
+        report = sub.add_parser("report", help="print the annual progress report (Markdown)")
+        report.add_argument("--plan", default=None, help="plan code (default: the only/NZ plan)")
+        report.add_argument("--year", type=int, required=True, help="plan year, from 1")
 
     def handle(self, *args: Any, verb: str, **options: Any) -> None:
         if verb == "list":
@@ -32,4 +36,12 @@ class Command(BaseCommand):
         if chosen is None:
             raise CommandError("no plan loaded" + (f" with code {code!r}" if code else "") +
                                "; load one with `tiaki loadplan plans/nz-2009.yaml`")
+        if verb == "report":
+            year = options["year"]
+            if year < 1:
+                raise CommandError("--year counts plan years from 1")
+            # The command line is the install's operator, who reads the whole plan.
+            report = annual_report(plan=chosen, year=year, items=chosen.items.all())
+            self.stdout.write(report_as_markdown(report))
+            return
         self.stdout.write(json.dumps(plan_as_dict(chosen), ensure_ascii=False, indent=2))
