@@ -46,6 +46,14 @@ def _expected_database(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Rate-limit counters must not leak between tests (or between CI runs sharing Redis).
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     # Argon2 is deliberately slow; tests that check hashing put it back themselves.

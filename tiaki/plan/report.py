@@ -43,6 +43,10 @@ class AnnualReport:
     overdue: list[int]
 
     @property
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        return [(s.value, s.label, self.by_status.get(s, 0)) for s in ProgressStatus]
+
+    @property
     def last_day(self) -> dt.date:
         return self.end - dt.timedelta(days=1)
 

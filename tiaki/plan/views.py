@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tiaki.core.policy import Refused, get_visible, policy_for
+from tiaki.core.policy import Refused, get_visible, policy_for, visible
 from tiaki.plan import selectors
 from tiaki.plan.charts import STATUS_ORDER, stacked_bars
 from tiaki.plan.forms import ProgressUpdateForm
@@ -87,7 +87,7 @@ def report_view(request: HttpRequest) -> HttpResponse:
     return render(request, "plan/report.html", {
         "plan": plan,
         "report": annual_report(plan=plan, year=year,
-                                items=selectors.items_for(request.user, plan)),
+                                items=visible(request.user, ActionItem).filter(plan=plan)),
         "years": range(1, latest + 1),
     })
 
