@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from tiaki.cases.api import router as cases_router
 from tiaki.core.api_auth import API_AUTH
 from tiaki.core.policy import NotVisible, Refused
-from tiaki.cases.api import router as cases_router
 from tiaki.intake.api import router as intake_router
 from tiaki.plan.api import router as plan_router
 from tiaki.screening.api import router as screening_router

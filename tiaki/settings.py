@@ -36,6 +36,12 @@ if PRODUCTION:
         raise ImproperlyConfigured("TIAKI_DEMO cannot be on in production")
     if DEBUG:
         raise ImproperlyConfigured("DEBUG cannot be on in production")
+    if not env_str("TIAKI_FIELD_KEYS").strip():
+        # Identifying details are encrypted with keys kept outside the database.
+        raise ImproperlyConfigured(
+            "production needs TIAKI_FIELD_KEYS: comma-separated Fernet keys, newest first "
+            "(see tiaki.core.crypto)"
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -211,6 +217,18 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Public reporting portal (tiaki.intake). The receipt key indexes receipt codes; it defaults
+# to one derived from SECRET_KEY, and rotating it makes existing receipts unfindable.
+TIAKI_RECEIPT_KEY = env_str("TIAKI_RECEIPT_KEY", "")
+TIAKI_POW_BITS = env_int("TIAKI_POW_BITS", 16)
+TIAKI_POW_WAIT_SECONDS = env_int("TIAKI_POW_WAIT_SECONDS", 20)
+TIAKI_POW_WAIT_PATH_PER_MINUTE = env_int("TIAKI_POW_WAIT_PATH_PER_MINUTE", 20)
+TIAKI_RECEIPT_FAILURES_PER_MINUTE = env_int("TIAKI_RECEIPT_FAILURES_PER_MINUTE", 60)
+TIAKI_REPORTER_MESSAGES_PER_HOUR = env_int("TIAKI_REPORTER_MESSAGES_PER_HOUR", 6)
+TIAKI_REPORT_MAX_ATTACHMENTS = env_int("TIAKI_REPORT_MAX_ATTACHMENTS", 3)
+TIAKI_REPORT_MAX_ATTACHMENT_BYTES = env_int("TIAKI_REPORT_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024)
+TIAKI_REPORT_RETENTION_DAYS = env_int("TIAKI_REPORT_RETENTION_DAYS", 7 * 365)
 
 TIAKI_DATA_DIR = BASE_DIR / "data"
 TIAKI_PLANS_DIR = BASE_DIR / "plans"

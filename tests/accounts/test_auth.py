@@ -102,7 +102,8 @@ def test_anonymous_is_sent_to_sign_in(client: Any) -> None:
 
 
 def _settings_in(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TIAKI_", "SECRET_KEY"))}
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("TIAKI_", "SECRET_KEY", "DEBUG"))}
     return subprocess.run(
         [sys.executable, "-c", "import tiaki.settings"],
         env={**clean, **env}, capture_output=True, text=True, check=False,
@@ -114,6 +115,7 @@ def _settings_in(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     ({"TIAKI_ENV": "production",
       "SECRET_KEY": "dev-only-insecure-secret-key-never-use-in-production"}, "SECRET_KEY"),
     ({"TIAKI_ENV": "production", "SECRET_KEY": "x" * 50, "TIAKI_DEMO": "true"}, "TIAKI_DEMO"),
+    ({"TIAKI_ENV": "production", "SECRET_KEY": "x" * 50}, "TIAKI_FIELD_KEYS"),
 ])
 def test_production_refuses_development_settings(env: dict[str, str], message: str) -> None:
     result = _settings_in(env)
@@ -121,6 +123,9 @@ def test_production_refuses_development_settings(env: dict[str, str], message: s
 
 
 def test_production_starts_with_real_secret() -> None:
+    from cryptography.fernet import Fernet
+
     result = _settings_in({"TIAKI_ENV": "production", "SECRET_KEY": "k" * 50,
-                           "ALLOWED_HOSTS": "tiaki.example"})
+                           "ALLOWED_HOSTS": "tiaki.example",
+                           "TIAKI_FIELD_KEYS": Fernet.generate_key().decode()})
     assert result.returncode == 0, result.stderr

@@ -104,3 +104,10 @@ def test_only_auditors_search(client: Any, personas: dict[str, User]) -> None:
     assert page.content.decode().count("change ") >= 3
     filtered = client.get("/audit/?actor=cus&object_type=test.thing").content.decode()
     assert "3 matching rows" in filtered
+
+
+@pytest.mark.django_db
+def test_anonymous_rows_keep_time_to_the_hour() -> None:
+    row = audit_record(actor=None, action=Action.CREATE, object_type="intake.report")
+    assert (row.at.minute, row.at.second, row.at.microsecond) == (0, 0, 0)
+    assert audit_verify().ok

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from tiaki.audit.models import AuditEvent, ChainHead
 
@@ -32,6 +34,10 @@ def _canonical(event: AuditEvent) -> bytes:
         "prev_hash": event.prev_hash,
     }
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def coarse_hour(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 def compute_hash(event: AuditEvent) -> str:
@@ -72,6 +78,12 @@ def audit_record(
     commit or roll back together. The chain head is locked for the rest of the transaction,
     which keeps the chain linear when two writers race.
     """
+    at = timezone.now()
+    if actor is None:
+        # Rows with no signed-in actor come from the public (anonymous reports, follow-ups)
+        # or the system. Their time is kept to the hour, like the reports themselves, so the
+        # trail cannot be used to tell when an anonymous reporter was active.
+        at = coarse_hour(at)
     if obj is not None:
         object_type = object_type or object_label(obj)
         object_id = object_id or str(obj.pk)
@@ -80,6 +92,7 @@ def audit_record(
         if head is None:
             head = ChainHead.objects.create(pk=1, last_hash=GENESIS_HASH)
         event = AuditEvent(
+            at=at,
             action=action,
             object_type=object_type,
             object_id=object_id,

@@ -1,1 +1,178 @@
-"""Permission policies for the cases app (one per model; see tiaki.core.policy)."""
+"""Who may see and act on victim cases (one policy per model; see tiaki.core.policy).
+
+Need to know (issue 4; seed 002, "protect the human rights of victims"):
+- the case team sees a case: people with a case role (investigator, senior officer, case
+  manager) in the owning agency (or an agency it succeeded), and people added to the team;
+- an agency receiving a referral sees that referral, and through it only the fields its
+  service needs (``data/nz/services.yaml``), never the case itself;
+- Oranga Tamariki sees the notice of a case with a child, so it can acknowledge it;
+- the Minister's office sees anonymised notices only.
+Certifying is Police's: an investigator requests, a different senior officer endorses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from tiaki.accounts.roles import Role
+from tiaki.cases.models import (
+    Certification,
+    ChildInvolvement,
+    MinisterNotice,
+    Referral,
+    VictimCase,
+)
+from tiaki.core.policy import Policy, register
+
+CASE_ROLES = (Role.INVESTIGATOR, Role.SENIOR_OFFICER, Role.CASE_MANAGER)
+PROVIDER_ROLES = (Role.SERVICE_PROVIDER, Role.CASE_MANAGER, Role.SENIOR_OFFICER,
+                  Role.INVESTIGATOR)
+MEASURE_ROLES = (Role.SECRETARIAT, Role.MINISTER_OFFICE, Role.SENIOR_OFFICER,
+                 Role.ADMINISTRATOR)
+POLICE = "POLICE"
+ORANGA_TAMARIKI = "ORANGA_TAMARIKI"
+
+VIEW = "view"
+REVEAL = "see the identifying details of"
+EDIT = "update"
+REQUEST_CERT = "request certification for"
+ENDORSE = "endorse"
+REVOKE = "revoke"
+RESPOND = "respond to"
+WITHDRAW = "withdraw"
+ACKNOWLEDGE = "acknowledge"
+
+
+def _lineage(user: Any) -> set[int]:
+    agency = getattr(user, "agency", None)
+    return agency.lineage_ids() if agency is not None else set()
+
+
+def _in_agency(user: Any, code: str) -> bool:
+    agency = getattr(user, "agency", None)
+    return agency is not None and agency.current().code == code
+
+
+def case_scope(user: Any, queryset: models.QuerySet[VictimCase]) -> models.QuerySet[VictimCase]:
+    rule = models.Q(members__user=user)
+    if user.has_role(*CASE_ROLES):
+        rule |= models.Q(agency_id__in=_lineage(user))
+    return queryset.filter(pk__in=VictimCase.objects.filter(rule).values("pk"))
+
+
+def on_case_team(user: Any, case: VictimCase) -> bool:
+    return case_scope(user, VictimCase.objects.filter(pk=case.pk)).exists()
+
+
+@register
+class VictimCasePolicy(Policy[VictimCase]):
+    model = VictimCase
+
+    def scope(
+        self, user: Any, queryset: models.QuerySet[VictimCase]
+    ) -> models.QuerySet[VictimCase]:
+        return case_scope(user, queryset)
+
+    def refusal(self, user: Any, action: str, obj: VictimCase) -> str | None:
+        if not on_case_team(user, obj):
+            return "only the case team may do this"
+        if action == REVEAL and not user.has_role(*CASE_ROLES):
+            return "identifying details are shown only to investigators and case managers"
+        if action in {VIEW, REVEAL}:
+            return None
+        if obj.is_closed:
+            return f"case {obj.reference} is closed"
+        if action == REQUEST_CERT and not (
+            _in_agency(user, POLICE) and user.has_role(Role.INVESTIGATOR)
+        ):
+            return "only a Police investigator may request a certification"
+        return None
+
+
+@register
+class CertificationPolicy(Policy[Certification]):
+    model = Certification
+
+    def scope(
+        self, user: Any, queryset: models.QuerySet[Certification]
+    ) -> models.QuerySet[Certification]:
+        return queryset.filter(case__in=case_scope(user, VictimCase.objects.all()))
+
+    def refusal(self, user: Any, action: str, obj: Certification) -> str | None:
+        if obj.status == Certification.Status.REVOKED:
+            return f"certification {obj.reference} was revoked; nothing more can be done with it"
+        if action in {ENDORSE, REVOKE}:
+            if not (_in_agency(user, POLICE) and user.has_role(Role.SENIOR_OFFICER)):
+                return f"only a senior Police officer may {action} a certification"
+            if action == ENDORSE:
+                if obj.status != Certification.Status.REQUESTED:
+                    return f"certification {obj.reference} is {obj.get_status_display().lower()}"
+                if obj.requested_by_id == user.pk:
+                    return ("you requested this certification: a different senior officer must "
+                            "endorse it (seed 002)")
+            if action == REVOKE and obj.status != Certification.Status.ISSUED:
+                return f"certification {obj.reference} has not been issued"
+            return None
+        return f"you may not {action} a certification"
+
+
+@register
+class ReferralPolicy(Policy[Referral]):
+    model = Referral
+
+    def scope(self, user: Any, queryset: models.QuerySet[Referral]) -> models.QuerySet[Referral]:
+        rule = models.Q(case__in=case_scope(user, VictimCase.objects.all()))
+        if user.has_role(*PROVIDER_ROLES):
+            rule |= models.Q(agency_id__in=_lineage(user))
+        return queryset.filter(rule)
+
+    def refusal(self, user: Any, action: str, obj: Referral) -> str | None:
+        if action == RESPOND:
+            if obj.agency_id not in _lineage(user) or not user.has_role(*PROVIDER_ROLES):
+                return f"only {obj.agency} staff may respond to this referral"
+            return None
+        if action == WITHDRAW:
+            if not on_case_team(user, obj.case):
+                return "only the case team may withdraw a referral"
+            if not obj.is_open:
+                return f"the referral is already {obj.get_status_display().lower()}"
+            return None
+        return f"you may not {action} a referral"
+
+
+@register
+class ChildInvolvementPolicy(Policy[ChildInvolvement]):
+    model = ChildInvolvement
+
+    def scope(
+        self, user: Any, queryset: models.QuerySet[ChildInvolvement]
+    ) -> models.QuerySet[ChildInvolvement]:
+        rule = models.Q(case__in=case_scope(user, VictimCase.objects.all()))
+        if _in_agency(user, ORANGA_TAMARIKI) and user.has_role(*PROVIDER_ROLES):
+            rule |= models.Q(pk__isnull=False)
+        return queryset.filter(rule)
+
+    def refusal(self, user: Any, action: str, obj: ChildInvolvement) -> str | None:
+        if action != ACKNOWLEDGE:
+            return f"you may not {action} this notice"
+        if not (_in_agency(user, ORANGA_TAMARIKI) and user.has_role(*PROVIDER_ROLES)):
+            return "only Oranga Tamariki staff may acknowledge a child case"
+        if obj.acknowledged_at is not None:
+            return "Oranga Tamariki has already acknowledged this case"
+        return None
+
+
+@register
+class MinisterNoticePolicy(Policy[MinisterNotice]):
+    model = MinisterNotice
+
+    def scope(
+        self, user: Any, queryset: models.QuerySet[MinisterNotice]
+    ) -> models.QuerySet[MinisterNotice]:
+        return queryset if user.has_role(Role.MINISTER_OFFICE) else queryset.none()
+
+
+def may_see_measures(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_role(*MEASURE_ROLES))

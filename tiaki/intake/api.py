@@ -1,3 +1,98 @@
-from ninja import Router
+"""JSON API for intake: the public report endpoint partners use, and counts for the Plan.
+
+``POST /api/public/reports`` is open (``auth=None``), like the portal: a partner channel
+such as Crime Stoppers' online form submits the same report as JSON and gets the receipt
+code back (issue 3). It needs a proof-of-work challenge from ``GET /api/public/challenge``
+exactly as the portal does. A partner that sends its Tiaki bearer token is recorded as the
+report's source agency; nothing about the caller's network is recorded either way.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from tiaki.accounts.models import ApiToken
+from tiaki.core.policy import NotVisible
+from tiaki.intake import i18n, selectors
+from tiaki.intake import pow as proof
+from tiaki.intake.models import Channel, Industry, Region, YesNoUnknown
+from tiaki.intake.policies import COUNTS_ROLES
+from tiaki.intake.services import LIMITS, ReportFields, report_submit
 
 router = Router()
+
+
+class ChallengeOut(Schema):
+    token: str
+    bits: int = Field(description="SHA-256(token + ':' + nonce) must start with this many "
+                                  "zero bits")
+    wait_seconds: int = Field(description="Without a nonce, the challenge is accepted once "
+                                          "it is this old")
+
+
+class PublicReportIn(Schema):
+    what_seen: str = Field(min_length=1, max_length=LIMITS["what_seen"])
+    region: Region = Region.UNKNOWN
+    place: str = Field("", max_length=LIMITS["place"])
+    when_seen: str = Field("", max_length=LIMITS["when_seen"])
+    people: str = Field("", max_length=LIMITS["people"])
+    industry: Industry = Industry.UNKNOWN
+    children: YesNoUnknown = YesNoUnknown.UNKNOWN
+    risk_to_life: bool = False
+    contact: str = Field("", max_length=LIMITS["contact"])
+    language: str = Field("en", max_length=12)
+    pow_token: str = Field(max_length=300)
+    pow_nonce: str = Field("", max_length=20)
+
+
+class ReceiptOut(Schema):
+    receipt: str = Field(description="Shown once; the report keeps only a slow hash of it")
+    follow_up: str
+
+
+class CountsOut(Schema):
+    total: int
+    by_channel: dict[str, int]
+    by_source_agency: dict[str, int]
+    by_outcome: dict[str, int]
+    by_status: dict[str, int]
+    acted_on: int
+    median_hours_to_first_action: float | None
+    mean_hours_to_first_action: float | None
+
+
+@router.get("/public/challenge", auth=None, response=ChallengeOut,
+            summary="A proof-of-work challenge for a public report")
+def public_challenge(request: HttpRequest) -> proof.Challenge:
+    return proof.issue("api")
+
+
+@router.post("/public/reports", auth=None, response={201: ReceiptOut},
+             summary="Submit a report of suspected trafficking (public; returns the receipt)")
+def public_report(request: HttpRequest, payload: PublicReportIn) -> Status[dict[str, str]]:
+    partner = None
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        partner = ApiToken.authenticate(header.removeprefix("Bearer ").strip())
+    submitted = report_submit(
+        fields=ReportFields(
+            what_seen=payload.what_seen, region=payload.region, place=payload.place,
+            when_seen=payload.when_seen, people=payload.people, industry=payload.industry,
+            children=payload.children, risk_to_life=payload.risk_to_life,
+            contact=payload.contact,
+        ),
+        pow_token=payload.pow_token, pow_nonce=payload.pow_nonce, pow_purpose="api",
+        channel=Channel.PARTNER if partner is not None else Channel.PUBLIC_API,
+        source_agency=partner.agency if partner is not None else None,
+        language=i18n.get(payload.language).language,
+    )
+    return Status(201, {"receipt": submitted.receipt, "follow_up": "/report/follow-up/"})
+
+
+@router.get("/intake/counts", response=CountsOut,
+            summary="Report counts for the Plan (channel, source agency, outcome, timing)")
+def counts(request: HttpRequest) -> selectors.Counts:
+    if not request.user.has_role(*COUNTS_ROLES):  # type: ignore[union-attr]
+        raise NotVisible("not found")
+    return selectors.report_counts()

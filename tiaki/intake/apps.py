@@ -7,4 +7,4 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         # Registering the app's permission policies is what makes its models reachable.
-        from tiaki.intake import policies  # noqa: F401
+        from tiaki.intake import checks, policies  # noqa: F401

@@ -27,8 +27,11 @@ def _translit(side: str) -> pl.Expr:
 
 def _count(col: str, word: str) -> pl.Expr:
     n = pl.col(col)
-    return pl.when(n == 1).then(pl.lit(f"1 {word}")).when(n > 1).then(
-        pl.format("{} {}s", n, pl.lit(word))
+    return (
+        pl.when(n == 1)
+        .then(pl.lit(f"1 {word}"))
+        .when(n > 1)
+        .then(pl.format("{} {}s", n, pl.lit(word)))
     )
 
 
@@ -42,17 +45,21 @@ def _name() -> pl.Expr:
             _count("initials", "initial"),
             _count("extras", "extra name"),
             _count("conflicts", "conflicting name"),
-            pl.when(
-                (pl.col("name_bits") < COMMON_NAME_BITS) & (pl.col("name_sim") >= 0.6)
-            ).then(pl.lit("common name")),
+            pl.when((pl.col("name_bits") < COMMON_NAME_BITS) & (pl.col("name_sim") >= 0.6)).then(
+                pl.lit("common name")
+            ),
         ],
         separator="; ",
         ignore_nulls=True,
     )
     head = pl.format("name {}", pl.col("name_sim").round(2))
-    return pl.when(pl.col("name_sim").is_null()).then(None).when(notes != "").then(
-        pl.format("{} ({})", head, notes)
-    ).otherwise(head)
+    return (
+        pl.when(pl.col("name_sim").is_null())
+        .then(None)
+        .when(notes != "")
+        .then(pl.format("{} ({})", head, notes))
+        .otherwise(head)
+    )
 
 
 def _level(col: str, label: str, words: dict[str, str] | None = None) -> pl.Expr:
@@ -67,9 +74,12 @@ def _level(col: str, label: str, words: dict[str, str] | None = None) -> pl.Expr
 
 def explanations(df: pl.DataFrame) -> pl.Series:
     """One explanation string per row of a scored pair frame."""
-    dob = pl.when(pl.col("dob") == PARTIAL).then(
-        pl.format("dob agrees on {}", _PRECISION)
-    ).when(pl.col("dob").is_not_null()).then(pl.format("dob {}", pl.col("dob")))
+    dob = (
+        pl.when(pl.col("dob") == PARTIAL)
+        .then(pl.format("dob agrees on {}", _PRECISION))
+        .when(pl.col("dob").is_not_null())
+        .then(pl.format("dob {}", pl.col("dob")))
+    )
     address = pl.when(pl.col("address").is_not_null()).then(
         pl.format("address {}", pl.col("address").round(2))
     )

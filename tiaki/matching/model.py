@@ -8,8 +8,8 @@ and the US Census Bureau's estimates on civil data land in (Winkler 1988; Splink
 field takes. Names get their u from the data, token by token (`stats`, `names`), which is what
 keeps a common name from raising an alert on its own.
 
-The score is the posterior probability 2^W / (1 + 2^W) with W = PRIOR_BITS + the evidence, so
-a threshold of 0.5 means "more likely the same person than not".
+The score is the posterior probability 2^W / (1 + 2^W) with W = prior + the evidence, so a
+threshold of 0.5 means "more likely the same person than not".
 """
 
 from __future__ import annotations
@@ -20,23 +20,23 @@ import polars as pl
 
 from tiaki.matching.fields import CLOSE, DIFFERS, EXACT, ONE_DIGIT, PARTIAL, SAME, SWAPPED
 
-# Prior odds that a candidate pair is a match, in bits: 2^-15 is about 1 in 33,000. With it a
-# full name of two tokens that are each carried by 1 person in 300 (about 16 bits) is not
-# enough alone, while a name that rare plus a date of birth is.
-PRIOR_BITS = -15.0
+# Share of query records expected to have a partner on the reference side (see prior_bits).
+BASE_RATE = {"link": 1.0, "dedupe": 0.1}
+SCREEN_PER_PERSON = 1e-6
+SCREEN_MAX_SHARE = 1e-3
 
 
 def _bits(m: float, u: float) -> float:
     return math.log2(m / u)
 
 
-# Names. A conflicting pair of tokens ("Viktorovich" vs "Ivanovich") happens in 5% of true
-# matches but in most non-matches that got this far; an extra token (a middle name given only
-# on one side) in a third of true matches.
-NAME_CONFLICT = _bits(0.05, 0.8)
+# Names. Agreeing tokens earn their own bits (`names.compare`). A pair of contradicting tokens
+# ("Viktorovich" vs "Ivanovich", "Michael" vs "Benjamin") appears in 1-2% of true matches
+# (FEBRL's generator and census re-enumerations alike) but in almost every non-match that
+# shares a surname; an extra token (a middle name given on one side) in a third of true matches.
+NAME_CONFLICT = _bits(0.015, 0.95)
 NAME_EXTRA = _bits(0.3, 0.5)
-NAME_DISAGREE = _bits(0.02, 0.9)  # names below NAME_AGREE: essentially a different name
-NAME_AGREE = 0.6
+NAME_DISAGREE = _bits(0.02, 0.9)  # no token agrees at all
 INITIALS_ONLY_MAX = 4.0
 
 # Date of birth: u by how precisely both dates are known (year, month, day) over ~50 years.
@@ -64,15 +64,15 @@ def nationality_u(values: pl.Series) -> float:
     shares = values.drop_nulls().value_counts(normalize=True)
     if shares.is_empty():
         return 0.05
-    return float(max((shares["proportion"] ** 2).sum(), 0.01))
+    return float(min(max((shares["proportion"] ** 2).sum(), 0.01), 0.9))
 
 
-def evidence(df: pl.DataFrame, nat_u: float) -> pl.DataFrame:
-    """Bits per field and the score, from the name comparison and field levels of each pair."""
-    name_w = (
+def name_weight() -> pl.Expr:
+    """Bits of evidence from the name comparison columns of `names.compare`."""
+    return (
         pl.when(pl.col("name_sim").is_null())
         .then(0.0)
-        .when(pl.col("name_sim") < NAME_AGREE)
+        .when(pl.col("name_bits") <= 0)
         .then(NAME_DISAGREE)
         .when(pl.col("initials_only"))
         .then(pl.min_horizontal(pl.col("name_bits"), pl.lit(INITIALS_ONLY_MAX)))
@@ -82,6 +82,10 @@ def evidence(df: pl.DataFrame, nat_u: float) -> pl.DataFrame:
             + NAME_EXTRA * pl.col("extras")
         )
     )
+
+
+def field_weights(nat_u: float) -> dict[str, pl.Expr]:
+    """Bits of evidence per non-name field, from the levels of `fields.compare_fields`."""
     dob_m = pl.col("dob").replace_strict(DOB_M, default=0.05, return_dtype=pl.Float64)
     dob_u = pl.col("dob_prec").replace_strict(DOB_U, return_dtype=pl.Float64)
     dob_w = (
@@ -104,8 +108,7 @@ def evidence(df: pl.DataFrame, nat_u: float) -> pl.DataFrame:
         .then(ADDRESS["mid"])
         .otherwise(ADDRESS["low"])
     )
-    parts = {
-        "w_name": name_w,
+    return {
         "w_dob": dob_w,
         "w_sex": _map("sex", SEX),
         "w_nat": _map("nat", nat),
@@ -115,8 +118,34 @@ def evidence(df: pl.DataFrame, nat_u: float) -> pl.DataFrame:
         "w_address": addr_w,
         "w_postcode": _map("postcode", POSTCODE),
     }
-    out = df.with_columns(**parts)
-    total = PRIOR_BITS + pl.sum_horizontal(list(parts))
+
+
+def prior_bits(mode: str, reference_size: int) -> float:
+    """log2 prior odds that a candidate pair is a match.
+
+    Each query record has at most one true partner among the reference records, found with
+    probability BASE_RATE[mode]; spread over the reference side that gives the prior odds
+    (Fellegi & Sunter's lambda). Linking assumes every record has its partner, de-duplication
+    that 1 record in 10 has a duplicate. Screening assumes each listed person is 1 traveller in
+    a million, and at most 1 traveller in 1,000 is listed (generous on purpose: an alert is
+    reviewed by a person). So on a short list a rare name alone alerts and "John Smith" alone
+    does not, and on a long list chance look-alikes do not multiply with its length.
+    """
+    n = max(reference_size, 1)
+    rate = min(SCREEN_MAX_SHARE, n * SCREEN_PER_PERSON) if mode == "screen" else BASE_RATE[mode]
+    p = rate / n
+    return math.log2(p / (1 - p)) if p < 1 else 10.0
+
+
+def logit_bits(threshold: float) -> float:
+    """The total weight W at which the score equals `threshold`."""
+    if threshold <= 0:
+        return -math.inf
+    if threshold >= 1:
+        return math.inf
+    return math.log2(threshold / (1 - threshold))
+
+
+def score(weight: pl.Expr) -> pl.Expr:
     # Clip before exponentiating; the probability is 0 or 1 to 6 decimals beyond +-30 bits.
-    score = 1.0 / (1.0 + (2.0 ** (-total.clip(-60.0, 60.0))))
-    return out.with_columns(weight=total, score=score)
+    return 1.0 / (1.0 + (2.0 ** (-weight.clip(-60.0, 60.0))))

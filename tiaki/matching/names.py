@@ -1,11 +1,12 @@
 """Vectorised comparison of names, token by token.
 
 Each name is a bag of tokens with weights in bits (see `stats`). For a candidate pair every
-token of one name is scored against every token of the other with RapidFuzz (`process.cpdist`,
-all pairs in one call, on both cores); each token keeps its best partner, in both directions.
-This is the symmetric Monge-Elkan measure (Monge & Elkan, "The field matching problem", KDD
-1996) weighted by token information, which tolerates any name order and extra middle names.
-Three rules on top make it fit people's names:
+token of one name is scored against every token of the other with RapidFuzz (`process.cpdist`
+over all token pairs of all candidate pairs in one call): OSA (Damerau) similarity, raised for
+tokens with the same phonetic key (`normalize.phonetic_expr`). Tokens are then aligned one to
+one, and the score is the information-weighted share of both names that found a partner: a
+symmetric Monge-Elkan measure (Monge & Elkan, "The field matching problem", KDD 1996), which
+tolerates any name order. Rules on top make it fit people's names:
 
 * initials: a one-letter token agrees with any token that starts with that letter, at 0.9,
   but a name that agrees only through initials is capped below any threshold ("N.N." is not
@@ -20,8 +21,6 @@ Three rules on top make it fit people's names:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -32,6 +31,8 @@ from tiaki.matching.stats import TokenStats
 # A token pair below this similarity is "no partner". 0.7 lets one edit in a 4-letter token
 # through ("Pulin"/"Putin" 0.8) but not a different name of similar shape ("Daniel"/"Donald").
 TOKEN_MATCH = 0.7
+# Default threshold for "same name" when names are compared on their own (no other fields).
+NAME_MATCH = 0.85
 INITIAL_SIM = 0.9
 # Tokens with the same phonetic key get at least PHONETIC_BASE + (1 - PHONETIC_BASE) * edit sim.
 PHONETIC_BASE = 0.6
@@ -46,7 +47,6 @@ CONFLICT_MIN_BITS = 8.0
 # Rounds of the greedy one-to-one alignment; names rarely have more than 4 ambiguous tokens.
 MAX_ROUNDS = 4
 
-NAME_COLUMNS = ["tok", "pk", "w", "compact", "scompact", "cjk"]
 _CJK_RE = r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]"
 
 
@@ -61,6 +61,7 @@ def prepare(raw: pl.Series, stats: TokenStats | None = None, kind: Kind = "perso
         "tok",
         "pk",
         "w",
+        wsum=pl.col("w").list.sum(),
         compact=pl.col("tok").list.join(""),
         scompact=pl.col("tok").list.sort().list.join(""),
         cjk=cjk,
@@ -173,16 +174,17 @@ def compare(pairs: pl.DataFrame) -> pl.DataFrame:
     sl = _side_totals(left, matched.drop("i_r"), "i")
     sr = _side_totals(right, matched.drop("i"), "i_r")
     s = (
-        pairs.select("pair", "l_compact", "r_compact", "l_scompact", "r_scompact", "l_cjk",
-                     "r_cjk")
+        pairs.select("pair", "l_compact", "r_compact", "l_scompact", "r_scompact", "l_cjk", "r_cjk")
         .join(sl, on="pair", how="left")
         .join(sr, on="pair", how="left", suffix="_r")
         .join(shape, on="pair", how="left")
-        .with_columns(pl.col("^(m|b|wm|wu|nu)(_r)?$").fill_null(0),
-                      pl.col("^has_full(_r)?$").fill_null(False))
-    )  # fmt: skip
-    compact = pl.max_horizontal(_cpdist(s["l_compact"], s["r_compact"]),
-                                _cpdist(s["l_scompact"], s["r_scompact"]))  # fmt: skip
+        .with_columns(
+            pl.col("^(m|b|wm|wu|nu)(_r)?$").fill_null(0), pl.col("^has_full(_r)?$").fill_null(False)
+        )
+    )
+    compact = pl.max_horizontal(
+        _cpdist(s["l_compact"], s["r_compact"]), _cpdist(s["l_scompact"], s["r_scompact"])
+    )
     both_cjk = s["l_cjk"].is_not_null() & s["r_cjk"].is_not_null()
     cjk = pl.when(both_cjk).then(_cpdist(s["l_cjk"].fill_null(""), s["r_cjk"].fill_null("")))
     s = s.with_columns(compact_sim=compact, cjk_sim=cjk)
@@ -191,18 +193,28 @@ def compare(pairs: pl.DataFrame) -> pl.DataFrame:
     # A contradiction costs at least CONFLICT_MIN_BITS, however common the tokens: a different
     # father's name is a different person even when both names are frequent.
     wu_conflict = pl.max_horizontal(wu, CONFLICT_MIN_BITS * pl.min_horizontal("nu", "nu_r"))
-    denom = pl.col("wm") + pl.col("wm_r") + pl.when(conflict).then(wu_conflict).otherwise(
-        EXTRA_FACTOR * wu
+    denom = (
+        pl.col("wm")
+        + pl.col("wm_r")
+        + pl.when(conflict).then(wu_conflict).otherwise(EXTRA_FACTOR * wu)
     )
     aligned = pl.when(denom > 0).then((pl.col("m") + pl.col("m_r")) / denom).otherwise(0.0)
     has_full = pl.col("has_full") | pl.col("has_full_r")
     aligned = pl.when(has_full).then(aligned).otherwise(aligned.clip(0.0, INITIALS_ONLY_CAP))
-    use_compact = (pl.col("compact_sim") >= COMPACT_MIN) & (pl.col("compact_sim") > aligned)
+    use_compact = (
+        (pl.col("compact_sim") >= COMPACT_MIN)
+        & (pl.col("compact_sim") > aligned)
+        & (pl.col("l_compact") != "")
+        & (pl.col("r_compact") != "")
+    )
     sim = pl.when(use_compact).then(pl.col("compact_sim")).otherwise(aligned)
     # Han, kana and Hangul: two names in the same script that differ in a character are
     # different names even when both characters are read alike (高市 vs 高石 are both "gaoshi").
-    sim = pl.when(pl.col("cjk_sim").is_not_null()).then(
-        pl.min_horizontal(sim, pl.col("cjk_sim"))).otherwise(sim)  # fmt: skip
+    sim = (
+        pl.when(pl.col("cjk_sim").is_not_null())
+        .then(pl.min_horizontal(sim, pl.col("cjk_sim")))
+        .otherwise(sim)
+    )
     total_w = (pl.col("wm") + pl.col("wu") + pl.col("wm_r") + pl.col("wu_r")) / 2
     return s.select(
         "pair",
@@ -228,8 +240,27 @@ def compare(pairs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def workers(n: int) -> int:
+    """Threads for RapidFuzz: starting them costs about a millisecond, so small jobs use one."""
+    return -1 if n >= 20_000 else 1
+
+
 def _cpdist(a: pl.Series, b: pl.Series) -> pl.Series:
-    return pl.Series(process.cpdist(a, b, scorer=OSA.normalized_similarity, workers=-1))
+    """OSA similarity of aligned strings, each distinct pair computed once.
+
+    Names repeat (a watchlist has many "Mohammed"s), so distinct pairs are a fraction of all
+    pairs; RapidFuzz gets plain lists, which it reads far faster than Polars Series.
+    """
+    df = pl.DataFrame({"a": a, "b": b})
+    uniq = df.unique()
+    sims = process.cpdist(
+        uniq["a"].to_list(),
+        uniq["b"].to_list(),
+        scorer=OSA.normalized_similarity,
+        workers=workers(uniq.height),
+    )
+    lookup = uniq.with_columns(s=pl.Series(sims, dtype=pl.Float64))
+    return df.join(lookup, on=["a", "b"], how="left", maintain_order="left")["s"]
 
 
 def _paired(left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:
@@ -240,14 +271,6 @@ def _paired(left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:
         ],
         how="horizontal",
     ).with_row_index("pair")
-
-
-@dataclass(frozen=True)
-class NameScore:
-    score: float
-    bits: float
-    conflicts: int
-    extras: int
 
 
 def compare_lists(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable
 from typing import Literal
 
 import polars as pl
@@ -68,6 +67,8 @@ def _clean(ascii_names: pl.Series, kind: Kind) -> pl.Series:
     # "Abd al-Aziz", "Abdel Aziz", "Abdul Aziz" (Library of Congress ALA-LC romanisation notes).
     s = s.str.replace_all(r"\babd (?:al|el|ul|ol|ar|ur|as|us|an) ", "abdul ")
     s = s.str.replace_all(r"\babd(?:al|el|ol|oul)\b", "abdul")
+    # ...and written as one word: "Abdelrahman" = "Abd al-Rahman" ("Abdullah" stays whole).
+    s = s.str.replace_all(r"\babd(?:ul|el|al|ol)([a-km-z][a-z]{2,})\b", "abdul ${1}")
     if kind == "org":
         for pattern, canon in _LEGAL_PHRASE_RE:
             s = s.str.replace_all(pattern, canon)
@@ -149,12 +150,23 @@ def phonetic_expr(tok: pl.Expr) -> pl.Expr:
 
 
 def phonetic_keys(tokens: pl.Series) -> pl.Series:
-    """Phonetic key for every token of every name (same shape as `tokens`)."""
-    return tokens.list.eval(
-        pl.when(pl.element().str.contains(r"\d"))
-        .then(pl.element())
-        .otherwise(phonetic_expr(pl.element()))
+    """Phonetic key for every token of every name (same shape as `tokens`).
+
+    Tokens with digits keep their spelling, and so do short tokens whose skeleton would be a
+    single letter ("Wu", "Li", "Xu"): a one-letter key would lump them with thousands of others.
+    Names repeat, so the keys are computed once per distinct token and mapped back.
+    """
+    uniq = tokens.explode().drop_nulls().unique()
+    if uniq.is_empty():
+        return tokens
+    key = phonetic_expr(pl.col("t"))
+    table = pl.DataFrame({"t": uniq}).select(
+        "t",
+        k=pl.when(pl.col("t").str.contains(r"\d") | (key.str.len_chars() < 2))
+        .then(pl.col("t"))
+        .otherwise(key),
     )
+    return tokens.list.eval(pl.element().replace_strict(table["t"], table["k"]))
 
 
 def phonetic_key(token: str) -> str:
@@ -165,7 +177,3 @@ def phonetic_key(token: str) -> str:
 def tokens_of(name: str, kind: Kind = "person") -> list[str]:
     """Scalar convenience wrapper over `name_tokens`."""
     return list(name_tokens(pl.Series([name]), kind).to_list()[0])
-
-
-def ascii_of(values: Iterable[str]) -> list[str]:
-    return [anyascii(v) for v in values]

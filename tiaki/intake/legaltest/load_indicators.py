@@ -165,9 +165,7 @@ def _sets(
     sets = []
     codes: set[str] = set()
     for item in top.items("sets"):
-        item.expect_keys(
-            {"id", "title", "age_group", "exploitation", "verification", "indicators"}
-        )
+        item.expect_keys({"id", "title", "age_group", "exploitation", "verification", "indicators"})
         set_id = item.text("id")
         age_group = item.text("age_group")
         if age_group not in ("adult", "child"):

@@ -253,6 +253,7 @@ class SmugglingRules:
     contra_signals: tuple[Signal, ...]
     min_supporting: int
     blocked_by_elements: frozenset[Element]
+    likely_text: str
     blocked_text: str
     distinguishing_features: tuple[Feature, ...]
 

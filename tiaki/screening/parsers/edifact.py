@@ -16,15 +16,17 @@ from datetime import date, datetime
 from typing import Literal
 
 __all__ = [
-    "Severity",
+    "Century",
     "Delimiters",
     "ParseIssue",
     "Position",
     "Segment",
+    "Severity",
     "TokenisedText",
     "decode",
     "parse_edifact_date",
     "tokenise",
+    "valid_tag",
 ]
 
 Severity = Literal["error", "warning"]
@@ -138,6 +140,11 @@ class TokenisedText:
         return _locate(self._line_starts, offset, segment_index)
 
 
+def valid_tag(tag: str) -> bool:
+    """Segment tags are three upper-case alphanumerics starting with a letter (ISO 9735-1)."""
+    return _TAG_RE.fullmatch(tag) is not None
+
+
 def _line_starts(text: str) -> list[int]:
     # CR, LF and CRLF all end a line: GTAS Test3.txt uses bare CR.
     starts = [0]
@@ -191,7 +198,7 @@ def _read_una(text: str, i: int) -> Delimiters | None:
     chars = text[i + 3 : i + 9]
     if len(chars) < 6:
         return None
-    comp, elem, dec, rel, res, seg = chars
+    comp, elem, dec, rel, res, seg = tuple(chars)
     if len({comp, elem, seg}) < 3 or seg.isalnum() or elem.isalnum() or comp.isalnum():
         return None
     # ISO 9735 v4 uses a space in the release position to mean "no release character".
@@ -300,7 +307,7 @@ def _read_segment(
     if tag != tag_raw:
         issues.append(ParseIssue("warning", f"stray blank in segment tag {tag_raw!r}", pos, tag,
                                  raw))
-    if not _TAG_RE.fullmatch(tag):
+    if not valid_tag(tag):
         issues.append(
             ParseIssue("error", f"malformed segment: {tag[:12]!r} is not a segment tag", pos,
                        None, raw[:80])
@@ -347,9 +354,10 @@ def parse_edifact_date(
     pattern = _DATE_FORMATS.get(code)
     if pattern is None:
         raise ValueError(f"unsupported date format code {fmt!r} for {value!r}")
-    if not value.isdigit():
+    if not value.isdecimal():
         raise ValueError(f"{value!r} is not numeric")
-    if "%y" in pattern:
+    two_digit_year = "%y" in pattern
+    if two_digit_year:
         # Resolve the century first, then parse with a 4-digit year: 29 February only exists in
         # some centuries, so re-dating a parsed value could fail.
         yy = int(value[:2])
@@ -360,6 +368,9 @@ def parse_edifact_date(
             year = min((base - 100, base, base + 100), key=lambda y: abs(y - reference.year))
         value, pattern = f"{year:04d}{value[2:]}", pattern.replace("%y", "%Y")
     parsed = datetime.strptime(value, pattern)
+    if two_digit_year and century == "past" and parsed.date() > reference:
+        # Later in the reference year than the reference itself: nobody is born tomorrow.
+        parsed = datetime.strptime(f"{parsed.year - 100:04d}{value[4:]}", pattern)
     if code in ("101", "102"):
         return parsed.date()
     return parsed

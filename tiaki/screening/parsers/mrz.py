@@ -32,6 +32,9 @@ MRZFormat = Literal["TD1", "TD2", "TD3", "MRVA", "MRVB"]
 _WEIGHTS = (7, 3, 1)
 _CHARSET = re.compile(r"[A-Z0-9<]*")
 _NAME_CHARS = re.compile(r"[A-Z<]*")
+# ASCII only: str.isdigit() accepts "²" and other digits that int() or the MRZ do not.
+_TWO_DIGITS = re.compile(r"[0-9]{2}")
+_DIGITS = frozenset("0123456789")
 
 
 class MRZError(ValueError):
@@ -100,7 +103,7 @@ def _verify(name: str, data: str, digit: str, *, filler_ok: bool = False) -> MRZ
         bad = sorted(set(re.sub(r"[A-Z0-9<]", "", data)))
         return MRZField(name, digit, digit, False, f"cannot compute: invalid characters {bad}")
     expected = check_digit(data)
-    if not digit.isdigit():
+    if digit not in _DIGITS:
         return MRZField(name, digit, digit, False, f"check digit {digit!r} is not a digit "
                                                    f"(computed {expected})")
     if int(digit) != expected:
@@ -122,7 +125,8 @@ def _date(name: str, raw: str, reference: date, *, past: bool) -> MRZField:
     """YYMMDD; Doc 9303 Part 3 allows ``<<`` for an unknown day or month of birth, kept as a
     partial ISO date ("1974" or "1974-08")."""
     yy, mm, dd = raw[:2], raw[2:4], raw[4:6]
-    if not (yy.isdigit() and (mm.isdigit() or mm == "<<") and (dd.isdigit() or dd == "<<")):
+    if not (_TWO_DIGITS.fullmatch(yy) and (_TWO_DIGITS.fullmatch(mm) or mm == "<<")
+            and (_TWO_DIGITS.fullmatch(dd) or dd == "<<")):
         return MRZField(name, raw, None, False, f"{raw!r} is not YYMMDD")
     if mm == "<<" and dd != "<<":
         return MRZField(name, raw, None, False, f"{raw!r} has a day but no month")
@@ -224,10 +228,7 @@ def parse_mrz(text: str | Sequence[str], *, reference_date: date | None = None) 
         if len(ln) < width:
             notes.append(f"line {i + 1} had {len(ln)} characters; padded with '<' to {width}")
             lines[i] = ln.ljust(width, "<")
-    if fmt == "TD1":
-        fields = _td1(lines, ref, notes)
-    else:
-        fields = _two_line(fmt, lines, ref, notes)
+    fields = _td1(lines, ref, notes) if fmt == "TD1" else _two_line(fmt, lines, ref, notes)
     return MRZResult(fmt, tuple(lines), fields, tuple(notes))
 
 

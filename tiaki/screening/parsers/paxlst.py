@@ -20,18 +20,26 @@ segment index and line/column. Entry points: :func:`parse_paxlst`, :func:`parse_
 from __future__ import annotations
 
 import bisect
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from .countries import normalise_country
-from .edifact import ParseIssue, Segment, Severity, decode, parse_edifact_date, tokenise
+from .edifact import (
+    Century,
+    ParseIssue,
+    Segment,
+    Severity,
+    decode,
+    parse_edifact_date,
+    tokenise,
+    valid_tag,
+)
+from .paxlst_legs import LegDraft, LegLocation, build_legs
 from .paxlst_model import (
     TRAVELLER_ROLES,
     Address,
     Employment,
-    FlightLeg,
     FunctionalGroup,
     Interchange,
     PaxlstMessage,
@@ -49,7 +57,6 @@ _KEPT_AS_IS = frozenset({"FTX", "MEA", "GEI", "CPI", "QTY", "GID", "AUT", "CTA",
 _KNOWN = frozenset(
     {"BGM", "RFF", "DTM", "NAD", "CTA", "COM", "TDT", "LOC", "ATT", "NAT", "DOC", "EMP", "CNT"}
 ) | _KEPT_AS_IS
-_FLIGHT_RE = re.compile(r"([A-Z0-9]{2}[A-Z]?)(\d{1,5}[A-Z]?)")
 _SEXES = frozenset({"M", "F", "U", "X"})
 
 
@@ -68,25 +75,11 @@ class _DocDraft:
 
 
 @dataclass
-class _Loc:
-    qualifier: str
-    code: str
-    segment: Segment
-    times: list[tuple[str, datetime | date]] = field(default_factory=list)
-
-
-@dataclass
-class _LegDraft:
-    tdt: Segment
-    locs: list[_Loc] = field(default_factory=list)
-
-
-@dataclass
 class _MessageState:
     message: PaxlstMessage
     first_index: int
     party: ReportingParty | None = None
-    leg: _LegDraft | None = None
+    leg: LegDraft | None = None
     traveller: Traveller | None = None
     doc: _DocDraft | None = None
 
@@ -106,7 +99,9 @@ def parse_paxlst(data: bytes | str, *, reference_date: date | None = None) -> Pa
     tok = tokenise(text)
     builder = _Builder(reference_date)
     pending = _issues_by_segment(decode_issues, tok.segments)
-    builder.issues.extend(tok.issues)
+    for issue in tok.issues:  # route syntax issues to their message / traveller too
+        index = issue.position.segment_index if issue.position else None
+        pending.setdefault(-1 if index is None else index, []).append(issue)
     for seg in tok.segments:
         builder.feed(seg)
         for issue in pending.get(seg.index, ()):
@@ -138,18 +133,6 @@ def _issues_by_segment(
             ParseIssue(issue.severity, issue.reason, moved, seg.tag, seg.text[:80])
         )
     return out
-
-
-def _split_flight(reference: str, carrier: str) -> tuple[str | None, str | None]:
-    """TDT 8028 holds carrier + flight number ("UA0989"); C040/3127 repeats the carrier."""
-    ref = reference.replace(" ", "").upper()
-    carrier = carrier.upper()
-    if carrier and ref.startswith(carrier) and ref[len(carrier) :]:
-        return carrier, ref[len(carrier) :]
-    m = _FLIGHT_RE.fullmatch(ref)
-    if m:
-        return carrier or m.group(1), m.group(2)
-    return carrier or None, ref or None
 
 
 def _edifact_datetime(d: str, t: str) -> datetime | None:
@@ -207,7 +190,7 @@ class _Builder:
 
     # -- dispatch ----------------------------------------------------------------------
     def feed(self, seg: Segment) -> None:
-        if not seg.tag or not seg.tag.isalnum() or len(seg.tag) != 3 or not seg.tag.isupper():
+        if not valid_tag(seg.tag):
             self.unparsed.append(seg)  # already reported by the tokeniser
             return
         self.last_segment = seg
@@ -318,7 +301,7 @@ class _Builder:
         if not self.group_open:
             self.issue("warning", "UNE without UNG", seg)
         declared = seg.get(0, 0)
-        if declared.isdigit() and int(declared) != self.messages_in_group:
+        if declared.isdecimal() and int(declared) != self.messages_in_group:
             self.issue("warning", f"UNE declares {int(declared)} messages, group holds "
                                   f"{self.messages_in_group}", seg)
         self.group_open = False
@@ -332,7 +315,7 @@ class _Builder:
             self.issue("warning", f"UNZ reference {ref!r} differs from UNB "
                                   f"{self.interchange.control_reference!r}", seg)
         declared = seg.get(0, 0)
-        if declared.isdigit() and int(declared) != self.units_in_interchange:
+        if declared.isdecimal() and int(declared) != self.units_in_interchange:
             self.issue("warning", f"UNZ declares {int(declared)} groups/messages, interchange "
                                   f"holds {self.units_in_interchange}", seg)
         self.interchange_open = False
@@ -347,7 +330,7 @@ class _Builder:
             msg.complete = True
             count = unt.get(0, 0)
             actual = unt.index - st.first_index + 1
-            if not count.isdigit():
+            if not count.isdecimal():
                 self.issue("warning", f"UNT segment count {count!r} is not a number", unt)
             elif int(count) != actual:
                 self.issue("warning", f"UNT declares {int(count)} segments, message has "
@@ -496,60 +479,19 @@ class _Builder:
             self._close_traveller()
         self._close_leg()
         st.party = None
-        st.leg = _LegDraft(seg)
+        st.leg = LegDraft(seg)
         if not seg.get(1, 0):
             self.issue("error", "TDT without flight identification (8028)", seg)
 
     def _close_leg(self) -> None:
-        """Turn a TDT and its LOC/DTM pairs into legs: each departure (125, or 92 followed by
-        DTM+189 / first of a pair) is closed by the next arrival (87, 92, or 130)."""
         st = self.state
         assert st is not None
-        draft = st.leg
-        if draft is None:
-            return
-        st.leg = None
-        carrier, number = _split_flight(draft.tdt.get(1, 0), draft.tdt.get(4, 0))
-        legs: list[FlightLeg] = []
-        dep: _Loc | None = None
-
-        def emit(arr: _Loc | None) -> None:
-            if dep is None or arr is None:
-                self.issue("warning", "flight leg without both departure and arrival port",
-                           (dep or arr).segment if (dep or arr) else draft.tdt)
-            legs.append(FlightLeg(
-                carrier=carrier,
-                flight_number=number,
-                conveyance_reference=draft.tdt.get(1, 0),
-                departure_port=dep.code if dep else None,
-                departure_time=_time(dep, "189"),
-                arrival_port=arr.code if arr else None,
-                arrival_time=_time(arr, "232"),
-                transport_stage=draft.tdt.get(0, 0),
-                final_destination=arr.code if arr and arr.qualifier == "130" else None,
-                position=draft.tdt.position,
-            ))
-
-        for loc in draft.locs:
-            quals = {q for q, _ in loc.times}
-            is_dep = loc.qualifier == "125" or (
-                loc.qualifier == "92" and ("189" in quals or ("232" not in quals and dep is None))
-            )
-            if is_dep:
-                if dep is not None:
-                    emit(None)
-                dep = loc
-            elif loc.qualifier in ("87", "92") or (loc.qualifier == "130" and dep is not None):
-                emit(loc)
-                dep = None
-            elif loc.qualifier == "130" and legs:
-                legs[-1] = replace(legs[-1], final_destination=loc.code)
-            else:
-                self.issue("warning", f"LOC+{loc.qualifier} is not a flight location; ignored",
-                           loc.segment)
-        if dep is not None or not legs:
-            emit(None)
-        st.message.legs.extend(legs)
+        draft, st.leg = st.leg, None
+        if draft is not None:
+            legs, problems = build_legs(draft)
+            st.message.legs.extend(legs)
+            for seg, reason in problems:
+                self.issue("warning", reason, seg)
 
     def _on_loc(self, seg: Segment) -> None:
         st = self.state
@@ -565,7 +507,7 @@ class _Builder:
                 return
             if not value:
                 self.issue("error", "LOC without location code", seg)
-            st.leg.locs.append(_Loc(qualifier, value, seg))
+            st.leg.locs.append(LegLocation(qualifier, value, seg))
             return
         trav.segments.append(seg)
         if not value:
@@ -600,7 +542,7 @@ class _Builder:
         if trav is None and st.leg is None:
             self._keep(seg)
             return
-        century = "past" if qualifier in ("329", "182") else "near"
+        century: Century = "past" if qualifier in ("329", "182") else "near"
         try:
             value = parse_edifact_date(raw, fmt, reference=self.ref_date, century=century)
         except ValueError as exc:
@@ -700,7 +642,7 @@ class _Builder:
             if len(comps) >= 2:
                 qualifier, value = comps[0], comps[1]
                 k += 1
-            elif k + 1 < len(els) and len(els[k + 1]) == 1 and els[k + 1][0].isdigit():
+            elif k + 1 < len(els) and len(els[k + 1]) == 1 and els[k + 1][0].isdecimal():
                 # "CNT+41+8" (GTAS Test1): element separator used for the component one.
                 qualifier, value = comps[0], els[k + 1][0]
                 self.issue("warning", "CNT count split across elements; read as "
@@ -710,16 +652,7 @@ class _Builder:
                 self.issue("error", f"CNT element {':'.join(comps)!r} has no count", seg)
                 k += 1
                 continue
-            if value.isdigit():
+            if value.isdecimal():
                 st.message.declared_counts[qualifier] = int(value)
             else:
                 self.issue("error", f"CNT+{qualifier} count {value!r} is not a number", seg)
-
-
-def _time(loc: _Loc | None, preferred: str) -> datetime | date | None:
-    if loc is None or not loc.times:
-        return None
-    for qualifier, value in loc.times:
-        if qualifier == preferred:
-            return value
-    return loc.times[0][1]

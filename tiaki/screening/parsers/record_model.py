@@ -22,6 +22,7 @@ __all__ = [
     "RecordIssue",
     "SourceRef",
     "TravellerRecord",
+    "compute_fingerprint",
 ]
 
 RecordKind = Literal["traveller", "visa_application"]

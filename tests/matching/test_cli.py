@@ -1,0 +1,154 @@
+"""The command line contract, end to end on small CSV files."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tiaki.matching.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    return {
+        "watch": _write(
+            tmp_path / "w.csv",
+            "id,full_name,date_of_birth,nationality\n"
+            "W1,Сергей Иванов,1980-03-05,RUS\nW2,Ana María López,1991,\n",
+        ),
+        "recs": _write(
+            tmp_path / "r.csv",
+            "id,given_name,family_name,date_of_birth,nationality,extra\n"
+            "R1,Sergei,Ivanov,1980-05-03,RUS,x\nR2,Peter,Jones,1970-01-01,GBR,y\n"
+            "R3,Ana Maria,Lopez,1991-04-02,,z\n",
+        ),
+    }
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames == ["left_id", "right_id", "score", "explanation"]
+        return list(reader)
+
+
+def test_screen(files: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "alerts.csv"
+    code = main(
+        [
+            "screen",
+            "--watchlist",
+            str(files["watch"]),
+            "--records",
+            str(files["recs"]),
+            "--out",
+            str(out),
+            "--no-progress",
+        ]
+    )
+    assert code == 0
+    rows = _rows(out)
+    assert {(r["left_id"], r["right_id"]) for r in rows} == {("W1", "R1"), ("W2", "R3")}
+    assert all(0.0 <= float(r["score"]) <= 1.0 and r["explanation"] for r in rows)
+
+
+def test_link_and_dedupe(files: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "pairs.csv"
+    assert (
+        main(
+            [
+                "link",
+                "--left",
+                str(files["recs"]),
+                "--right",
+                str(files["watch"]),
+                "--out",
+                str(out),
+                "--threshold",
+                "0.5",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
+    assert {(r["left_id"], r["right_id"]) for r in _rows(out)} == {("R1", "W1"), ("R3", "W2")}
+    assert (
+        main(["dedupe", "--records", str(files["recs"]), "--out", str(out), "--no-progress"]) == 0
+    )
+    assert _rows(out) == []
+
+
+def test_chunked_cli_output_equals_whole(files: dict[str, Path], tmp_path: Path) -> None:
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    args = [
+        "screen",
+        "--watchlist",
+        str(files["watch"]),
+        "--records",
+        str(files["recs"]),
+        "--threshold",
+        "0",
+        "--no-progress",
+    ]
+    assert main([*args, "--out", str(a)]) == 0
+    assert main([*args, "--out", str(b), "--chunk-size", "1"]) == 0
+    assert a.read_text() == b.read_text()
+
+
+def test_missing_id_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = _write(tmp_path / "bad.csv", "name,full_name\nx,Ivan\n")
+    assert main(["dedupe", "--records", str(bad), "--out", str(tmp_path / "o.csv")]) == 2
+    assert "missing required column 'id'" in capsys.readouterr().err
+
+
+def test_bad_date_names_line_and_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = _write(
+        tmp_path / "bad.csv", "id,full_name,date_of_birth\n1,A B,1990-01-01\n2,C D,02/03/1990\n"
+    )
+    assert main(["dedupe", "--records", str(bad), "--out", str(tmp_path / "o.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "line 3" in err and "field date_of_birth" in err and "02/03/1990" in err
+
+
+def test_bad_date_in_a_later_chunk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = "".join(f"{i},Name {i},1990-01-01\n" for i in range(5)) + "9,X Y,1990-13-01\n"
+    bad = _write(tmp_path / "bad.csv", "id,full_name,date_of_birth\n" + lines)
+    args = ["screen", "--watchlist", str(bad), "--records", str(bad), "--chunk-size", "2"]
+    assert main([*args, "--out", str(tmp_path / "o.csv")]) == 2
+    assert "line 7, field date_of_birth" in capsys.readouterr().err
+
+
+def test_runnable_as_module(files: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "alerts.csv"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tiaki.matching",
+            "screen",
+            "--watchlist",
+            str(files["watch"]),
+            "--records",
+            str(files["recs"]),
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "2 pairs written" in proc.stderr
+    assert len(_rows(out)) == 2

@@ -1,0 +1,50 @@
+"""Transliteration, tokens and phonetic keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from tiaki.matching.normalize import phonetic_key, tokens_of
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Сергей Иванов", ["sergey", "ivanov"]),  # Cyrillic
+        ("Κυριάκος Μητσοτάκης", ["kyriakos", "mitsotakis"]),  # Greek
+        ("习近平", ["xi", "jinping"]),  # Han: family name, then the given name as one word
+        ("김정은", ["gim", "jeongeun"]),  # Hangul
+        ("नरेन्द्र मोदी", ["nrendr", "modi"]),  # Devanagari
+        ("วชิราลงกรณ", ["wchiralngkrn"]),  # Thai
+        ("محمد بن سلمان", ["mhmd", "bin", "slmn"]),  # Arabic: no short vowels, bn -> bin
+        ("Recep Tayyip Erdoğan", ["recep", "tayyip", "erdogan"]),  # Latin diacritics
+    ],
+)
+def test_any_script_becomes_ascii_tokens(raw: str, expected: list[str]) -> None:
+    assert tokens_of(raw) == expected
+
+
+def test_titles_dropped_particles_folded_and_abd_al_joined() -> None:
+    assert tokens_of("Mr. Rami Makhlouf") == ["rami", "makhlouf"]
+    assert tokens_of("Osama ibn Laden") == ["osama", "bin", "laden"]
+    assert tokens_of("'Abd al-Aziz al-Nuristani") == ["abdul", "aziz", "al", "nuristani"]
+    assert tokens_of("Ig0r Sech1n") == ["igor", "sechin"]
+
+
+def test_organisation_legal_forms_and_numbers() -> None:
+    assert tokens_of("OJSC Tactical Missiles Corp.", "org") == [
+        "jsc",
+        "tactical",
+        "missiles",
+        "corp",
+    ]
+    assert tokens_of("Brigade Forty-Four", "org") == ["brigade", "44"]
+    assert tokens_of("A.B.C. Company", "org") == ["abc", "co"]
+
+
+def test_phonetic_key_joins_transliteration_variants() -> None:
+    keys = {phonetic_key(t) for t in ("mohammed", "muhammad", "mohamad", "mhmd")}
+    assert len(keys) == 1
+    assert phonetic_key("volodymyr") == phonetic_key("wolodymyr")
+    assert phonetic_key("zelenskyy") == phonetic_key("selenskyj")
+    assert phonetic_key("daniel") != phonetic_key("donald")

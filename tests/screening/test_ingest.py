@@ -1,0 +1,126 @@
+"""`tiaki ingest`: formats detected, idempotent, problems reported with positions."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from tests.screening.conftest import PAXLST_AKL
+from tiaki.screening.models import Alert, IngestBatch, Traveller
+from tiaki.screening.parsers.paxlst import parse_paxlst_file
+
+pytestmark = pytest.mark.django_db
+
+PAXLST_FILES = ["Test1.txt", "Test3.txt", "airline2.edi", "apisMessage.txt",
+                "multiple_flight_leg_apis.txt"]
+
+
+def _ingest(*paths: Path, **options: Any) -> str:
+    out = StringIO()
+    call_command("ingest", *[str(p) for p in paths], stdout=out, stderr=out, **options)
+    return out.getvalue()
+
+
+@pytest.mark.shared_data
+def test_five_paxlst_messages_ingest_with_the_traveller_count_of_the_messages(
+    shared_data: Path, agencies: Any
+) -> None:
+    paths = [shared_data / "paxlst" / name for name in PAXLST_FILES]
+    expected = {p.name: len(parse_paxlst_file(p).travellers) for p in paths}
+    # The count comes from the messages themselves (one NAD per traveller), not from us.
+    raw_nads = {p.name: p.read_text(encoding="latin-1").count("NAD+F") +
+                p.read_text(encoding="latin-1").count("NAD*F") for p in paths}
+    assert expected == raw_nads
+
+    output = _ingest(*paths)
+
+    for path in paths:
+        batch = IngestBatch.objects.get(file_name=path.name)
+        assert batch.format == "paxlst"
+        assert batch.read_count == expected[path.name]
+        assert batch.added_count + batch.present_count == expected[path.name]
+        assert batch.rejected_count == 0
+        assert f"{path.name}: paxlst, {expected[path.name]} travellers read" in output
+    assert Traveller.objects.count() == sum(expected.values())
+    # Every traveller was routed to a queue (these flights land abroad: the default post).
+    assert not Traveller.objects.filter(post__isnull=True).exists()
+
+
+@pytest.mark.shared_data
+def test_reingesting_changes_nothing(shared_data: Path, agencies: Any) -> None:
+    paths = [shared_data / "paxlst" / name for name in PAXLST_FILES]
+    _ingest(*paths)
+    before = list(Traveller.objects.order_by("pk").values())
+    alerts = Alert.objects.count()
+
+    output = _ingest(*paths)
+
+    assert list(Traveller.objects.order_by("pk").values()) == before
+    assert Alert.objects.count() == alerts
+    for path in paths:
+        batch = IngestBatch.objects.filter(file_name=path.name).first()
+        assert batch is not None and batch.added_count == 0
+        assert batch.present_count == batch.read_count
+        assert f"0 added, {batch.read_count} already present" in output
+
+
+def test_csv_rows_rejected_with_line_and_reason_and_the_rest_kept(
+    tmp_path: Path, agencies: Any
+) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "family_name,given_name,date_of_birth,nationality,passport_number,arrival_port\n"
+        "Tui,Aroha,1990-02-03,NZL,LA123456,AKL\n"
+        ",,,,,\n"
+        ",,1980-01-01,FJI,,AKL,EXTRA\n"
+        "Smith,John,not a date,AUS,PA998877,WLG\n",
+        encoding="utf-8",
+    )
+    output = _ingest(path)
+
+    batch = IngestBatch.objects.get()
+    assert batch.format == "csv"
+    assert batch.added_count == 2
+    assert batch.rejected_count == 1
+    assert "line 4" in output and "rejected" in output
+    assert any(p["line"] == 5 and p["field"] == "date_of_birth" for p in batch.problems)
+    smith = Traveller.objects.get(family_name__iexact="Smith")
+    assert smith.date_of_birth == ""  # bad field left empty, row kept
+    assert smith.post is not None and smith.post.code == "WLG"
+
+
+def test_unreadable_file_is_refused_with_a_reason(tmp_path: Path, agencies: Any) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("hello there\n", encoding="utf-8")
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        _ingest(path)
+    assert not IngestBatch.objects.exists()
+
+
+def test_paxlst_arrival_port_routes_to_its_post(tmp_path: Path, agencies: Any) -> None:
+    path = tmp_path / "akl.edi"
+    path.write_text(PAXLST_AKL, encoding="utf-8")
+    output = _ingest(path)
+    assert "2 travellers read, 2 added" in output
+    assert set(Traveller.objects.values_list("post__code", flat=True)) == {"AKL"}
+    jane = Traveller.objects.get(family_name__iexact="DOE")
+    assert jane.arrival_port == "AKL" and jane.nationality == "THA"
+    assert jane.date_of_birth == "2007-05-14"
+
+
+def test_visa_application_csv_goes_to_the_visa_queue(tmp_path: Path, agencies: Any) -> None:
+    path = tmp_path / "applications.csv"
+    path.write_text("application_id,family_name,given_names,date_of_birth,nationality,"
+                    "employer_name\nA-7,Vea,Sione,1996-04-01,TON,Pacific Harvest Ltd\n",
+                    encoding="utf-8")
+    output = _ingest(path, kind="visa_application")
+    assert "1 applications read, 1 added" in output
+    app = Traveller.objects.get()
+    assert app.kind == "visa_application" and app.post is not None
+    assert app.post.code == "INZ-VISA" and app.party("employer") == "Pacific Harvest Ltd"

@@ -1,0 +1,729 @@
+"""State changes for reports: public submission, the anonymous thread, triage, retention.
+
+Each function checks, changes and writes its audit row in one transaction. Public actions
+have no user: the audit row's actor is empty, and nothing about the sender's network or
+device reaches this module (views pass only the form's fields).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tiaki.accounts.models import Agency, User
+from tiaki.audit.services import Action, audit_record
+from tiaki.core.policy import Refused, policy_for
+from tiaki.core.services import notify
+from tiaki.core.uploads import check_upload
+from tiaki.intake import i18n, receipts
+from tiaki.intake import pow as proof
+from tiaki.intake.legaltest import Assessment, Facts, ObservationError, Observations, assess
+from tiaki.intake.legaltest.observations import FACT_FLAGS
+from tiaki.intake.limits import over_limit
+from tiaki.intake.models import (
+    CatalogueReview,
+    Channel,
+    Industry,
+    Region,
+    Report,
+    ReportAttachment,
+    ReportLink,
+    ReportMessage,
+    ReportRoute,
+    ReportToken,
+    Screening,
+    YesNoUnknown,
+)
+from tiaki.intake.policies import (
+    READ_ROLES,
+    SCREENING_ROLES,
+    TRANSLATION_ROLES,
+    TRIAGE,
+    TRIAGE_ROLES,
+)
+from tiaki.intake.refusals import PortalRefused
+from tiaki.intake.routing import routing
+from tiaki.intake.rules import ruleset
+from tiaki.intake.scrub import EXTENSIONS, SCRUBBERS, scrub
+from tiaki.intake.tokens import report_tokens
+
+# Size caps (issue 3: "size caps"); the form and the API schema use the same numbers.
+LIMITS = {
+    "what_seen": 10_000, "place": 300, "when_seen": 200, "people": 5_000, "contact": 300,
+    "message": 5_000,
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_REPORTER_SIGNING_SALT = "tiaki.intake.reporter"  # a namespace, not a secret
+
+
+def max_attachments() -> int:
+    return int(getattr(settings, "TIAKI_REPORT_MAX_ATTACHMENTS", 3))
+
+
+def max_attachment_bytes() -> int:
+    return int(getattr(settings, "TIAKI_REPORT_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024))
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "TIAKI_REPORT_RETENTION_DAYS", 365 * 7))
+
+
+def _clean_text(value: str, field: str, *, required: bool = False) -> str:
+    text = _CONTROL.sub("", value or "").strip()
+    if required and not text:
+        raise PortalRefused(f"{field}: this field is required", key="required", field=field)
+    limit = LIMITS.get(field)
+    if limit is not None and len(text) > limit:
+        raise PortalRefused(f"{field}: at most {limit} characters", key="too_long",
+                            field=field, limit=limit)
+    return text
+
+
+@dataclass(frozen=True)
+class ReportFields:
+    """What a member of the public tells us (portal form or JSON API)."""
+
+    what_seen: str
+    region: str = Region.UNKNOWN
+    place: str = ""
+    when_seen: str = ""
+    people: str = ""
+    industry: str = Industry.UNKNOWN
+    children: str = YesNoUnknown.UNKNOWN
+    risk_to_life: bool = False
+    contact: str = ""
+
+    def cleaned(self) -> dict[str, Any]:
+        for field, value, choices in (
+            ("region", self.region, Region.values),
+            ("industry", self.industry, Industry.values),
+            ("children", self.children, YesNoUnknown.values),
+        ):
+            if value not in choices:
+                raise PortalRefused(f"{field}: unknown value {value!r}", key="required",
+                                    field=field)
+        return {
+            "what_seen": _clean_text(self.what_seen, "what_seen", required=True),
+            "region": self.region,
+            "place": _clean_text(self.place, "place"),
+            "when_seen": _clean_text(self.when_seen, "when_seen"),
+            "people": _clean_text(self.people, "people"),
+            "industry": self.industry,
+            "children": self.children,
+            "risk_to_life": bool(self.risk_to_life),
+            "contact": _clean_text(self.contact, "contact"),
+        }
+
+
+@dataclass(frozen=True)
+class Submitted:
+    report: Report
+    receipt: str
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    data: bytes
+    content_type: str
+    sha256: str
+
+
+def _attachment_refused(reason: str) -> PortalRefused:
+    return PortalRefused(
+        f"attachment refused: {reason}", key="attachment_refused", field="attachments",
+        reason=reason, size=max_attachment_bytes() // (1024 * 1024), count=max_attachments(),
+    )
+
+
+def _prepare(files: Sequence[UploadedFile]) -> list[_Prepared]:
+    """Check every file and strip its metadata before anything is written."""
+    if len(files) > max_attachments():
+        raise _attachment_refused(f"{len(files)} files were attached")
+    prepared = []
+    for upload in files:
+        try:
+            checked = check_upload(upload, max_bytes=max_attachment_bytes())
+        except Refused as exc:
+            raise _attachment_refused(str(exc)) from exc
+        if checked.content_type not in SCRUBBERS:
+            raise _attachment_refused(f"{checked.name} is {checked.content_type}")
+        upload.seek(0)
+        try:
+            data = scrub(checked.content_type, upload.read())
+        except Refused as exc:
+            raise _attachment_refused(f"{checked.name} could not be read") from exc
+        prepared.append(_Prepared(data, checked.content_type, hashlib.sha256(data).hexdigest()))
+    return prepared
+
+
+def _store(report: Report, message: ReportMessage | None, files: list[_Prepared],
+           written: list[str]) -> None:
+    start = report.attachments.count()
+    for number, item in enumerate(files, start=start + 1):
+        extension = EXTENSIONS[item.content_type]
+        attachment = ReportAttachment(
+            report=report, message=message, label=f"attachment-{number}.{extension}",
+            content_type=item.content_type, size=len(item.data), sha256=item.sha256,
+        )
+        attachment.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(item.data),
+                             save=False)
+        written.append(str(attachment.file.name))
+        attachment.save()
+
+
+def _discard(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
+
+
+def _agencies(codes: Sequence[str]) -> list[Agency]:
+    found = {a.code: a for a in Agency.objects.filter(code__in=codes, active=True)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise ImproperlyConfigured(
+            f"routing names agencies that are not loaded: {', '.join(missing)}")
+    return [found[c] for c in codes]
+
+
+def _staff_of(agencies: Sequence[Agency], roles: frozenset[str]) -> list[User]:
+    ids: set[int] = set()
+    for agency in agencies:
+        ids |= agency.lineage_ids()
+    return list(User.objects.filter(agency_id__in=ids, is_active=True,
+                                    role_grants__role__in=roles).distinct())
+
+
+def _detail_url(report: Report) -> str:
+    return reverse("intake:triage_detail", args=[report.pk])
+
+
+def report_submit(
+    *,
+    fields: ReportFields,
+    pow_token: str,
+    pow_nonce: str,
+    channel: str = Channel.PORTAL,
+    source_agency: Agency | None = None,
+    language: str = "en",
+    attachments: Sequence[UploadedFile] = (),
+    honeypot: str = "",
+    pow_purpose: str = "report",
+) -> Submitted:
+    """Receive a report of suspected trafficking and route it (seed 002 goal 4; seed 004).
+
+    Returns the receipt code, which exists only in this return value: the report keeps
+    its look-up digest and slow hash. Nothing is stored unless everything succeeds."""
+    if honeypot.strip():
+        raise PortalRefused("the hidden field meant for robots was filled in",
+                            key="honeypot_filled")
+    if channel not in Channel.values:
+        raise Refused(f"unknown channel {channel!r}")
+    cleaned = fields.cleaned()
+    prepared = _prepare(attachments)
+    rules = routing()
+    receivers = _agencies(rules.public_reports if channel != Channel.SCREENING
+                          else rules.screening_referrals)
+    children_agencies = (_agencies(rules.children_involved)
+                         if cleaned["children"] == YesNoUnknown.YES else [])
+    code = receipts.new_code()
+    salt, verifier = receipts.make_verifier(code)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            if channel != Channel.SCREENING:
+                proof.spend(pow_token, pow_nonce, purpose=pow_purpose)
+            report = Report.objects.create(
+                lookup_digest=receipts.lookup_digest(code), code_salt=salt, code_hash=verifier,
+                channel=channel, source_agency=source_agency, language=language[:12],
+                priority=(Report.Priority.RISK_TO_LIFE if cleaned["risk_to_life"]
+                          else Report.Priority.NORMAL),
+                **cleaned,
+            )
+            for agency in receivers:
+                ReportRoute.objects.create(report=report, agency=agency,
+                                           reason="receives reports (data/intake/routing.yaml)")
+            for agency in children_agencies:
+                ReportRoute.objects.get_or_create(
+                    report=report, agency=agency,
+                    defaults={"reason": "children involved (data/intake/routing.yaml)"})
+            ReportToken.objects.bulk_create(
+                ReportToken(report=report, kind=kind, value=value)
+                for kind, value in report_tokens(place=cleaned["place"], people=cleaned["people"],
+                                                 what_seen=cleaned["what_seen"])
+            )
+            _store(report, None, prepared, written)
+            audit_record(
+                actor=None, action=Action.CREATE, obj=report,
+                summary=f"Report {report.reference} received ({report.get_channel_display()})",
+                changes={"channel": channel, "language": report.language,
+                         "source_agency": source_agency.code if source_agency else "",
+                         "routed_to": [a.code for a in receivers + children_agencies],
+                         "children": report.children, "risk_to_life": report.risk_to_life,
+                         "attachments": [p.sha256 for p in prepared]},
+            )
+            if children_agencies:
+                # Seed 004: "When children are involved, Oranga Tamariki works closely with
+                # New Zealand Police or MBIE". The message carries no details of the report.
+                notify(recipients=_staff_of(children_agencies, READ_ROLES),
+                       subject=f"Report {report.reference} says children are involved",
+                       body="A report of suspected trafficking involving children was routed "
+                            "to your agency. Open it in Tiaki.",
+                       url=_detail_url(report), from_public=True)
+            if report.risk_to_life:
+                notify(recipients=_staff_of(receivers, TRIAGE_ROLES),
+                       subject=f"Report {report.reference}: risk to life",
+                       body="A new report says someone's life or safety is at risk now.",
+                       url=_detail_url(report), from_public=True)
+    except BaseException:
+        _discard(written)
+        raise
+    return Submitted(report=report, receipt=code)
+
+
+# --------------------------------------------------------------------------- the reporter
+
+
+def _receipt_failures_per_minute() -> int:
+    return int(getattr(settings, "TIAKI_RECEIPT_FAILURES_PER_MINUTE", 60))
+
+
+def receipt_challenge() -> proof.Challenge:
+    """The proof of work for opening a report. While wrong codes arrive faster than
+    ``TIAKI_RECEIPT_FAILURES_PER_MINUTE`` across the service, each look-up costs 16 times the
+    work: guessing gets dearer without locking out reporters who hold a real code."""
+    busy = over_limit("receipt-fail", limit=_receipt_failures_per_minute(),
+                      window_seconds=60, count=False)
+    return proof.issue("receipt", extra_bits=4 if busy else 0)
+
+
+def receipt_open(*, code: str, pow_token: str, pow_nonce: str) -> Report:
+    """Open a report with its receipt code (the reporter's only key).
+
+    A wrong code, a purged report and a report that never existed answer alike. Each attempt
+    costs a proof of work (dearer while wrong codes flood in, see ``receipt_challenge``) and
+    the same code may be tried only five times in 15 minutes."""
+    try:
+        normalised = receipts.normalise(code)
+    except receipts.MalformedCode as exc:
+        raise PortalRefused(str(exc), key="malformed_code", field="code") from exc
+    digest = receipts.lookup_digest(normalised)
+    if over_limit(f"code-fail:{digest}", limit=5, window_seconds=900, count=False):
+        raise PortalRefused("too many wrong receipt codes", key="rate_limited")
+    with transaction.atomic():
+        proof.spend(pow_token, pow_nonce, purpose="receipt")
+    report = Report.objects.filter(lookup_digest=digest).first()
+    if report is None:
+        receipts.burn_equal_time(normalised)
+    if report is None or not receipts.verify(normalised, report.code_salt, report.code_hash):
+        over_limit("receipt-fail", limit=_receipt_failures_per_minute(), window_seconds=60)
+        over_limit(f"code-fail:{digest}", limit=5, window_seconds=900)
+        raise PortalRefused("no report matches that receipt code", key="wrong_code",
+                            field="code")
+    if over_limit(f"report-open:{report.pk}", limit=30, window_seconds=3600):
+        raise PortalRefused("this report was opened too often in the last hour",
+                            key="rate_limited")
+    return report
+
+
+def reporter_token(report: Report) -> str:
+    """A short-lived signed key to the opened report, so the code is not sent again."""
+    return signing.dumps({"r": report.lookup_digest}, salt=_REPORTER_SIGNING_SALT)
+
+
+def report_for_reporter(token: str) -> Report:
+    max_age = int(getattr(settings, "TIAKI_REPORTER_SESSION_SECONDS", 30 * 60))
+    try:
+        data = signing.loads(token or "", salt=_REPORTER_SIGNING_SALT, max_age=max_age)
+        return Report.objects.get(lookup_digest=str(data["r"]))
+    except (signing.BadSignature, KeyError, TypeError, Report.DoesNotExist) as exc:
+        raise PortalRefused("the reporter's page expired", key="session_expired") from exc
+
+
+def reporter_add(*, report: Report, body: str,
+                 attachments: Sequence[UploadedFile] = ()) -> ReportMessage:
+    """The reporter answers a question or adds information (two-way, still anonymous)."""
+    if report.status == Report.Status.CLOSED:
+        raise PortalRefused("the report is closed", key="report_closed")
+    text = _clean_text(body, "message", required=True)
+    prepared = _prepare(attachments)
+    per_hour = int(getattr(settings, "TIAKI_REPORTER_MESSAGES_PER_HOUR", 6))
+    if over_limit(f"report-add:{report.pk}", limit=per_hour, window_seconds=3600):
+        raise PortalRefused("too many messages on this report in the last hour",
+                            key="rate_limited")
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            message = ReportMessage.objects.create(
+                report=report, direction=ReportMessage.Direction.FROM_REPORTER, body=text)
+            _store(report, message, prepared, written)
+            new_tokens = report_tokens(place="", people=text, what_seen=text)
+            ReportToken.objects.bulk_create(
+                [ReportToken(report=report, kind=k, value=v) for k, v in new_tokens],
+                ignore_conflicts=True)
+            audit_record(actor=None, action=Action.UPDATE, obj=report,
+                         summary=f"The reporter added information to {report.reference}",
+                         changes={"message": message.pk,
+                                  "attachments": [p.sha256 for p in prepared]})
+            if report.assignee is not None:
+                notify(recipients=[report.assignee],
+                       subject=f"New information on report {report.reference}",
+                       body="The reporter added information.", url=_detail_url(report),
+                       from_public=True)
+    except BaseException:
+        _discard(written)
+        raise
+    return message
+
+
+def reporter_thread(report: Report) -> list[ReportMessage]:
+    """What the reporter may read: their own messages and replies to them, never notes."""
+    return list(report.messages.exclude(direction=ReportMessage.Direction.INTERNAL))
+
+
+# --------------------------------------------------------------------------- triage
+
+
+def _touch(report: Report) -> None:
+    if report.first_action_at is None:
+        report.first_action_at = timezone.now()
+    if report.status == Report.Status.NEW:
+        report.status = Report.Status.IN_PROGRESS
+
+
+def _open(report: Report) -> None:
+    if report.status == Report.Status.CLOSED:
+        raise Refused(f"report {report.reference} is closed")
+
+
+def triage_assign(*, report: Report, actor: Any, assignee: User) -> Report:
+    policy_for(Report).check(actor, TRIAGE, report)
+    _open(report)
+    if not policy_for(Report).allows(assignee, TRIAGE, report):
+        raise Refused(f"{assignee.get_username()} cannot triage this report "
+                      "(needs a triage role in an agency the report was routed to)")
+    with transaction.atomic():
+        before = report.assignee.get_username() if report.assignee else ""
+        report.assignee = assignee
+        _touch(report)
+        report.save(update_fields=["assignee", "first_action_at", "status"])
+        audit_record(actor=actor, action=Action.UPDATE, obj=report,
+                     summary=f"{report.reference} assigned to {assignee.get_username()}",
+                     changes={"assignee": [before, assignee.get_username()]})
+        if assignee.pk != getattr(actor, "pk", None):
+            notify(recipients=[assignee], subject=f"Report {report.reference} assigned to you",
+                   body=f"Priority: {report.get_priority_display()}.", url=_detail_url(report))
+    return report
+
+
+def triage_prioritise(*, report: Report, actor: Any, priority: str) -> Report:
+    policy_for(Report).check(actor, TRIAGE, report)
+    _open(report)
+    if priority not in Report.Priority.values:
+        raise Refused(f"unknown priority {priority!r}")
+    with transaction.atomic():
+        before = report.priority
+        report.priority = priority
+        report.risk_to_life = report.risk_to_life or priority == Report.Priority.RISK_TO_LIFE
+        _touch(report)
+        report.save(update_fields=["priority", "risk_to_life", "first_action_at", "status"])
+        audit_record(actor=actor, action=Action.UPDATE, obj=report,
+                     summary=f"{report.reference} priority: {report.get_priority_display()}",
+                     changes={"priority": [before, priority]})
+        if report.assignee is not None and report.assignee.pk != getattr(actor, "pk", None):
+            notify(recipients=[report.assignee],
+                   subject=f"Report {report.reference} is now {report.get_priority_display()}",
+                   url=_detail_url(report))
+    return report
+
+
+def triage_reply(*, report: Report, actor: Any, body: str, internal: bool = False
+                 ) -> ReportMessage:
+    """Reply to the anonymous reporter (read on their follow-up page) or add a note."""
+    policy_for(Report).check(actor, TRIAGE, report)
+    if not internal:
+        _open(report)
+    text = _CONTROL.sub("", body or "").strip()
+    if not text:
+        raise Refused("the message is empty")
+    if len(text) > LIMITS["message"]:
+        raise Refused(f"the message is too long (at most {LIMITS['message']} characters)")
+    direction = (ReportMessage.Direction.INTERNAL if internal
+                 else ReportMessage.Direction.TO_REPORTER)
+    with transaction.atomic():
+        message = ReportMessage.objects.create(report=report, direction=direction, body=text,
+                                               author=actor)
+        _touch(report)
+        report.save(update_fields=["first_action_at", "status"])
+        audit_record(actor=actor, action=Action.CREATE, obj=message,
+                     summary=(f"Note on {report.reference}" if internal
+                              else f"Reply to the reporter of {report.reference}"),
+                     changes={"report": report.pk, "direction": direction})
+    return message
+
+
+def triage_link(*, report: Report, actor: Any, other: Report, kind: str,
+                reason: str = "") -> ReportLink:
+    """Link a duplicate or related report; ``other`` must already be visible to ``actor``."""
+    policy_for(Report).check(actor, TRIAGE, report)
+    if kind not in ReportLink.Kind.values:
+        raise Refused(f"unknown link kind {kind!r}")
+    if other.pk == report.pk:
+        raise Refused("a report cannot be linked to itself")
+    pair = models.Q(from_report=report, to_report=other) | models.Q(from_report=other,
+                                                                    to_report=report)
+    if ReportLink.objects.filter(pair).exists():
+        raise Refused(f"{report.reference} and {other.reference} are already linked")
+    with transaction.atomic():
+        link = ReportLink.objects.create(from_report=report, to_report=other, kind=kind,
+                                         reason=reason.strip()[:300], created_by=actor)
+        _touch(report)
+        report.save(update_fields=["first_action_at", "status"])
+        audit_record(actor=actor, action=Action.CREATE, obj=link,
+                     summary=f"{report.reference} {kind} of {other.reference}",
+                     changes={"from": report.pk, "to": other.pk, "kind": kind})
+    return link
+
+
+def triage_close(*, report: Report, actor: Any, outcome: str, note: str = "") -> Report:
+    """Record the outcome and close; the retention period starts now."""
+    policy_for(Report).check(actor, TRIAGE, report)
+    _open(report)
+    if outcome not in Report.Outcome.values:
+        raise Refused(f"unknown outcome {outcome!r}")
+    with transaction.atomic():
+        report.outcome = outcome
+        report.outcome_note = note.strip()[:5000]
+        _touch(report)
+        report.status = Report.Status.CLOSED
+        report.closed_at = timezone.now()
+        report.save(update_fields=["outcome", "outcome_note", "first_action_at", "status",
+                                   "closed_at"])
+        audit_record(actor=actor, action=Action.UPDATE, obj=report,
+                     summary=f"{report.reference} closed: {report.get_outcome_display()}",
+                     changes={"outcome": outcome, "status": "closed"})
+    return report
+
+
+# --------------------------------------------------------------------------- retention
+
+
+def reports_purge(*, now: dt.datetime | None = None, actor: Any = None) -> list[str]:
+    """Delete closed reports older than the retention period, with their attachments.
+
+    Each purge is one transaction with its own audit row (issue 3: "Reports are retained
+    for a configurable period after closure, then purged (attachments too), with the purge
+    recorded in the audit trail"). Files are removed once the deletion has committed."""
+    days = retention_days()
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    purged: list[str] = []
+    due = Report.objects.filter(status=Report.Status.CLOSED, closed_at__lt=cutoff)
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            report = Report.objects.select_for_update().filter(pk=pk).first()
+            if report is None:
+                continue
+            files = [a.file.name for a in report.attachments.all()]
+            reference = report.reference
+            audit_record(actor=actor, action=Action.PURGE, object_type="intake.report",
+                         object_id=str(pk),
+                         summary=f"Report {reference} purged {days} days after closure",
+                         changes={"closed_at": report.closed_at, "outcome": report.outcome,
+                                  "attachments": len(files), "retention_days": days})
+            report.delete()
+            transaction.on_commit(lambda names=files: _discard(names))  # type: ignore[misc]
+        purged.append(reference)
+    proof.forget_expired(now)
+    return purged
+
+
+
+# --------------------------------------------------------------------------- translations
+
+
+def catalogue_approve(*, actor: Any, language: str, reviewer_name: str, fluent: bool,
+                      note: str = "") -> CatalogueReview:
+    """Record that a fluent person reviewed this exact version of a portal language.
+
+    Issue 3: "A translation that has not been reviewed by a fluent person is marked as such
+    in the data and on the page; reviewers can approve." The approval is tied to the file's
+    content hash: editing the file withdraws it."""
+    if not actor.has_role(*TRANSLATION_ROLES):
+        raise Refused("only the secretariat or an administrator records translation reviews")
+    catalogue = i18n.catalogues().get(language)
+    if catalogue is None:
+        raise Refused(f"there is no portal language {language!r}")
+    if language == i18n.SOURCE_LANGUAGE:
+        raise Refused("English is the source text; it is not reviewed as a translation")
+    if not fluent:
+        raise Refused("only a person fluent in the language may approve its translation")
+    name = reviewer_name.strip()
+    if not name:
+        raise Refused("give the reviewer's name")
+    if i18n.is_reviewed(catalogue):
+        raise Refused(f"this version of {catalogue.english_name} is already reviewed")
+    with transaction.atomic():
+        review = CatalogueReview.objects.create(
+            language=language, sha256=catalogue.sha256, reviewer=actor,
+            reviewer_name=name[:200], note=note.strip()[:2000])
+        audit_record(actor=actor, action=Action.UPDATE, obj=review,
+                     summary=f"Portal translation {catalogue.english_name} approved by {name}",
+                     changes={"language": language, "sha256": catalogue.sha256,
+                              "reviewer": name})
+    return review
+
+
+# --------------------------------------------------------------------------- screening
+
+
+@dataclass(frozen=True)
+class ScreeningInput:
+    """What the official recorded (the form and the API use the same fields)."""
+
+    subject_label: str
+    exploitation_type: str
+    indicators: frozenset[str]
+    setting: str = ""
+    age: int | None = None
+    age_group: str = ""  # "adult", "child" or "" (not known)
+    acts: frozenset[str] = frozenset()
+    flags: dict[str, bool | None] | None = None
+    notes: str = ""
+
+
+def _result_json(assessment: Assessment) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(json.dumps(dataclasses.asdict(assessment), default=sorted))
+    return data
+
+
+def screening_record(*, actor: Any, data: ScreeningInput) -> Screening:
+    """Screen one person against the ILO/EC indicators and the legal test (seed 002
+    goal 4 and items 1-2; Palermo Protocol art. 3; Crimes Act 1961 s98D). The engine's
+    result and version are stored with the screening; the official decides afterwards."""
+    if not actor.has_role(*SCREENING_ROLES):
+        raise Refused("your role does not carry out screenings")
+    if actor.agency is None:
+        raise Refused("you do not belong to an agency")
+    label = _CONTROL.sub("", data.subject_label).strip()
+    if not label:
+        raise Refused("give a label for the person screened (not their name)")
+    if data.age is not None and not 0 <= data.age <= 120:
+        raise Refused("the age must be between 0 and 120")
+    if data.exploitation_type not in {"labour", "sexual", "other"}:
+        raise Refused("choose the kind of exploitation suspected")
+    flags = dict(data.flags or {})
+    unknown = sorted(set(flags) - set(FACT_FLAGS))
+    if unknown:
+        raise Refused(f"unknown fact(s): {', '.join(unknown)}")
+    is_child = {"adult": False, "child": True}.get(data.age_group)
+    rules = ruleset()
+    try:
+        facts = Facts(age=data.age, is_child=is_child,
+                      exploitation_type=data.exploitation_type,  # type: ignore[arg-type]
+                      acts=frozenset(data.acts),
+                      **{k: v for k, v in flags.items() if v is not None})
+        assessment = assess(rules, Observations(indicators=frozenset(data.indicators),
+                                                facts=facts))
+    except ObservationError as exc:
+        raise Refused(str(exc)) from exc
+    with transaction.atomic():
+        screening = Screening.objects.create(
+            official=actor, agency=actor.agency, subject_label=label[:200],
+            setting=_CONTROL.sub("", data.setting).strip()[:300], age=data.age,
+            exploitation_type=data.exploitation_type, indicators=sorted(data.indicators),
+            facts={"age_group": data.age_group, "acts": sorted(data.acts), **flags},
+            notes=_CONTROL.sub("", data.notes).strip()[:10_000],
+            recommendation=assessment.recommendation,
+            smuggling_likely=assessment.smuggling_likely,
+            result=_result_json(assessment), engine_version=assessment.engine_version,
+        )
+        audit_record(actor=actor, action=Action.CREATE, obj=screening,
+                     summary=f"Screening {screening.reference}: engine recommends "
+                             f"{assessment.recommendation}",
+                     changes={"engine_version": assessment.engine_version,
+                              "recommendation": assessment.recommendation,
+                              "smuggling_likely": assessment.smuggling_likely,
+                              "indicators": len(data.indicators)})
+    return screening
+
+
+def screening_decide(*, screening: Screening, actor: Any, decision: str,
+                     note: str = "") -> Screening:
+    """The official's own decision (issue 3: "A person decides; the decision and the
+    engine's version are recorded")."""
+    policy_for(Screening).check(actor, "decide", screening)
+    if decision not in Screening.Decision.values:
+        raise Refused(f"unknown decision {decision!r}")
+    if screening.decision:
+        raise Refused("a decision is already recorded for this screening")
+    text = _CONTROL.sub("", note).strip()
+    if decision != screening.recommendation and not text:
+        raise Refused("say why your decision differs from the engine's recommendation")
+    with transaction.atomic():
+        screening.decision = decision
+        screening.decision_note = text[:5000]
+        screening.decided_at = timezone.now()
+        screening.save(update_fields=["decision", "decision_note", "decided_at"])
+        audit_record(actor=actor, action=Action.UPDATE, obj=screening,
+                     summary=f"Screening {screening.reference}: decided {decision}",
+                     changes={"decision": decision, "recommendation": screening.recommendation,
+                              "engine_version": screening.engine_version})
+    return screening
+
+
+def screening_refer(*, screening: Screening, actor: Any) -> Report:
+    """Put a screening into the triage queue for Police and MBIE (seed 002 goal 4;
+    seed 004), as a report from the official's agency."""
+    policy_for(Screening).check(actor, "refer", screening)
+    if screening.report_id is not None:
+        raise Refused("this screening was already referred")
+    if screening.decision != Screening.Decision.REFER:
+        raise Refused("record a decision to refer before referring")
+    result = screening.result
+    met = [f"{name}: {', '.join(e['met_values'] or e['values']) or 'missing'} ({e['status']})"
+           for name, e in result.get("elements", {}).items()]
+    summary = "\n".join([
+        f"Referred from screening {screening.reference} by {actor.get_username()} "
+        f"({actor.agency}).",
+        f"Person: {screening.subject_label}. Setting: {screening.setting or 'not given'}.",
+        f"Engine recommendation: {screening.recommendation}; official's decision: refer.",
+        "Legal elements: " + "; ".join(met),
+        *result.get("reasons", []),
+        f"Official's note: {screening.decision_note}" if screening.decision_note else "",
+        f"Rules: {screening.engine_version}",
+    ]).strip()
+    child = result.get("age_group") == "child"
+    industry = {"sexual": Industry.SEX_INDUSTRY}.get(screening.exploitation_type,
+                                                     Industry.UNKNOWN)
+    with transaction.atomic():
+        submitted = report_submit(
+            fields=ReportFields(what_seen=summary[:LIMITS["what_seen"]], industry=industry,
+                                children=YesNoUnknown.YES if child else YesNoUnknown.UNKNOWN,
+                                place=screening.setting[:LIMITS["place"]]),
+            pow_token="", pow_nonce="", channel=Channel.SCREENING,
+            source_agency=actor.agency,
+        )
+        report = submitted.report
+        screening.report = report
+        screening.save(update_fields=["report"])
+        audit_record(actor=actor, action=Action.UPDATE, obj=screening,
+                     summary=f"Screening {screening.reference} referred as {report.reference}",
+                     changes={"report": report.pk})
+    return report

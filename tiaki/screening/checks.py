@@ -1,0 +1,251 @@
+"""The three checks run on every traveller, without writing anything.
+
+* watchlists: the matching engine (``tiaki.matching``), a ``Screener`` kept per watchlist
+  version so the single-record API does not rebuild its index;
+* the lost/stolen document register: exact and confusable number matching
+  (``parsers.documents``, items 11-12);
+* published risk profiles: the safe rule language (``rules``, item 9).
+
+Each returns ``Hit`` objects that ``services`` turns into alerts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.db.models import Q
+from django.utils import timezone
+
+from tiaki.matching import Screener
+from tiaki.matching.engine import run
+from tiaki.screening.models import (
+    Alert,
+    ListVersion,
+    LostDocument,
+    RiskProfileVersion,
+    Traveller,
+    WatchlistEntry,
+)
+from tiaki.screening.parsers.documents import (
+    DocumentRegistry,
+    RegisteredDocument,
+    bulk_match,
+    fold_number,
+)
+from tiaki.screening.rules import Rule, RuleError, compile_rule
+
+WATCHLIST_THRESHOLD = 0.5  # the engine's screening default: an officer reviews every alert
+
+
+@dataclass(frozen=True)
+class Hit:
+    traveller_id: int
+    source: str
+    ref_id: int
+    explanation: str
+    score: float | None = None
+
+    @property
+    def dedupe_key(self) -> str:
+        return f"{self.source}:{self.ref_id}:{self.traveller_id}"
+
+
+def _today_or(day: dt.date | None) -> dt.date:
+    return day or timezone.localdate()
+
+
+def traveller_facts(t: Traveller, on: dt.date | None = None) -> dict[str, Any]:
+    """The facts a risk profile can test (the field list is ``rules.FIELDS``)."""
+    day = _today_or(t.arrival_date or on)
+    age = birth_year = None
+    if t.date_of_birth[:4].isdigit():
+        birth_year = int(t.date_of_birth[:4])
+        if len(t.date_of_birth) == 10:
+            born = dt.date.fromisoformat(t.date_of_birth)
+            age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        else:
+            age = day.year - birth_year  # partial date: the age it most likely is
+    expiry_days = None
+    if len(t.document_expiry) == 10:
+        try:
+            expiry_days = (dt.date.fromisoformat(t.document_expiry) - day).days
+        except ValueError:
+            expiry_days = None
+    route: list[str] = []
+    for leg in t.itinerary:
+        for key in ("departure_port", "arrival_port"):
+            port = leg.get(key)
+            if port and (not route or route[-1] != port):
+                route.append(port)
+    first = t.itinerary[0] if t.itinerary else {}
+    email = t.emails[0] if t.emails else None
+    return {
+        "kind": t.kind, "role": t.role or None,
+        "full_name": t.name_latin or t.full_name or None,
+        "family_name": t.family_name or None, "given_names": t.given_names or None,
+        "sex": t.sex or None, "age": age, "birth_year": birth_year,
+        "nationality": t.nationality or None, "document_type": t.document_type or None,
+        "document_number": t.document_number or None,
+        "document_issuer": t.document_issuer or None,
+        "document_expiry_days": expiry_days, "mrz_valid": t.mrz_valid,
+        "carrier": first.get("carrier"), "flight_number": first.get("flight_number"),
+        "departure_port": t.departure_port or None, "arrival_port": t.arrival_port or None,
+        "route": route, "legs": len(t.itinerary),
+        "sponsor": t.party("sponsor") or None, "employer": t.party("employer") or None,
+        "agent": t.party("agent") or None,
+        "phone": t.phones[0] if t.phones else None, "email": email,
+        "email_domain": email.rsplit("@", 1)[-1].lower() if email and "@" in email else None,
+        "address": t.address or None, "address_country": t.address_country or None,
+    }
+
+
+def contract_row(t: Traveller) -> dict[str, str | None]:
+    """A traveller in the matching engine's input columns; ``id`` is the primary key."""
+    return {
+        "id": str(t.pk), "full_name": t.full_name or None, "given_name": t.given_names or None,
+        "family_name": t.family_name or None, "date_of_birth": t.date_of_birth or None,
+        "sex": t.sex or None, "nationality": t.nationality or None,
+        "document_number": t.document_number or None,
+        "document_country": t.document_issuer or None,
+        "phone": t.phones[0] if t.phones else None, "email": t.emails[0] if t.emails else None,
+        "address": t.address or None, "postcode": None,
+    }
+
+
+# --- watchlists -----------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_screener_cache: dict[str, tuple[str, Screener | None]] = {}
+
+
+WATCHLIST = "watchlist"
+
+
+def watchlist_version() -> str:
+    """Changed by every service that changes a watchlist (``services.watchlist_import``)."""
+    return ListVersion.objects.filter(name=WATCHLIST).values_list("token", flat=True).first() \
+        or ""
+
+
+def watchlist_screener() -> tuple[Screener | None, str]:
+    """The Screener for the current watchlist version (built once per version)."""
+    version = watchlist_version()
+    with _lock:
+        cached = _screener_cache.get("watchlist")
+        if cached is not None and cached[0] == version:
+            return cached[1], version
+    rows = [e.contract_row() for e in WatchlistEntry.objects.filter(active=True).iterator()]
+    screener = Screener(rows, threshold=WATCHLIST_THRESHOLD) if rows else None
+    with _lock:
+        _screener_cache["watchlist"] = (version, screener)
+    return screener, version
+
+
+def watchlist_hits(travellers: Sequence[Traveller]) -> list[Hit]:
+    screener, _ = watchlist_screener()
+    if screener is None or not travellers:
+        return []
+    frame = pl.DataFrame([contract_row(t) for t in travellers],
+                         schema=dict.fromkeys(contract_row(travellers[0]), pl.String))
+    hits = []
+    for out in run("screen", screener.ref, [(0, frame)], screener.threshold):
+        for entry_id, traveller_id, score, why in out.iter_rows():
+            hits.append(Hit(int(traveller_id), Alert.Source.WATCHLIST, int(entry_id),
+                            f"Watchlist match ({score:.2f}): {why}", float(score)))
+    return hits
+
+
+def watchlist_hits_one(traveller: Traveller) -> list[Hit]:
+    """One record through the cached Screener (the synchronous API's fast path)."""
+    screener, _ = watchlist_screener()
+    if screener is None:
+        return []
+    return [Hit(traveller.pk, Alert.Source.WATCHLIST, int(a.watchlist_id),
+                f"Watchlist match ({a.score:.2f}): {a.explanation}", float(a.score))
+            for a in screener.screen(contract_row(traveller))]
+
+
+# --- lost and stolen documents -------------------------------------------------------------
+
+def _document_text(doc: LostDocument) -> str:
+    return f"{doc.get_status_display()} document {doc.issuer} {doc.number}"
+
+
+def document_hits(travellers: Sequence[Traveller]) -> list[Hit]:
+    """A chunk of records against the register: candidates come from the indexed folded
+    number, then the parsers' vectorised matcher decides and explains each pair."""
+    with_docs = [t for t in travellers if t.document_number]
+    keys = {fold_number(t.document_number) for t in with_docs} - {""}
+    if not keys:
+        return []
+    register = list(LostDocument.objects.filter(active=True, number_folded__in=keys)
+                    .values_list("pk", "number", "issuer"))
+    if not register:
+        return []
+    reg = pl.DataFrame(register, schema={"doc_pk": pl.Int64, "document_number": pl.String,
+                                         "issuer": pl.String}, orient="row")
+    trav = pl.DataFrame([(t.pk, t.document_number, t.document_issuer or None)
+                         for t in with_docs],
+                        schema={"traveller_pk": pl.Int64, "document_number": pl.String,
+                                "issuer": pl.String}, orient="row")
+    found = bulk_match(trav, reg)
+    docs = LostDocument.objects.in_bulk(set(found["doc_pk"].to_list()))
+    return [
+        Hit(int(tp), Alert.Source.LOST_DOCUMENT, int(dp),
+            f"{_document_text(docs[int(dp)])}: {why}")
+        for tp, dp, why in found.select("traveller_pk", "doc_pk", "explanation").iter_rows()
+    ]
+
+
+def document_hits_one(traveller: Traveller) -> list[Hit]:
+    """One record against the register: the indexed folded number finds the few candidates,
+    the parsers' registry explains each match."""
+    if not traveller.document_number:
+        return []
+    docs = {str(d.pk): d for d in LostDocument.objects.filter(
+        active=True, number_folded=fold_number(traveller.document_number))}
+    if not docs:
+        return []
+    registry = DocumentRegistry(RegisteredDocument(d.number, d.issuer, d.doc_type, d.status, pk)
+                                for pk, d in docs.items())
+    found = registry.lookup(traveller.document_number, traveller.document_issuer or None)
+    return [Hit(traveller.pk, Alert.Source.LOST_DOCUMENT, int(h.registered.reference or 0),
+                f"{_document_text(docs[h.registered.reference or ''])}: {h.explanation}")
+            for h in found]
+
+
+# --- risk profiles --------------------------------------------------------------------------
+
+
+def active_versions(on: dt.date | None = None) -> list[tuple[RiskProfileVersion, Rule]]:
+    """Published versions in effect on ``on`` (today), compiled."""
+    day = _today_or(on)
+    versions = RiskProfileVersion.objects.filter(
+        status=RiskProfileVersion.Status.PUBLISHED, effective_from__lte=day,
+    ).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day)).select_related("profile")
+    out = []
+    for version in versions:
+        try:
+            out.append((version, compile_rule(version.expression)))
+        except RuleError:  # published rules were compiled before publishing; keep going
+            continue
+    return out
+
+
+def profile_hits(travellers: Iterable[Traveller],
+                 versions: list[tuple[RiskProfileVersion, Rule]]) -> list[Hit]:
+    hits = []
+    for t in travellers:
+        facts = traveller_facts(t)
+        for version, rule in versions:
+            if rule.matches(facts):
+                used = ", ".join(f"{f}={facts.get(f)!r}" for f in sorted(rule.fields))
+                hits.append(Hit(t.pk, Alert.Source.PROFILE, version.pk,
+                                f"Risk profile {version} matched: {version.expression.strip()} "
+                                f"(facts: {used})"))
+    return hits

@@ -1,0 +1,16 @@
+"""Background screening of ingested batches (run by ``tiaki worker``; inline in tests)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from tiaki.screening.models import IngestBatch
+
+
+@task()
+def screen_batch(*, batch_id: int) -> int:
+    """Screen one ingested batch; progress is kept on the batch for its page."""
+    from tiaki.screening.services import batch_screen
+
+    batch = IngestBatch.objects.get(pk=batch_id)
+    return batch_screen(batch=batch)

@@ -1,0 +1,303 @@
+"""Screening pages: officers' alert queues, analysts' risk profiles, ingestion, the lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tiaki.core.policy import Refused, get_visible, policy_for, visible
+from tiaki.core.uploads import check_upload
+from tiaki.screening import selectors, services
+from tiaki.screening.forms import (
+    DispositionForm,
+    LostDocumentForm,
+    LostDocumentImportForm,
+    ProfileForm,
+    RetireForm,
+    TestCaseForm,
+    UploadForm,
+    VersionForm,
+    WatchlistImportForm,
+)
+from tiaki.screening.models import (
+    Alert,
+    IngestBatch,
+    LostDocument,
+    Post,
+    ProfileTestCase,
+    RiskProfile,
+    RiskProfileVersion,
+)
+from tiaki.screening.policies import (
+    AUTHOR,
+    DISPOSE,
+    can_ingest,
+    can_manage_documents,
+    is_analyst,
+    is_border_officer,
+)
+from tiaki.screening.rules import FIELDS, FUNCTIONS, RuleError
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@require_GET
+def queue_view(request: HttpRequest) -> HttpResponse:
+    _require(is_analyst(request.user) or is_border_officer(request.user))
+    counts = selectors.queue_counts(request.user)
+    code = request.GET.get("post") or ""
+    post = get_visible(request.user, Post, code=code) if code else None
+    show = request.GET.get("show", "open")
+    alerts = selectors.alert_queue(request.user, post, open_only=show != "all")[:200]
+    return render(request, "screening/queue.html", {
+        "counts": counts, "post": post, "alerts": alerts, "show": show,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def alert_view(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = get_visible(request.user, selectors.alerts_for(request.user), pk=pk)
+    can_dispose = policy_for(Alert).allows(request.user, DISPOSE, alert)
+    form = DispositionForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            disposition = services.alert_dispose(
+                actor=request.user, alert=alert, outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"])
+        except Refused as refusal:
+            error = str(refusal)
+        else:
+            text = f"Alert {alert.pk}: {disposition.get_outcome_display()}."
+            if disposition.follow_up:
+                text += f" {disposition.follow_up}."
+            messages.success(request, text)
+            if disposition.follow_up_url:
+                # Suspected trafficking: straight on to the frontline screening.
+                return redirect(disposition.follow_up_url)
+            return redirect("screening:alert", pk=alert.pk)
+    if request.method == "GET":
+        alert = selectors.alert_open(request.user, pk)
+    else:
+        alert = get_visible(request.user, selectors.alerts_for(request.user), pk=pk)
+    return render(request, "screening/alert.html", {
+        "alert": alert, "traveller": alert.traveller, "form": form, "error": error,
+        "can_dispose": can_dispose and not hasattr(alert, "disposition"),
+    }, status=400 if error or form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def profiles_view(request: HttpRequest) -> HttpResponse:
+    _require(is_analyst(request.user))
+    form = ProfileForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.profile_create(actor=request.user, **form.cleaned_data)
+        except Refused as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, f"Profile {profile.name} written as a draft.")
+            return redirect("screening:profile", pk=profile.pk)
+    total, by_month = selectors.border_reports(request.user)
+    return render(request, "screening/profiles.html", {
+        "profiles": selectors.profiles_for(request.user), "form": form, "error": error,
+        "review": selectors.profile_review(request.user), "reports_total": total,
+        "reports_by_month": by_month, "fields": FIELDS, "functions": FUNCTIONS,
+        "fraud": selectors.document_fraud(request.user),
+    }, status=400 if error or form.errors else 200)
+
+
+def _profile_context(request: HttpRequest, profile: RiskProfile) -> dict[str, Any]:
+    latest = profile.latest()
+    return {
+        "profile": profile, "latest": latest, "published": profile.published(),
+        "versions": profile.versions.select_related("created_by", "published_by"),
+        "tests": services.profile_tests_run(latest) if latest else [],
+        "can_author": policy_for(RiskProfile).allows(request.user, AUTHOR, profile),
+        "fields": FIELDS, "functions": FUNCTIONS,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def profile_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One profile: edit (a new version), preview, test set, publish, retire.
+
+    The ``action`` field of a POST names which form was sent.
+    """
+    profile = get_visible(request.user, RiskProfile, pk=pk)
+    latest = profile.latest()
+    initial = {"expression": latest.expression, "effective_from": latest.effective_from,
+               "effective_to": latest.effective_to} if latest else {}
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    version_form = VersionForm(request.POST if action in ("save", "preview") else None,
+                               initial=initial)
+    test_form = TestCaseForm(request.POST if action == "add_test" else None)
+    retire_form = RetireForm(request.POST if action == "retire" else None)
+    error = ""
+    preview = None
+    try:
+        if action == "save" and version_form.is_valid():
+            version = services.profile_version_save(actor=request.user, profile=profile,
+                                                    **version_form.cleaned_data)
+            messages.success(request, f"Version {version.number} saved as a draft.")
+            return redirect("screening:profile", pk=profile.pk)
+        if action == "preview":
+            expression = request.POST.get("expression", "")
+            try:
+                preview = selectors.profile_preview(request.user, expression)
+            except RuleError as exc:
+                error = f"The rule has an error at {exc}"
+        if action == "add_test" and test_form.is_valid():
+            services.profile_test_add(actor=request.user, profile=profile,
+                                      **test_form.cleaned_data)
+            messages.success(request, "Test record added.")
+            return redirect("screening:profile", pk=profile.pk)
+        if action == "remove_test":
+            case = get_visible(request.user, ProfileTestCase, pk=request.POST.get("case"),
+                               profile=profile)
+            services.profile_test_remove(actor=request.user, case=case)
+            messages.success(request, "Test record removed.")
+            return redirect("screening:profile", pk=profile.pk)
+        if action == "publish":
+            version = get_visible(request.user, RiskProfileVersion,
+                                  pk=request.POST.get("version"), profile=profile)
+            services.profile_publish(actor=request.user, version=version)
+            messages.success(request, f"Version {version.number} published: it now screens "
+                                      "new records.")
+            return redirect("screening:profile", pk=profile.pk)
+        if action == "retire" and retire_form.is_valid():
+            version = get_visible(request.user, RiskProfileVersion,
+                                  pk=request.POST.get("version"), profile=profile)
+            services.profile_retire(actor=request.user, version=version,
+                                    reason=retire_form.cleaned_data["reason"])
+            messages.success(request, f"Version {version.number} retired.")
+            return redirect("screening:profile", pk=profile.pk)
+    except Refused as refusal:
+        error = str(refusal)
+    context = _profile_context(request, profile)
+    context.update({"version_form": version_form, "test_form": test_form,
+                    "retire_form": retire_form, "error": error, "preview": preview})
+    invalid = error or (action and any(f.is_bound and f.errors for f in
+                                       (version_form, test_form, retire_form)))
+    return render(request, "screening/profile.html", context, status=400 if invalid else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def ingest_view(request: HttpRequest) -> HttpResponse:
+    _require(can_ingest(request.user))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            # Not core.uploads.check_upload: passenger lists arrive in legacy encodings
+            # (Windows-1252, EDIFACT UNOA with stray bytes) that it would refuse as binary;
+            # the parsers detect the format and the encoding and refuse anything else.
+            name = (upload.name or "upload").rsplit("/", 1)[-1][:200]
+            if (upload.size or 0) > settings.TIAKI_MAX_UPLOAD_BYTES:
+                raise Refused(f"{name} is larger than {settings.TIAKI_MAX_UPLOAD_BYTES:,} "
+                              "bytes; ingest it with the tiaki ingest command")
+            outcome = services.ingest_file(actor=request.user, data=upload.read(),
+                                           file_name=name,
+                                           kind=form.cleaned_data["kind"] or None)
+        except Refused as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, outcome.summary() + ".")
+            return redirect("screening:batch", pk=outcome.batch.pk)
+    return render(request, "screening/ingest.html", {
+        "form": form, "error": error, "batches": selectors.batches_for(request.user)[:20],
+    }, status=400 if error or form.errors else 200)
+
+
+@require_GET
+def batch_view(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_visible(request.user, IngestBatch, pk=pk)
+    partial = bool(getattr(request, "htmx", False))
+    alerts = visible(request.user, Alert).filter(batch=batch).select_related(
+        "traveller", "post")[:100]
+    return render(request, "screening/_progress.html" if partial else "screening/batch.html",
+                  {"batch": batch, "alerts": alerts,
+                   "running": batch.status in (IngestBatch.Status.READ,
+                                               IngestBatch.Status.SCREENING)})
+
+
+@require_http_methods(["GET", "POST"])
+def watchlists_view(request: HttpRequest) -> HttpResponse:
+    _require(is_analyst(request.user))
+    form = WatchlistImportForm(request.POST or None, request.FILES or None)
+    error = ""
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            meta = check_upload(upload)
+            outcome = services.watchlist_import(
+                actor=request.user, data=upload.read(), file_name=meta.name,
+                list_name=form.cleaned_data["list_name"], reason=form.cleaned_data["reason"],
+                replace=form.cleaned_data["replace"])
+        except Refused as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, f"{outcome.added} added, {outcome.updated} updated, "
+                                      f"{outcome.unchanged} unchanged, {outcome.removed} "
+                                      "taken off.")
+            problems = outcome.problems
+            if not problems:
+                return redirect("screening:watchlists")
+    return render(request, "screening/watchlists.html", {
+        "form": form, "error": error, "problems": problems,
+        "lists": selectors.watchlists(request.user),
+    }, status=400 if error or form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def documents_view(request: HttpRequest) -> HttpResponse:
+    can_manage = can_manage_documents(request.user)
+    documents = visible(request.user, LostDocument)
+    _require(can_manage or documents.exists() or can_ingest(request.user))
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    form = LostDocumentForm(request.POST if action == "add" else None)
+    import_form = LostDocumentImportForm(request.POST if action == "import" else None,
+                                         request.FILES if action == "import" else None)
+    error = ""
+    problems: list[str] = []
+    try:
+        if action == "add" and form.is_valid():
+            doc, created = services.lost_document_record(actor=request.user,
+                                                         **form.cleaned_data)
+            messages.success(request, f"{doc} {'added' if created else 'updated'}.")
+            return redirect("screening:documents")
+        if action == "import" and import_form.is_valid():
+            upload = import_form.cleaned_data["file"]
+            meta = check_upload(upload)
+            outcome = services.lost_documents_import(actor=request.user, data=upload.read(),
+                                                     file_name=meta.name)
+            messages.success(request, f"{outcome.added} added, {outcome.updated} updated, "
+                                      f"{outcome.unchanged} unchanged.")
+            problems = outcome.problems
+            if not problems:
+                return redirect("screening:documents")
+    except Refused as refusal:
+        error = str(refusal)
+    query = request.GET.get("q", "").strip()
+    shown = documents.filter(active=True)
+    if query:
+        from tiaki.screening.parsers.documents import normalise_number
+
+        shown = shown.filter(number_normalised__icontains=normalise_number(query))
+    return render(request, "screening/documents.html", {
+        "form": form, "import_form": import_form, "error": error, "problems": problems,
+        "documents": shown[:100], "total": documents.filter(active=True).count(),
+        "query": query, "can_manage": can_manage,
+    }, status=400 if error or (action and (form.errors or import_form.errors)) else 200)
