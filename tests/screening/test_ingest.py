@@ -46,6 +46,12 @@ def test_five_paxlst_messages_ingest_with_the_traveller_count_of_the_messages(
         assert batch.rejected_count == 0
         assert f"{path.name}: paxlst, {expected[path.name]} travellers read" in output
     assert Traveller.objects.count() == sum(expected.values())
+    # The malformed trailing segment is reported with its position; its travellers are kept.
+    broken = IngestBatch.objects.get(file_name="multiple_flight_leg_apis.txt")
+    assert any(p["line"] == 49 and p["severity"] == "error" and "malformed segment" in
+               p["reason"] for p in broken.problems)
+    assert "line 49: malformed segment" in output
+    assert Traveller.objects.filter(batch=broken).count() == 2
     # Every traveller was routed to a queue (these flights land abroad: the default post).
     assert not Traveller.objects.filter(post__isnull=True).exists()
 
@@ -124,3 +130,22 @@ def test_visa_application_csv_goes_to_the_visa_queue(tmp_path: Path, agencies: A
     app = Traveller.objects.get()
     assert app.kind == "visa_application" and app.post is not None
     assert app.post.code == "INZ-VISA" and app.party("employer") == "Pacific Harvest Ltd"
+
+
+def test_a_passenger_leaving_a_multi_leg_flight_early_goes_to_that_ports_queue(
+    tmp_path: Path, agencies: Any
+) -> None:
+    message = PAXLST_AKL.replace(
+        "LOC+87+AKL'DTM+232:2603011200:201'",
+        "LOC+87+AKL'DTM+232:2603011200:201'TDT+20+TA101+++TA'LOC+125+AKL'"
+        "DTM+189:2603011300:201'LOC+87+CHC'DTM+232:2603011420:201'",
+    ).replace("NAD+FL+++ROE:RICHARD'", "NAD+FL+++ROE:RICHARD'LOC+178+SIN'LOC+179+AKL'")
+    path = tmp_path / "two-legs.edi"
+    path.write_text(message, encoding="utf-8")
+    _ingest(path)
+    roe = Traveller.objects.get(family_name__iexact="ROE")
+    doe = Traveller.objects.get(family_name__iexact="DOE")
+    assert len(roe.itinerary) == 2
+    assert (roe.arrival_port, roe.post.code if roe.post else None) == ("AKL", "AKL")
+    # With no LOC+179, the flight's last arrival decides.
+    assert (doe.arrival_port, doe.post.code if doe.post else None) == ("CHC", "CHC")

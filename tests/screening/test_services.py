@@ -360,3 +360,17 @@ def test_a_failing_mrz_can_be_profiled(analyst: Any) -> None:
     alert = Alert.objects.get()
     assert alert.traveller.external_id == "2" and alert.traveller.mrz_valid is False
     assert "mrz_valid=False" in alert.explanation
+
+
+def test_publishing_screens_travellers_still_to_arrive(analyst: Any) -> None:
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    upcoming = PAXLST_AKL.replace("DTM+232:2603011200", f"DTM+232:{tomorrow:%y%m%d}1200")
+    _ingest(analyst, upcoming.encode(), "upcoming.edi")  # arrives tomorrow
+    _ingest(analyst, PAXLST_AKL.replace("TA101", "TA909").encode(), "past.edi")  # landed
+    assert not Alert.objects.exists()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        version = _published_profile(analyst, 'arrival_port == "AKL"',
+                                     (("AKL", "arrival_port: AKL", True),))
+    alerts = Alert.objects.select_related("traveller")
+    assert {a.traveller.arrival_date for a in alerts} == {tomorrow}
+    assert len(alerts) == 2 and all(a.profile_version == version for a in alerts)

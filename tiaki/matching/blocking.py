@@ -143,10 +143,11 @@ def candidates(query_keys: pl.DataFrame, ref_keys: pl.DataFrame) -> pl.DataFrame
     joined = query_keys.join(ref_keys, on="key", suffix="_r").select(
         "row", "row_r", kind=pl.col("key").str.slice(0, 1)
     )
+    # Each kind votes once per pair, however many of its keys agree.
+    votes = vote(pl.col("kind").unique()).sum().alias("votes")
     return (
-        joined.unique()
-        .group_by("row", "row_r")
-        .agg(vote(pl.col("kind")).sum().alias("votes"))
+        joined.group_by("row", "row_r")
+        .agg(votes)
         .filter(pl.col("votes") >= MIN_VOTES)
         .select(pl.col("row").alias("q"), pl.col("row_r").alias("r"))
     )

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -44,7 +44,6 @@ from tiaki.screening.models import (
     WatchlistEntry,
 )
 from tiaki.screening.parsers.documents import fold_number, normalise_issuer, normalise_number
-from tiaki.screening.parsers.paxlst import parse_paxlst
 from tiaki.screening.parsers.record_builder import build_record, canonical_field
 from tiaki.screening.parsers.record_model import (
     IngestResult,
@@ -52,7 +51,7 @@ from tiaki.screening.parsers.record_model import (
     SourceRef,
     TravellerRecord,
 )
-from tiaki.screening.parsers.records import detect_format, ingest, records_from_paxlst
+from tiaki.screening.parsers.records import detect_format, ingest
 from tiaki.screening.policies import (
     AUTHOR,
     DISPOSE,
@@ -79,20 +78,13 @@ def _problem(issue: RecordIssue) -> dict[str, Any]:
 
 
 def read_source(data: bytes, kind: str | None = None) -> IngestResult:
-    """Parse a file of any supported format; PAXLST parse problems are kept too.
+    """Parse a file of any supported format, with every problem found (PAXLST parse
+    problems included, with segment and column).
 
     ``kind`` says what a CSV or JSON file holds (travellers or visa applications); by default
     CSV is a traveller list and JSON visa applications. PAXLST is always travellers.
     """
-    fmt = detect_format(data)
-    if fmt != "paxlst":
-        return ingest(data, kind=kind)  # type: ignore[arg-type]
-    parsed = parse_paxlst(data)
-    result = records_from_paxlst(parsed)
-    issues = [RecordIssue(i.severity, i.position.line if i.position else None, i.segment_tag,
-                          i.reason, (i.segment_text or "")[:200] or None)
-              for i in parsed.issues]
-    return IngestResult("paxlst", result.records, issues + result.issues)
+    return ingest(data, kind=kind)  # type: ignore[arg-type]
 
 
 def route_post(*, kind: str, arrival_port: str, posts: Sequence[Post] | None = None) -> Post:
@@ -129,8 +121,10 @@ def traveller_from_record(rec: TravellerRecord,
              "departure_port": leg.departure_port, "departure": leg.departure,
              "arrival_port": leg.arrival_port, "arrival": leg.arrival} for leg in rec.itinerary]
     extra = dict(rec.extra)
-    arrival_port = next((leg["arrival_port"] for leg in reversed(legs)
-                         if leg["arrival_port"]), "") or extra.get("LOC+179", "")
+    # The traveller's own port of debarkation (PAXLST LOC+179) beats the flight's last
+    # arrival: on a multi-leg flight a passenger may leave at an intermediate port.
+    arrival_port = extra.get("LOC+179") or next(
+        (leg["arrival_port"] for leg in reversed(legs) if leg["arrival_port"]), "")
     departure_port = next((leg["departure_port"] for leg in legs if leg["departure_port"]), "")
     arrival = next((leg["arrival"] for leg in reversed(legs) if leg["arrival"]), None)
     kind = str(rec.kind)
@@ -704,7 +698,39 @@ def profile_publish(*, actor: Any, version: RiskProfileVersion) -> RiskProfileVe
                      summary=f"{version} published",
                      changes={"expression": version.expression, "tests": len(results),
                               "retired": [str(v) for v in previous]})
+        from tiaki.screening.tasks import screen_pending
+
+        version_id = version.pk
+        transaction.on_commit(lambda: screen_pending.enqueue(version_id=version_id))
     return version
+
+
+PENDING_APPLICATION_DAYS = 30
+
+
+def pending_screen(*, version: RiskProfileVersion) -> int:
+    """Run a newly published version over the records it can still make a difference to:
+    travellers who have not arrived yet (arrival today or later) and visa applications
+    received in the last 30 days. Returns the number of new alerts."""
+    if version.status != RiskProfileVersion.Status.PUBLISHED:
+        return 0
+    rule = compile_rule(version.expression)
+    today = timezone.localdate()
+    since = timezone.now() - dt.timedelta(days=PENDING_APPLICATION_DAYS)
+    pending = Traveller.objects.filter(
+        Q(kind=Traveller.Kind.TRAVELLER, arrival_date__gte=today)
+        | Q(kind=Traveller.Kind.VISA_APPLICATION, created_at__gte=since)).order_by("pk")
+    total = checked = 0
+    for start in range(0, pending.count(), SCREEN_CHUNK):
+        chunk = list(pending[start:start + SCREEN_CHUNK])
+        checked += len(chunk)
+        with transaction.atomic():
+            total += len(_create_alerts(checks.profile_hits(chunk, [(version, rule)]), None))
+    with transaction.atomic():
+        audit_record(actor=None, action=Action.UPDATE, obj=version,
+                     summary=f"{version} run over {checked} pending records: {total} alerts",
+                     changes={"checked": checked, "alerts": total})
+    return total
 
 
 def profile_retire(*, actor: Any, version: RiskProfileVersion, reason: str) -> None:

@@ -14,3 +14,12 @@ def screen_batch(*, batch_id: int) -> int:
 
     batch = IngestBatch.objects.get(pk=batch_id)
     return batch_screen(batch=batch)
+
+
+@task()
+def screen_pending(*, version_id: int) -> int:
+    """Run a newly published profile version over travellers still to arrive."""
+    from tiaki.screening.models import RiskProfileVersion
+    from tiaki.screening.services import pending_screen
+
+    return pending_screen(version=RiskProfileVersion.objects.get(pk=version_id))

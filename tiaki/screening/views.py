@@ -173,7 +173,8 @@ def profile_view(request: HttpRequest, pk: int) -> HttpResponse:
                                   pk=request.POST.get("version"), profile=profile)
             services.profile_publish(actor=request.user, version=version)
             messages.success(request, f"Version {version.number} published: it now screens "
-                                      "new records.")
+                                      "new records, travellers still to arrive and the last "
+                                      "30 days' visa applications.")
             return redirect("screening:profile", pk=profile.pk)
         if action == "retire" and retire_form.is_valid():
             version = get_visible(request.user, RiskProfileVersion,
