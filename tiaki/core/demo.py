@@ -43,7 +43,18 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("minister", "Jo", "Carter", "MBIE", (Role.MINISTER_OFFICE,)),
     Persona("auditor", "Wiremu", "Hēnare", "DIA", (Role.AUDITOR,)),
     Persona("admin", "Pat", "Morgan", "MBIE", (Role.ADMINISTRATOR,)),
+    # Other agencies' people, so every flow has someone to hand over to (obviously
+    # synthetic names). Border officers are placed on a post's queue by demo_posts().
+    Persona("socialworker", "Tia", "Example", "ORANGA_TAMARIKI", (Role.CASE_MANAGER,)),
+    Persona("consular", "Max", "Sample", "MFAT", (Role.SERVICE_PROVIDER,)),
+    Persona("interpreter", "Ana", "Specimen", "MOJ", (Role.SERVICE_PROVIDER,)),
+    Persona("health", "Kim", "Placeholder", "HEALTH_NZ", (Role.SERVICE_PROVIDER,)),
+    Persona("border", "Lee", "Example", "CUSTOMS", (Role.FRONTLINE,)),
+    Persona("visa", "Ravi", "Sample", "MBIE", (Role.FRONTLINE,)),
 )
+
+# Which post's queue each border persona works (data/nz/border_posts.yaml).
+PERSONA_POSTS = {"border": "AKL", "visa": "INZ-VISA"}
 
 NARRATIVES = {
     ProgressStatus.COMPLETE: "Delivered as planned; evaluation filed with the working group.",
@@ -106,12 +117,86 @@ def demo_progress(plan: Plan, users: dict[str, User]) -> int:
     return count
 
 
+def demo_posts(users: dict[str, User]) -> None:
+    """Put the border personas on their posts' queues, once (an administrator's step)."""
+    from tiaki.screening.loader import posts_ensure
+    from tiaki.screening.models import Post
+    from tiaki.screening.services import post_membership_set
+
+    posts_ensure()
+    for username, code in PERSONA_POSTS.items():
+        user = users[username]
+        if not user.border_posts.exists():
+            post_membership_set(actor=users["admin"], user=user,
+                                posts=[Post.objects.get(code=code)])
+
+
+# Invented visa applications for the visa officer's queue: the first names the demo
+# watchlist's DW-3 entry (tiaki/screening/demo.py), so it raises an alert at INZ-VISA.
+VISA_APPLICATIONS_CSV = (
+    "application_id,family_name,given_names,date_of_birth,nationality,document_number,"
+    "employer_name\n"
+    "DEMO-V-1,Testova,Lina,1988-09-30,XXB,XB0001234,Example Beauty Services Ltd\n"
+    "DEMO-V-2,Sample,Ordinary,1992-02-02,XXA,XA0000777,Demo Orchards Ltd\n"
+)
+VISA_FILE_NAME = "demo-visa-applications.csv"
+
+
+def demo_visa_applications(users: dict[str, User]) -> None:
+    """The visa officer ingests a day's applications and they are screened, once."""
+    from tiaki.screening.models import IngestBatch
+    from tiaki.screening.services import batch_screen, ingest_file
+
+    if IngestBatch.objects.filter(file_name=VISA_FILE_NAME).exists():
+        return
+    outcome = ingest_file(actor=users["visa"], data=VISA_APPLICATIONS_CSV.encode(),
+                          file_name=VISA_FILE_NAME, kind="visa_application", screen=False)
+    if outcome.batch.added_count:
+        batch_screen(batch=outcome.batch)
+
+
 def load_demo() -> list[tuple[Persona, User]]:
+    """Load everything a person exploring the demo needs; each part skips itself when it
+    is already there, so running it again adds nothing."""
+    from tiaki.cases.demo import demo_cases
+    from tiaki.intake.demo import demo_intake
+    from tiaki.screening.demo import PROFILE_NAME, demo_screening
+    from tiaki.screening.models import RiskProfile
+
     if not settings.TIAKI_DEMO:
         raise RuntimeError("demo data loads only in demo mode (TIAKI_DEMO=true)")
     agencies_load(path=settings.TIAKI_DATA_DIR / "nz" / "agencies.yaml")
     result = plan_load(path=settings.TIAKI_PLANS_DIR / "nz-2009.yaml")
     with transaction.atomic():
         made = demo_users()
-        demo_progress(result.plan, {u.username: u for _, u in made})
+        users = {u.username: u for _, u in made}
+        demo_progress(result.plan, users)
+        demo_posts(users)
+        # The screening demo is idempotent but re-imports its lists, which the audit trail
+        # rightly records each time; skip it once its profile shows it ran, so a second
+        # run adds nothing at all.
+        if not RiskProfile.objects.filter(name=PROFILE_NAME).exists():
+            demo_screening(users)
+        demo_visa_applications(users)
+        intake = demo_intake(users)
+        if intake is not None:
+            demo_cases(users, partner_report=intake.reports["partner"],
+                       child_report=intake.reports["children"], screening=intake.screening)
     return made
+
+
+def demo_summary() -> dict[str, int]:
+    """What the demo holds, for the command's report (counts only, nothing identifying)."""
+    from tiaki.cases.models import Referral, VictimCase
+    from tiaki.intake.models import Report, Screening
+    from tiaki.screening.models import Alert
+
+    return {
+        "report(s)": Report.objects.count(),
+        "frontline screening(s)": Screening.objects.count(),
+        "victim case(s)": VictimCase.objects.count(),
+        "referral(s)": Referral.objects.count(),
+        "border alert(s)": Alert.objects.count(),
+        "plan items with progress": ActionItem.objects.filter(updates__isnull=False)
+        .distinct().count(),
+    }

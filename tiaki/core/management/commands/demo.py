@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tiaki.core.demo import DEMO_PASSWORD, load_demo
+from tiaki.core.demo import DEMO_PASSWORD, PERSONA_POSTS, demo_summary, load_demo
 
 
 class Command(BaseCommand):
@@ -17,4 +17,8 @@ class Command(BaseCommand):
                           "second factor skipped in demo mode):")
         for persona, user in made:
             roles = ", ".join(r.label for r in persona.roles)  # type: ignore[attr-defined]
-            self.stdout.write(f"  {user.username:<13} {persona.agency:<8} {roles}")
+            post = f" (post {PERSONA_POSTS[user.username]})" if user.username in PERSONA_POSTS \
+                else ""
+            self.stdout.write(f"  {user.username:<13} {persona.agency:<16} {roles}{post}")
+        loaded = ", ".join(f"{count} {what}" for what, count in demo_summary().items())
+        self.stdout.write(f"Demo data: {loaded}.")
