@@ -17,9 +17,20 @@ PAGE_WIDTH, PAGE_HEIGHT = 595, 842  # A4 in points
 MARGIN = 64
 
 
+# Te reo Māori names need the macron vowels, which WinAnsi lacks. The standard fonts carry
+# those glyphs, so the font's encoding maps them onto codes 128-137 (WinAnsi's Euro and
+# rarely used punctuation) through a /Differences array.
+MACRON_GLYPHS = ["Amacron", "amacron", "Emacron", "emacron", "Imacron", "imacron",
+                 "Omacron", "omacron", "Umacron", "umacron"]
+_MACRON_CODES = {ch: chr(128 + i) for i, ch in enumerate("ĀāĒēĪīŌōŪū")}
+ENCODING = ("<< /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [128 "
+            + " ".join(f"/{name}" for name in MACRON_GLYPHS) + "] >>")
+
+
 def _escape(text: str) -> str:
-    # PDF strings are bytes in the font's encoding; anything outside Latin-1 becomes "?".
-    safe = text.encode("latin-1", "replace").decode("latin-1")
+    # PDF strings are bytes in the font's encoding; anything else outside Latin-1 is "?".
+    mapped = "".join(_MACRON_CODES.get(ch, ch) for ch in text)
+    safe = mapped.encode("latin-1", "replace").decode("latin-1")
     return safe.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
@@ -68,9 +79,9 @@ def certificate_pdf(cert: Certification) -> bytes:
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_WIDTH} {PAGE_HEIGHT}] "
          "/Resources << /Font << /F1 4 0 R /F2 5 0 R >> >> /Contents 6 0 R >>").encode(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold "
-        b"/Encoding /WinAnsiEncoding >>",
+        f"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding {ENCODING} >>".encode(),
+        (f"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding {ENCODING} >>"
+         ).encode(),
         b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream
         + b"\nendstream",
     ]
