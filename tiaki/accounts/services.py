@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -53,6 +53,22 @@ def password_check(*, request: HttpRequest, username: str, password: str) -> Use
     assert isinstance(user, User)
     User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
     return user
+
+
+def sign_in_without_second_factor(*, request: HttpRequest, user: User) -> None:
+    """Start a session for a demo login that may skip the second factor (demo mode only)."""
+    if not may_skip_second_factor(user):
+        raise Refused("this account needs its second factor")
+    login(request, user)
+    audit_record(actor=user, action=Action.LOGIN, obj=user,
+                 summary="Signed in (demo login, second factor skipped)")
+
+
+def sign_out(*, request: HttpRequest) -> None:
+    if request.user.is_authenticated:
+        audit_record(actor=request.user, action=Action.LOGOUT, obj=request.user,
+                     summary="Signed out")
+    logout(request)
 
 
 def may_skip_second_factor(user: Any) -> bool:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import segno
 from django.conf import settings
-from django.contrib.auth import login, logout
+from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,12 +13,14 @@ from tiaki.accounts.middleware import session_fully_verified
 from tiaki.accounts.models import User
 from tiaki.accounts.services import (
     confirmed_device,
+    may_skip_second_factor,
     password_check,
     second_factor_verify,
+    sign_in_without_second_factor,
+    sign_out,
     totp_enrolment_device,
     totp_secret_base32,
 )
-from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused
 
 
@@ -40,11 +42,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
         except Refused as refusal:
             error = str(refusal)
         else:
-            login(request, user)
-            if session_fully_verified(request):
-                audit_record(actor=user, action=Action.LOGIN, obj=user,
-                             summary="Signed in (demo login, second factor skipped)")
+            if may_skip_second_factor(user):
+                sign_in_without_second_factor(request=request, user=user)
                 return redirect(_safe_next(request))
+            # Half signed in: the middleware allows only the second-factor page until then.
+            login(request, user)
             request.session["after_second_factor"] = _safe_next(request)
             return redirect("accounts:second_factor")
     status = 400 if error or form.errors else 200
@@ -78,8 +80,5 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        audit_record(actor=request.user, action=Action.LOGOUT, obj=request.user,
-                     summary="Signed out")
-    logout(request)
+    sign_out(request=request)
     return redirect("accounts:login")
