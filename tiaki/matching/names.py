@@ -112,10 +112,12 @@ def _assign(x: pl.DataFrame) -> pl.DataFrame:
             (pl.col("sim") == pl.col("sim").max().over("pair", "i"))
             & (pl.col("sim") == pl.col("sim").max().over("pair", "i_r"))
         )
+        # maintain_order: without it the first `unique` returns its rows in any order and the
+        # second keeps an arbitrary "first", so duplicated tokens paired differently run to run.
         mutual = (
             mutual.sort("pair", "i", "i_r")
-            .unique(["pair", "i"], keep="first")
-            .unique(["pair", "i_r"], keep="first")
+            .unique(["pair", "i"], keep="first", maintain_order=True)
+            .unique(["pair", "i_r"], keep="first", maintain_order=True)
         )
         done.append(mutual)
         cand = cand.join(mutual.select("pair", "i"), on=["pair", "i"], how="anti").join(

@@ -77,6 +77,11 @@ def validate(df: pl.DataFrame, source: str = "input", offset: int = 0) -> pl.Dat
 
 def validate_record(record: dict[str, str | None], source: str = "record") -> pl.DataFrame:
     """`validate` for one record held in a dict, without Polars' per-query overhead."""
+    return pl.DataFrame([clean_record(record, source)], schema=dict.fromkeys(FIELDS, pl.String))
+
+
+def clean_record(record: dict[str, str | None], source: str = "record") -> dict[str, str | None]:
+    """`validate_record` as a dict: every contract field, stripped, empty values None."""
     row = {
         f: (None if record.get(f) in (None, "") else str(record[f]).strip() or None) for f in FIELDS
     }
@@ -95,7 +100,7 @@ def validate_record(record: dict[str, str | None], source: str = "record") -> pl
                 f"{source}, field date_of_birth: {dob!r} is not a date "
                 "(expected YYYY, YYYY-MM or YYYY-MM-DD)"
             )
-    return pl.DataFrame([row], schema=dict.fromkeys(FIELDS, pl.String))
+    return row
 
 
 def read_csv(path: str | Path) -> pl.DataFrame:

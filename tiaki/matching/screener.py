@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from tiaki.matching import blocking, model
-from tiaki.matching.engine import DEFAULT_THRESHOLDS, Reference, as_frame, score_candidates
-from tiaki.matching.records import FIELDS, normalise, validate_record
+from tiaki.matching import blocking, model, scalar
+from tiaki.matching.engine import DEFAULT_THRESHOLDS, Reference, as_frame
+from tiaki.matching.records import FIELDS, clean_record
 
 _SEED = 0x71A61  # any fixed seed: key hashes only have to agree within one process
 
@@ -31,8 +31,11 @@ class Screener:
     """Built once from a watchlist; `screen(record)` returns alerts, best first.
 
     The blocking keys of the watchlist are kept as a sorted array of 64-bit hashes, so finding
-    the candidates of one record is a handful of binary searches instead of a hash join; the
-    candidates are then scored by exactly the same code as batch screening.
+    the candidates of one record is a handful of binary searches instead of a hash join. The
+    record is normalised, blocked and scored in plain Python (`scalar`), rule for rule the
+    batch engine's, which tests/matching/test_screener_equivalence.py holds to the same alerts,
+    scores and explanations. `ref` and `threshold` are what batch screening needs
+    (`engine.run("screen", screener.ref, chunks, screener.threshold)`).
     """
 
     def __init__(self, watchlist: Any, threshold: float | None = None) -> None:
@@ -48,32 +51,36 @@ class Screener:
     def __len__(self) -> int:
         return len(self.ref)
 
-    def _candidates(self, query: pl.DataFrame) -> pl.DataFrame:
-        qkeys = blocking.record_keys(query)
-        h = _hash(qkeys["key"])
+    def _candidates(self, keys: set[str]) -> list[int]:
+        """Watchlist rows with enough blocking votes (the rule of `blocking.candidates`)."""
+        h = _hash(pl.Series(sorted(keys), dtype=pl.String))
         lo = np.searchsorted(self._hashes, h, side="left")
         hi = np.searchsorted(self._hashes, h, side="right")
-        if not (hi > lo).any():
-            return pl.DataFrame(schema={"q": pl.UInt32, "r": pl.UInt32})
-        idx = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True) if b > a])
-        hits = pl.DataFrame({"r": self._rows[idx], "kind": self._kind[idx]}).unique()
-        cands = (
-            hits.group_by("r")
-            .agg(blocking.vote(pl.col("kind")).sum().alias("votes"))
-            .filter(pl.col("votes") >= blocking.MIN_VOTES)
+        kinds: dict[int, set[str]] = {}
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+            for i in range(a, b):
+                kinds.setdefault(int(self._rows[i]), set()).add(str(self._kind[i]))
+        return sorted(
+            r
+            for r, ks in kinds.items()
+            if sum(2 if k in blocking.STRONG else 1 for k in ks) >= blocking.MIN_VOTES
         )
-        return cands.select(pl.lit(0, dtype=pl.UInt32).alias("q"), pl.col("r").cast(pl.UInt32))
 
     def screen(self, record: Mapping[str, Any]) -> list[Alert]:
-        """Alerts for one record (a mapping with the contract's field names)."""
+        """Alerts for one record (a mapping with the contract's field names).
+
+        Same answer as batch screening (tests/matching/test_screener_equivalence.py), computed
+        in plain Python (`scalar`): for one record Polars' fixed cost per query would dominate.
+        """
         row = {f: record.get(f) for f in FIELDS}
         if row["id"] in (None, ""):
             row["id"] = "record"  # the caller knows which record it asked about
-        query = normalise(validate_record(row), self.ref.stats)
-        out = score_candidates(
-            self.ref, query, self._candidates(query), self.threshold, self._prior
+        query = scalar.normalise(clean_record(row), self.ref.stats)
+        rows = self._candidates(scalar.record_keys(query))
+        if not rows:
+            return []
+        refs = self.ref.norm[rows].to_dicts()
+        out = scalar.score_candidates(
+            query, list(zip(rows, refs, strict=True)), self.ref.nat_u, self.threshold, self._prior
         )
-        ids = self.ref.norm["id"][out["r"]]
-        return [
-            Alert(i, s, e) for i, s, e in zip(ids, out["score"], out["explanation"], strict=True)
-        ]
+        return [Alert(refs[rows.index(r)]["id"], s, e) for r, s, e in out]

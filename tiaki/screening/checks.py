@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -49,6 +49,10 @@ class Hit:
     ref_id: int
     explanation: str
     score: float | None = None
+    # The row that fired, when the check already holds it (the lost document, the profile
+    # version): the single-record API answers without reading it again. Not part of the
+    # hit's identity.
+    ref: Any = field(default=None, compare=False, repr=False)
 
     @property
     def dedupe_key(self) -> str:
@@ -124,17 +128,28 @@ _screener_cache: dict[str, tuple[str, Screener | None]] = {}
 
 
 WATCHLIST = "watchlist"
+# Bumped (``services.bump_version``) by every service that publishes or retires a risk
+# profile version, so each process can keep the compiled rules until they change.
+PROFILES = "profiles"
+
+
+def list_versions(*names: str) -> dict[str, str]:
+    """The current version stamps of the named lists, in one indexed read ("" for a list
+    never changed). The single-record API reads them all at once per request."""
+    found = dict(ListVersion.objects.filter(name__in=names).values_list("name", "token"))
+    return {name: found.get(name) or "" for name in names}
 
 
 def watchlist_version() -> str:
     """Changed by every service that changes a watchlist (``services.watchlist_import``)."""
-    return ListVersion.objects.filter(name=WATCHLIST).values_list("token", flat=True).first() \
-        or ""
+    return list_versions(WATCHLIST)[WATCHLIST]
 
 
-def watchlist_screener() -> tuple[Screener | None, str]:
-    """The Screener for the current watchlist version (built once per version)."""
-    version = watchlist_version()
+def watchlist_screener(version: str | None = None) -> tuple[Screener | None, str]:
+    """The Screener for the current watchlist version (built once per version); pass the
+    ``version`` when it has just been read."""
+    if version is None:
+        version = watchlist_version()
     with _lock:
         cached = _screener_cache.get("watchlist")
         if cached is not None and cached[0] == version:
@@ -160,9 +175,9 @@ def watchlist_hits(travellers: Sequence[Traveller]) -> list[Hit]:
     return hits
 
 
-def watchlist_hits_one(traveller: Traveller) -> list[Hit]:
+def watchlist_hits_one(traveller: Traveller, version: str | None = None) -> list[Hit]:
     """One record through the cached Screener (the synchronous API's fast path)."""
-    screener, _ = watchlist_screener()
+    screener, _ = watchlist_screener(version)
     if screener is None:
         return []
     return [Hit(traveller.pk, Alert.Source.WATCHLIST, int(a.watchlist_id),
@@ -215,16 +230,34 @@ def document_hits_one(traveller: Traveller) -> list[Hit]:
                                 for pk, d in docs.items())
     found = registry.lookup(traveller.document_number, traveller.document_issuer or None)
     return [Hit(traveller.pk, Alert.Source.LOST_DOCUMENT, int(h.registered.reference or 0),
-                f"{_document_text(docs[h.registered.reference or ''])}: {h.explanation}")
+                f"{_document_text(docs[h.registered.reference or ''])}: {h.explanation}",
+                ref=docs[h.registered.reference or ""])
             for h in found]
 
 
 # --- risk profiles --------------------------------------------------------------------------
 
 
-def active_versions(on: dt.date | None = None) -> list[tuple[RiskProfileVersion, Rule]]:
-    """Published versions in effect on ``on`` (today), compiled."""
+Versions = list[tuple[RiskProfileVersion, Rule]]
+_versions_cache: dict[str, tuple[tuple[str, dt.date], Versions]] = {}
+
+
+def active_versions(on: dt.date | None = None, stamp: str | None = None) -> Versions:
+    """Published versions in effect on ``on`` (today), compiled.
+
+    Kept per process, keyed by the profiles' version stamp and the day (a version's
+    effective dates are whole days), so the single-record API neither reads nor compiles
+    the rules on every request. ``stamp`` is the ``PROFILES`` stamp when it has just been
+    read. The list and its rows are shared: callers must not change them.
+    """
     day = _today_or(on)
+    if stamp is None:
+        stamp = list_versions(PROFILES)[PROFILES]
+    key = (stamp, day)
+    with _lock:
+        cached = _versions_cache.get(PROFILES)
+        if cached is not None and cached[0] == key:
+            return cached[1]
     versions = RiskProfileVersion.objects.filter(
         status=RiskProfileVersion.Status.PUBLISHED, effective_from__lte=day,
     ).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day)).select_related("profile")
@@ -234,11 +267,12 @@ def active_versions(on: dt.date | None = None) -> list[tuple[RiskProfileVersion,
             out.append((version, compile_rule(version.expression)))
         except RuleError:  # published rules were compiled before publishing; keep going
             continue
+    with _lock:
+        _versions_cache[PROFILES] = (key, out)
     return out
 
 
-def profile_hits(travellers: Iterable[Traveller],
-                 versions: list[tuple[RiskProfileVersion, Rule]]) -> list[Hit]:
+def profile_hits(travellers: Iterable[Traveller], versions: Versions) -> list[Hit]:
     hits = []
     for t in travellers:
         facts = traveller_facts(t)
@@ -247,5 +281,5 @@ def profile_hits(travellers: Iterable[Traveller],
                 used = ", ".join(f"{f}={facts.get(f)!r}" for f in sorted(rule.fields))
                 hits.append(Hit(t.pk, Alert.Source.PROFILE, version.pk,
                                 f"Risk profile {version} matched: {version.expression.strip()} "
-                                f"(facts: {used})"))
+                                f"(facts: {used})", ref=version))
     return hits
