@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from tiaki.accounts.models import Agency, User
 from tiaki.accounts.roles import Role
+from tiaki.accounts.selectors import staff_of
 from tiaki.audit.services import Action, audit_read, audit_record
 from tiaki.cases import catalogue
 from tiaki.cases.models import (
@@ -118,12 +119,7 @@ def case_team(case: VictimCase) -> list[User]:
 
 
 def agency_staff(codes: Iterable[str], roles: Sequence[str]) -> list[User]:
-    agencies = Agency.objects.filter(code__in=list(codes))
-    lineage: set[int] = set()
-    for agency in agencies:
-        lineage |= agency.lineage_ids()
-    return list(User.objects.filter(agency_id__in=lineage, is_active=True,
-                                    role_grants__role__in=list(roles)).distinct())
+    return list(staff_of(Agency.objects.filter(code__in=list(codes)), roles))
 
 
 def _clean_list(values: Iterable[str], vocabulary: str, what: str) -> list[str]:

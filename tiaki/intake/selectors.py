@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 
 from tiaki.accounts.models import User
+from tiaki.accounts.selectors import staff_of
 from tiaki.audit.services import audit_read
 from tiaki.core.policy import get_visible, visible
 from tiaki.intake.models import Channel, Report, ReportAttachment, ReportLink, ReportToken
@@ -46,12 +47,8 @@ def attachment_for_download(user: Any, pk: int) -> ReportAttachment:
 
 def assignable(report: Report) -> models.QuerySet[User]:
     """Triage staff of the agencies the report was routed to."""
-    ids: set[int] = set()
-    for route in report.routes.select_related("agency"):
-        ids |= route.agency.lineage_ids()
-    return (User.objects.filter(agency_id__in=ids, is_active=True,
-                                role_grants__role__in=TRIAGE_ROLES)
-            .distinct().order_by("agency__code", "username"))
+    agencies = [route.agency for route in report.routes.select_related("agency")]
+    return staff_of(agencies, TRIAGE_ROLES).order_by("agency__code", "username")
 
 
 @dataclass

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tiaki.accounts.models import Agency, User
+from tiaki.accounts.selectors import staff_of
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused, policy_for
 from tiaki.core.services import notify
@@ -204,11 +205,7 @@ def _agencies(codes: Sequence[str]) -> list[Agency]:
 
 
 def _staff_of(agencies: Sequence[Agency], roles: frozenset[str]) -> list[User]:
-    ids: set[int] = set()
-    for agency in agencies:
-        ids |= agency.lineage_ids()
-    return list(User.objects.filter(agency_id__in=ids, is_active=True,
-                                    role_grants__role__in=roles).distinct())
+    return list(staff_of(agencies, roles))
 
 
 def _detail_url(report: Report) -> str:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from tiaki.accounts.models import Agency, User
 from tiaki.accounts.roles import Role
+from tiaki.accounts.selectors import staff_of
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused, policy_for
 from tiaki.core.services import notify
@@ -836,9 +837,8 @@ def profile_retire(*, actor: Any, version: RiskProfileVersion, reason: str) -> N
 
 def _investigators() -> list[User]:
     """Police and MBIE investigators, who jointly investigate trafficking (seed 004)."""
-    return list(User.objects.filter(
-        is_active=True, role_grants__role=Role.INVESTIGATOR,
-        agency__code__in=("POLICE", "MBIE")).distinct())
+    return list(staff_of(Agency.objects.filter(code__in=("POLICE", "MBIE")),
+                         [Role.INVESTIGATOR]))
 
 
 def screening_link(alert: Alert) -> str:
