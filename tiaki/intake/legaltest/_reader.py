@@ -7,6 +7,7 @@ duplicate keys (which plain PyYAML silently overwrites) are all refused.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -95,6 +96,23 @@ class Reader:
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
             self.fail(key, f"must be a whole number >= {minimum}")
         return value
+
+    def date(self, key: str) -> dt.date:
+        """A calendar date written as YYYY-MM-DD (YAML reads it as a date already)."""
+        value = self.data.get(key)
+        if isinstance(value, dt.datetime):
+            self.fail(key, "must be a date (YYYY-MM-DD) without a time")
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.fail(key, "must be a date written YYYY-MM-DD")
+
+    def optional_date(self, key: str) -> dt.date | None:
+        return self.date(key) if self.data.get(key) is not None else None
 
     def flag(self, key: str) -> bool:
         value = self.data.get(key)
