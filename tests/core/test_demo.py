@@ -22,7 +22,8 @@ from tiaki.cases.models import (
     VictimCase,
 )
 from tiaki.core import crypto
-from tiaki.core.demo import DEMO_PASSWORD, PERSONAS, load_demo
+from tiaki.demo.orchestrate import load_demo
+from tiaki.demo.personas import DEMO_PASSWORD, PERSONAS
 from tiaki.intake.models import Channel, Report, ReportMessage, Screening
 from tiaki.screening.models import Alert, PostMembership
 

@@ -8,11 +8,13 @@ profile and the lists; ``customs`` works the Auckland queue).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from tiaki.accounts.models import User
 from tiaki.screening import services
 from tiaki.screening.loader import posts_ensure
-from tiaki.screening.models import Alert, RiskProfile
+from tiaki.screening.models import Alert, IngestBatch, Post, RiskProfile
 
 WATCHLIST_CSV = (
     "id,full_name,date_of_birth,sex,nationality,document_number,document_country,phone\n"
@@ -71,3 +73,39 @@ def demo_screening(users: dict[str, Any]) -> int:
     if outcome.batch.added_count:
         services.batch_screen(batch=outcome.batch)
     return Alert.objects.filter(disposition__isnull=True).count()
+
+
+def demo_posts(users: dict[str, User], assignments: Mapping[str, str]) -> None:
+    """Put the border personas on their posts' queues, once (an administrator's step).
+
+    ``assignments`` maps a username to the code of the post whose queue they work.
+    """
+
+    posts_ensure()
+    for username, code in assignments.items():
+        user = users[username]
+        if not user.border_posts.exists():
+            services.post_membership_set(actor=users["admin"], user=user,
+                                posts=[Post.objects.get(code=code)])
+
+
+# Invented visa applications for the visa officer's queue: the first names the demo
+# watchlist's DW-3 entry (tiaki/screening/demo.py), so it raises an alert at INZ-VISA.
+VISA_APPLICATIONS_CSV = (
+    "application_id,family_name,given_names,date_of_birth,nationality,document_number,"
+    "employer_name\n"
+    "DEMO-V-1,Testova,Lina,1988-09-30,XXB,XB0001234,Example Beauty Services Ltd\n"
+    "DEMO-V-2,Sample,Ordinary,1992-02-02,XXA,XA0000777,Demo Orchards Ltd\n"
+)
+VISA_FILE_NAME = "demo-visa-applications.csv"
+
+
+def demo_visa_applications(users: dict[str, User]) -> None:
+    """The visa officer ingests a day's applications and they are screened, once."""
+
+    if IngestBatch.objects.filter(file_name=VISA_FILE_NAME).exists():
+        return
+    outcome = services.ingest_file(actor=users["visa"], data=VISA_APPLICATIONS_CSV.encode(),
+                          file_name=VISA_FILE_NAME, kind="visa_application", screen=False)
+    if outcome.batch.added_count:
+        services.batch_screen(batch=outcome.batch)

@@ -2,7 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tiaki.core.demo import DEMO_PASSWORD, PERSONA_POSTS, demo_summary, load_demo
+from tiaki.demo.orchestrate import demo_summary, load_demo
+from tiaki.demo.personas import DEMO_PASSWORD, PERSONA_POSTS
 
 
 class Command(BaseCommand):
