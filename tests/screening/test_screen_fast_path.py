@@ -224,7 +224,7 @@ def test_a_conflict_that_persists_is_not_hidden(officer: User, lists: RiskProfil
     def failing(*args: Any, **kwargs: Any) -> list[Alert]:
         raise IntegrityError("still conflicting")
 
-    monkeypatch.setattr(services, "_record_alerts", failing)
+    monkeypatch.setattr("tiaki.screening.services.ingest._record_alerts", failing)
     with pytest.raises(IntegrityError):
         _screen(officer, **PETROV)
     assert not Traveller.objects.exists()

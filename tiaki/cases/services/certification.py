@@ -1,0 +1,178 @@
+"""Police certification of a victim: request, senior endorsement, decline, revocation (item 13)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tiaki.accounts.models import User
+from tiaki.accounts.roles import Role
+from tiaki.audit.services import Action, audit_record
+from tiaki.cases import catalogue
+from tiaki.cases.models import (
+    Certification,
+    MinisterNotice,
+    Referral,
+    VictimCase,
+)
+from tiaki.cases.policies import (
+    ENDORSE,
+    POLICE,
+    REQUEST_CERT,
+    REVOKE,
+)
+from tiaki.cases.services.common import (
+    _case_url,
+    _check_case,
+    _event,
+    _next_reference,
+    agency_staff,
+    case_team,
+    child_gate,
+)
+from tiaki.cases.services.referrals import _close_referral
+from tiaki.core.policy import Refused, policy_for
+from tiaki.core.services import notify
+
+# ---------------------------------------------------------------- certification
+
+def certification_request(
+    *, case: VictimCase, actor: Any, assessment: Mapping[str, Mapping[str, Any]],
+    witness_statements: str = "",
+) -> Certification:
+    """An investigator asks for certification, assessing the evidence against s98D (item 13)."""
+    _check_case(actor, case, REQUEST_CERT)
+    child_gate(case)
+    active = case.certifications.filter(
+        status__in=[Certification.Status.REQUESTED, Certification.Status.ISSUED]).first()
+    if active is not None:
+        raise Refused(f"certification {active.reference} is already "
+                      f"{active.get_status_display().lower()}")
+    cleaned: dict[str, dict[str, Any]] = {}
+    for element in catalogue.s98d_elements():
+        given = assessment.get(element.code) or {}
+        allowed = {t.code for t in element.values}
+        findings = sorted({f for f in given.get("findings", []) if f})
+        unknown = [f for f in findings if f not in allowed]
+        if unknown:
+            raise Refused(f"{element.label}: unknown finding {', '.join(unknown)}")
+        evidence = str(given.get("evidence", "")).strip()
+        # Palermo art. 3(c): for a child the means need not be shown (see the legal test file).
+        optional = element.code == "means" and case.is_child
+        if not optional and (not findings or not evidence):
+            raise Refused(f"{element.label}: record what was found and the evidence for it")
+        cleaned[element.code] = {"findings": findings, "evidence": evidence}
+    with transaction.atomic():
+        cert = Certification.objects.create(
+            case=case, reference=_next_reference(Certification, "PC"), requested_by=actor,
+            assessment=cleaned, witness_statements=witness_statements.strip(),
+        )
+        _event(case, actor, "certification", f"Certification {cert.reference} requested",
+               certification=cert)
+        audit_record(actor=actor, action=Action.CREATE, obj=cert,
+                     summary=f"Certification {cert.reference} requested for {case.reference}",
+                     changes={"findings": {k: v["findings"] for k, v in cleaned.items()}})
+        seniors = [u for u in agency_staff([POLICE], [Role.SENIOR_OFFICER]) if u.pk != actor.pk]
+        notify(recipients=seniors, subject=f"Certification {cert.reference} awaits endorsement",
+               url=reverse("cases:certification", kwargs={"reference": cert.reference}))
+    return cert
+
+
+def _minister_summary(case: VictimCase, cert: Certification) -> str:
+    """Anonymised: no names, no reference the Minister's office could match to a person."""
+    band = ("age unknown" if case.age is None else "under 18" if case.is_child
+            else "18-24" if case.age < 25 else "25-39" if case.age < 40 else "40 or older")
+    kinds = ", ".join(catalogue.label_of("exploitation_types", c)
+                      for c in case.exploitation_types) or "not yet recorded"
+    return (f"A suspected victim of trafficking was certified by Police on "
+            f"{timezone.localdate():%d %B %Y}. Nationality: {case.nationality or 'unknown'}. "
+            f"Age: {band}. Exploitation: {kinds}.")
+
+
+def certification_endorse(*, certification: Certification, actor: Any,
+                          note: str = "") -> Certification:
+    """A senior officer who did not request it endorses the certification (seed 002)."""
+    policy_for(Certification).check(actor, ENDORSE, certification)
+    case = certification.case
+    if case.is_closed:
+        raise Refused(f"case {case.reference} is closed")
+    child_gate(case)
+    with transaction.atomic():
+        certification.status = Certification.Status.ISSUED
+        certification.endorsed_by = actor
+        certification.decided_at = timezone.now()
+        certification.decision_note = note.strip()
+        certification.save()
+        _event(case, actor, "certification",
+               f"Certification {certification.reference} endorsed and issued",
+               certification=certification)
+        audit_record(actor=actor, action=Action.UPDATE, obj=certification,
+                     summary=f"Certification {certification.reference} issued",
+                     changes={"status": "issued"})
+        notice = MinisterNotice.objects.create(certification=certification,
+                                               summary=_minister_summary(case, certification))
+        audit_record(actor=actor, action=Action.CREATE, obj=notice,
+                     summary="Anonymised notice to the Minister's office")
+        notify(recipients=User.objects.filter(role_grants__role=Role.MINISTER_OFFICE,
+                                              is_active=True).distinct(),
+               subject="New certified trafficking case", body=notice.summary,
+               url=reverse("cases:minister"))
+        notify(recipients=case_team(case),
+               subject=f"Certification {certification.reference} issued", url=_case_url(case))
+    return certification
+
+
+def certification_decline(*, certification: Certification, actor: Any,
+                          note: str) -> Certification:
+    policy_for(Certification).check(actor, ENDORSE, certification)
+    if not note.strip():
+        raise Refused("say why the certification is declined")
+    with transaction.atomic():
+        certification.status = Certification.Status.DECLINED
+        certification.endorsed_by = actor
+        certification.decided_at = timezone.now()
+        certification.decision_note = note.strip()
+        certification.save()
+        _event(certification.case, actor, "certification",
+               f"Certification {certification.reference} declined",
+               certification=certification)
+        audit_record(actor=actor, action=Action.UPDATE, obj=certification,
+                     summary=f"Certification {certification.reference} declined",
+                     changes={"status": "declined"}, reason=note.strip())
+    return certification
+
+
+def certification_revoke(*, certification: Certification, actor: Any,
+                         reason: str) -> Certification:
+    """Police revoke a certification when the person was found not to be trafficked."""
+    policy_for(Certification).check(actor, REVOKE, certification)
+    reason = reason.strip()
+    if not reason:
+        raise Refused("give the reason for revoking the certification")
+    case = certification.case
+    with transaction.atomic():
+        certification.status = Certification.Status.REVOKED
+        certification.revoked_by = actor
+        certification.revoked_at = timezone.now()
+        certification.revoke_reason = reason
+        certification.save()
+        _event(case, actor, "certification",
+               f"Certification {certification.reference} revoked", certification=certification)
+        audit_record(actor=actor, action=Action.UPDATE, obj=certification,
+                     summary=f"Certification {certification.reference} revoked",
+                     changes={"status": "revoked"}, reason=reason)
+        # Services that depend on certification end with it.
+        dependent = case.referrals.filter(status__in=list(Referral.OPEN),
+                                          certification=certification)
+        for referral in dependent:
+            _close_referral(referral, actor, Referral.Status.WITHDRAWN,
+                            f"Certification {certification.reference} was revoked")
+    notify(recipients=case_team(case), subject=f"Certification {certification.reference} revoked",
+           url=_case_url(case))
+    return certification
+
+

@@ -1,0 +1,258 @@
+"""Consent-gated referrals to services, each agency seeing only the fields its service needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tiaki.accounts.models import Agency
+from tiaki.audit.services import Action, audit_read, audit_record
+from tiaki.cases import catalogue
+from tiaki.cases.models import (
+    Certification,
+    Referral,
+    Repatriation,
+    VictimCase,
+)
+from tiaki.cases.policies import (
+    PROVIDER_ROLES,
+    RESPOND,
+    WITHDRAW,
+)
+from tiaki.cases.services.common import (
+    CHILD_SERVICE,
+    _check_case,
+    _decrypt_identity,
+    _event,
+    agency_staff,
+    child_gate,
+    issued_certification,
+    latest_certification,
+)
+from tiaki.cases.services.consent import require_consent
+from tiaki.core.policy import Refused, policy_for
+from tiaki.core.services import notify
+
+# ---------------------------------------------------------------- referrals
+
+def referral_create(*, case: VictimCase, actor: Any, service: str, agency_code: str,
+                    appointment: str = "", due_date: dt.date | None = None) -> Referral:
+    """Refer the case to an agency for one service, after consent (items 14-28)."""
+    _check_case(actor, case)
+    spec = catalogue.service(service)
+    if spec is None:
+        raise Refused(f"unknown service {service!r}")
+    if agency_code not in spec.agencies:
+        raise Refused(f"{spec.name} is provided by {', '.join(spec.agencies)}, not {agency_code}")
+    if service != CHILD_SERVICE:
+        child_gate(case)
+    certification = None
+    if spec.requires_certification:
+        latest = latest_certification(case)
+        if latest is not None and latest.status == Certification.Status.REVOKED:
+            raise Refused(f"certification {latest.reference} was revoked: {spec.name} needs a "
+                          "Police certification")
+        certification = issued_certification(case)
+        if certification is None:
+            raise Refused(f"{spec.name} is for Police-certified victims: this person is not "
+                          "certified (seed 002)")
+    consent = require_consent(case, service)
+    agency = Agency.objects.filter(code=agency_code).first()
+    if agency is None:
+        raise Refused(f"agency {agency_code} is not loaded")
+    if case.referrals.filter(service=service, agency=agency,
+                             status__in=list(Referral.OPEN)).exists():
+        raise Refused(f"{agency} already has an open referral for {spec.name}")
+    today = timezone.localdate()
+    due = due_date or today + dt.timedelta(days=spec.due_days)
+    if due < today:
+        raise Refused("the due date is in the past")
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            case=case, service=service, agency=agency, consent=consent,
+            certification=certification, requested_by=actor, due_date=due,
+            appointment=appointment.strip(),
+        )
+        _event(case, actor, "referral", f"Referred to {agency} for {spec.name}",
+               referral=referral)
+        audit_record(actor=actor, action=Action.CREATE, obj=referral,
+                     summary=f"{case.reference} referred to {agency.code} for {service}",
+                     changes={"service": service, "agency": agency.code,
+                              "consent_version": consent.version, "due": due})
+        notify(recipients=agency_staff([agency.code], PROVIDER_ROLES),
+               subject=f"New referral for {spec.name}",
+               url=reverse("cases:referral", kwargs={"pk": referral.pk}))
+    return referral
+
+
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "accept": {Referral.Status.REQUESTED: Referral.Status.ACCEPTED},
+    "start": {Referral.Status.ACCEPTED: Referral.Status.IN_PROGRESS},
+    "complete": {Referral.Status.ACCEPTED: Referral.Status.COMPLETED,
+                 Referral.Status.IN_PROGRESS: Referral.Status.COMPLETED},
+    "decline": {Referral.Status.REQUESTED: Referral.Status.DECLINED,
+                Referral.Status.ACCEPTED: Referral.Status.DECLINED},
+}
+
+
+def _close_referral(referral: Referral, actor: Any, status: str, outcome: str) -> None:
+    referral.status = status
+    referral.outcome = outcome
+    referral.updated_at = timezone.now()
+    referral.save()
+    label = Referral.Status(status).label.lower()
+    _event(referral.case, actor, "referral", f"Referral to {referral.agency} {label}",
+           referral=referral)
+    audit_record(actor=actor, action=Action.UPDATE, obj=referral,
+                 summary=f"Referral {referral.pk} {label}", changes={"status": status})
+
+
+def referral_respond(*, referral: Referral, actor: Any, step: str,
+                     outcome: str = "") -> Referral:
+    """The receiving agency moves a referral: accept, start, complete (outcome), decline."""
+    policy_for(Referral).check(actor, RESPOND, referral)
+    cert = referral.certification
+    if cert is not None and cert.status == Certification.Status.REVOKED:
+        raise Refused(f"certification {cert.reference} was revoked: this referral cannot go on")
+    moves = TRANSITIONS.get(step)
+    if moves is None:
+        raise Refused(f"unknown step {step!r}")
+    new = moves.get(referral.status)
+    if new is None:
+        raise Refused(f"a {referral.get_status_display().lower()} referral cannot take the "
+                      f"step {step!r}")
+    if step in {"complete", "decline"} and not outcome.strip():
+        raise Refused("record the outcome" if step == "complete" else "say why you decline")
+    with transaction.atomic():
+        referral.status = new
+        referral.handled_by = actor
+        referral.updated_at = timezone.now()
+        if outcome.strip():
+            referral.outcome = outcome.strip()
+        referral.save()
+        label = referral.get_status_display().lower()
+        _event(referral.case, actor, "referral", f"Referral to {referral.agency} {label}",
+               referral=referral)
+        audit_record(actor=actor, action=Action.UPDATE, obj=referral,
+                     summary=f"Referral {referral.pk} {label}", changes={"status": new})
+        notify(recipients=[u for u in [referral.requested_by] if u is not None],
+               subject=f"Referral to {referral.agency} {label}",
+               url=reverse("cases:referral", kwargs={"pk": referral.pk}))
+    return referral
+
+
+def referral_withdraw(*, referral: Referral, actor: Any, reason: str) -> Referral:
+    policy_for(Referral).check(actor, WITHDRAW, referral)
+    if not reason.strip():
+        raise Refused("say why the referral is withdrawn")
+    with transaction.atomic():
+        _close_referral(referral, actor, Referral.Status.WITHDRAWN, reason.strip())
+    notify(recipients=agency_staff([referral.agency.code], PROVIDER_ROLES),
+           subject="A referral was withdrawn",
+           url=reverse("cases:referral", kwargs={"pk": referral.pk}))
+    return referral
+
+
+def _shared_value(case: VictimCase, referral: Referral, field: str,
+                  identity: Mapping[str, Any]) -> Any:
+    if field == "reference":
+        return case.reference
+    if field == "names":
+        return " ".join(p for p in [identity.get("given_names"), identity.get("family_name")]
+                        if p) + (f" (also: {identity['other_names']})"
+                                 if identity.get("other_names") else "")
+    if field == "date_of_birth":
+        return identity.get("date_of_birth", "")
+    if field == "documents":
+        return "; ".join(f"{d['type']} {d['number']} ({d['country']})"
+                         for d in identity.get("documents", []))
+    if field == "contact":
+        return ", ".join(p for p in [identity.get("phone"), identity.get("email")] if p)
+    if field == "address":
+        return identity.get("address", "")
+    if field == "age":
+        return case.age
+    if field == "is_child":
+        return "yes" if case.is_child else "no"
+    if field == "gender":
+        return case.get_gender_display()
+    if field in {"nationality", "languages"}:
+        return getattr(case, field)
+    if field == "interpreter_needed":
+        return "yes" if case.interpreter_needed else "no"
+    if field == "exploitation_types":
+        return ", ".join(catalogue.label_of("exploitation_types", c)
+                         for c in case.exploitation_types)
+    if field == "methods_of_control":
+        return ", ".join(catalogue.label_of("methods_of_control", c)
+                         for c in case.methods_of_control)
+    if field == "certification":
+        cert = issued_certification(case)
+        return f"{cert.reference}, issued {cert.decided_at:%d %b %Y}" if cert and \
+            cert.decided_at else "not certified"
+    if field == "risk_level":
+        risk = case.risks.first()
+        return risk.get_level_display() if risk else "not assessed"
+    if field == "repatriation":
+        trip = case.repatriations.exclude(status=Repatriation.Status.CANCELLED).first()
+        return f"to {trip.destination_country} on {trip.travel_date:%d %b %Y}" if trip else ""
+    if field == "appointment":
+        return referral.appointment
+    raise KeyError(field)
+
+
+def referral_disclose(*, referral: Referral, actor: Any, channel: str = "page") -> dict[str, Any]:
+    """What the receiving agency may see: only its service's fields, and only with consent.
+
+    Consent is checked again on every disclosure (page, API, export): a withdrawal stops the
+    next read. Reading identifying fields decrypts them and writes an audit row.
+    """
+    policy_for(Referral).check(actor, RESPOND, referral)
+    spec = catalogue.service(referral.service)
+    if spec is None:
+        raise Refused(f"unknown service {referral.service!r}")
+    consent = require_consent(referral.case, referral.service)
+    case = referral.case
+    identifying = [f for f in spec.shares if f in catalogue.IDENTIFYING_FIELDS]
+    with transaction.atomic():
+        identity: dict[str, Any] = (_decrypt_identity(case)
+                                    if identifying else {})
+        shared = {f: _shared_value(case, referral, f, identity) for f in spec.shares}
+        audit_read(
+            actor=actor, obj=referral,
+            reason=f"{spec.name} referral (consent version {consent.version})",
+            summary=(f"Referral {referral.pk} for {case.reference} read ({channel}); "
+                     f"fields: {', '.join(spec.shares)}"),
+        )
+    return shared
+
+
+def referrals_remind_overdue(*, today: dt.date | None = None) -> int:
+    """Remind receiving agencies (and the requester) of open referrals past their due date."""
+    today = today or timezone.localdate()
+    overdue = (Referral.objects.filter(status__in=list(Referral.OPEN), due_date__lt=today)
+               .exclude(reminded_on=today).select_related("agency", "case", "requested_by"))
+    count = 0
+    for referral in overdue:
+        spec = catalogue.service(referral.service)
+        name = spec.name if spec else referral.service
+        with transaction.atomic():
+            people = agency_staff([referral.agency.code], PROVIDER_ROLES)
+            if referral.requested_by is not None:
+                people.append(referral.requested_by)
+            notify(recipients=people, subject=f"Overdue referral: {name}",
+                   body=f"Due {referral.due_date:%d %b %Y}; still "
+                        f"{referral.get_status_display().lower()}.",
+                   url=reverse("cases:referral", kwargs={"pk": referral.pk}))
+            Referral.objects.filter(pk=referral.pk).update(reminded_on=today)
+            audit_record(actor=None, action=Action.UPDATE, obj=referral,
+                         summary=f"Overdue reminder for referral {referral.pk}")
+        count += 1
+    return count
+
+

@@ -1,0 +1,114 @@
+"""Officers' dispositions of alerts, the hand-off to investigators, and post membership."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+
+from tiaki.accounts.models import Agency, User
+from tiaki.accounts.roles import Role
+from tiaki.accounts.selectors import staff_of
+from tiaki.audit.services import Action, audit_record
+from tiaki.core.policy import Refused, policy_for
+from tiaki.core.services import notify
+from tiaki.screening import checks
+from tiaki.screening.models import (
+    Alert,
+    Disposition,
+    Post,
+)
+from tiaki.screening.policies import (
+    DISPOSE,
+)
+
+# --- dispositions -------------------------------------------------------------------------------
+
+
+def _investigators() -> list[User]:
+    """Police and MBIE investigators, who jointly investigate trafficking (seed 004)."""
+    return list(staff_of(Agency.objects.filter(code__in=("POLICE", "MBIE")),
+                         [Role.INVESTIGATOR]))
+
+
+def screening_link(alert: Alert) -> str:
+    """The address of the intake app's frontline screening form, opened for this alert.
+
+    The form takes a label, not a name (intake: "identity belongs in a case"), the place,
+    and the age group, which picks the indicator set (children have their own, seed 002).
+    """
+    try:
+        base = reverse("intake:screening_new")
+    except NoReverseMatch:
+        return ""
+    traveller = alert.traveller
+    leg = traveller.itinerary[-1] if traveller.itinerary else {}
+    flight = f"{leg.get('carrier') or ''}{leg.get('flight_number') or ''}".strip()
+    label = f"Border alert {alert.pk}" + (f", flight {flight}" if flight else "")
+    age = checks.traveller_facts(traveller).get("age")
+    age_group = "" if age is None else ("child" if age < 18 else "adult")
+    setting = f"{alert.post.name}, border screening"
+    return f"{base}?{urlencode({'subject_label': label, 'setting': setting,
+                                'age_group': age_group, 'alert': alert.pk})}"
+
+
+def _report_trafficking(*, actor: Any, alert: Alert) -> tuple[str, str]:
+    """A border officer's report of suspected trafficking (item 10): Police and MBIE
+    investigators, who jointly investigate (seed 004), are told at once, and the officer is
+    sent on to a frontline screening of the person. Returns (what happened, where next)."""
+    count = notify(
+        recipients=_investigators(),
+        subject=f"Suspected trafficking reported at {alert.post}",
+        body=(f"{actor.get_full_name() or actor.get_username()} ({actor.agency}) reported "
+              f"suspected trafficking on a {alert.get_source_display().lower()} alert. "
+              "Open the alert in Tiaki for the details."),
+        url=reverse("screening:alert", args=[alert.pk]),
+    )
+    link = screening_link(alert)
+    told = f"reported to {count} Police and MBIE investigator(s)"
+    if link:
+        return f"Frontline screening opened; {told}", link
+    return told[:1].upper() + told[1:], ""
+
+
+def alert_dispose(*, actor: Any, alert: Alert, outcome: str, note: str = "") -> Disposition:
+    """Record an officer's disposition: cleared, referred, or suspected trafficking reported
+    (which opens a frontline screening). Dispositions are the measure of items 9 and 10."""
+    policy_for(Alert).check(actor, DISPOSE, alert)
+    if outcome not in Disposition.Outcome.values:
+        raise Refused(f"choose one of: {', '.join(Disposition.Outcome.labels)}")
+    note = note.strip()
+    if outcome != Disposition.Outcome.CLEARED and not note:
+        raise Refused("say why the alert is referred or reported (a note is required)")
+    with transaction.atomic():
+        locked = Alert.objects.select_for_update().get(pk=alert.pk)
+        if Disposition.objects.filter(alert=locked).exists():
+            raise Refused("this alert already has a disposition")
+        disposition = Disposition(alert=locked, outcome=outcome, note=note, officer=actor,
+                                  agency=actor.agency)
+        if outcome == Disposition.Outcome.TRAFFICKING:
+            disposition.follow_up, disposition.follow_up_url = _report_trafficking(
+                actor=actor, alert=locked)
+        disposition.save()
+        audit_record(actor=actor, action=Action.CREATE, obj=disposition,
+                     summary=f"Alert {alert.pk}: {disposition.get_outcome_display()}",
+                     changes={"alert": alert.pk, "outcome": outcome,
+                              "follow_up": disposition.follow_up})
+    return disposition
+
+
+def post_membership_set(*, actor: Any, user: User, posts: Sequence[Post]) -> None:
+    """Assign an officer to the posts whose queues they work (administrators)."""
+    if not actor.has_role(Role.ADMINISTRATOR):
+        raise Refused("only administrators assign officers to posts")
+    from tiaki.screening.models import PostMembership
+
+    with transaction.atomic():
+        PostMembership.objects.filter(user=user).exclude(post__in=posts).delete()
+        for post in posts:
+            PostMembership.objects.get_or_create(user=user, post=post)
+        audit_record(actor=actor, action=Action.UPDATE, obj=user,
+                     summary=f"{user} works the queues of {', '.join(p.code for p in posts)}")
