@@ -21,7 +21,7 @@ from tiaki.accounts.services import (
     totp_enrolment_device,
     totp_secret_base32,
 )
-from tiaki.core.policy import Refused
+from tiaki.core.refusals import refusal_kept
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -36,12 +36,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_kept() as refused:
             user = password_check(request=request, username=form.cleaned_data["username"],
                                   password=form.cleaned_data["password"])
-        except Refused as refusal:
-            error = str(refusal)
-        else:
             if may_skip_second_factor(user):
                 sign_in_without_second_factor(request=request, user=user)
                 return redirect(_safe_next(request))
@@ -49,6 +46,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             login(request, user)
             request.session["after_second_factor"] = _safe_next(request)
             return redirect("accounts:second_factor")
+        error = refused.reason or error
     status = 400 if error or form.errors else 200
     return render(request, "accounts/login.html",
                   {"form": form, "error": error, "next": _safe_next(request)}, status=status)
@@ -63,12 +61,10 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_kept() as refused:
             second_factor_verify(request=request, user=user, token=form.cleaned_data["token"])
-        except Refused as refusal:
-            error = str(refusal)
-        else:
             return redirect(request.session.pop("after_second_factor", settings.LOGIN_REDIRECT_URL))
+        error = refused.reason or error
     context: dict[str, object] = {"form": form, "error": error}
     if confirmed_device(user) is None:
         device = totp_enrolment_device(user)

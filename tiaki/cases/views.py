@@ -59,6 +59,7 @@ from tiaki.cases.policies import (
     on_case_team,
 )
 from tiaki.core.policy import Refused, get_visible, policy_for
+from tiaki.core.refusals import refusal_kept
 
 FORMS: dict[str, type[forms.Form]] = {
     "consent": ConsentForm, "refer": ReferralForm, "member": MemberForm, "risk": RiskForm,
@@ -163,7 +164,7 @@ def new_view(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_kept() as refused:
             case = services.case_open(
                 actor=request.user, identity=form.identity(), age=data["age"],
                 apparent_child=data["apparent_child"], gender=data["gender"],
@@ -176,11 +177,9 @@ def new_view(request: HttpRequest) -> HttpResponse:
                 source_report=data["source_report"], source_screening=data["source_screening"],
                 referring_agency=data["referring_agency"], events=form.events(),
             )
-        except Refused as refusal:
-            error = str(refusal)
-        else:
             messages.success(request, f"Case {case.reference} opened.")
             return redirect("cases:detail", reference=case.reference)
+        error = refused.reason or error
     status = 400 if error or form.errors else 200
     return render(request, "cases/new.html", {"form": form, "error": error}, status=status)
 
@@ -199,11 +198,10 @@ def reveal_view(request: HttpRequest, reference: str) -> HttpResponse:
     details = None
     error = ""
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_kept() as refused:
             details = services.identity_reveal(case=case, actor=request.user,
                                                reason=form.cleaned_data["reason"])
-        except Refused as refusal:
-            error = str(refusal)
+        error = refused.reason or error
     response = render(request, "cases/reveal.html", {
         "case": case, "form": form, "details": details, "error": error,
     }, status=400 if error or form.errors else 200)
@@ -221,22 +219,18 @@ def identity_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and "save" in request.POST:
         form = IdentityForm(request.POST)
         if form.is_valid():
-            try:
+            with refusal_kept() as refused:
                 services.identity_update(case=case, actor=request.user,
                                          identity=form.identity())
-            except Refused as refusal:
-                error = str(refusal)
-            else:
                 messages.success(request, "Identifying details updated.")
                 return redirect("cases:detail", reference=case.reference)
+            error = refused.reason or error
     elif request.method == "POST" and reason_form.is_valid():
-        try:
+        with refusal_kept() as refused:
             details = services.identity_reveal(case=case, actor=request.user,
                                                reason=reason_form.cleaned_data["reason"])
-        except Refused as refusal:
-            error = str(refusal)
-        else:
             form = IdentityForm(initial=IdentityForm.initial_from(details))
+        error = refused.reason or error
     response = render(request, "cases/identity_edit.html", {
         "case": case, "form": form, "reason_form": reason_form, "error": error,
     }, status=400 if error or (form is not None and form.errors) else 200)
@@ -250,17 +244,15 @@ def export_view(request: HttpRequest, reference: str) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_kept() as refused:
             data = services.case_export_htcds(case=case, actor=request.user,
                                               reason=form.cleaned_data["reason"])
-        except Refused as refusal:
-            error = str(refusal)
-        else:
             response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False),
                                     content_type="application/json")
             response["Content-Disposition"] = f'attachment; filename="{case.reference}.json"'
             response["Cache-Control"] = "no-store"
             return response
+        error = refused.reason or error
     return render(request, "cases/export.html", {"case": case, "form": form, "error": error},
                   status=400 if error or form.errors else 200)
 
@@ -271,15 +263,13 @@ def certify_view(request: HttpRequest, reference: str) -> HttpResponse:
     form = CertificationRequestForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_kept() as refused:
             cert = services.certification_request(
                 case=case, actor=request.user, assessment=form.assessment(),
                 witness_statements=form.cleaned_data["witness_statements"])
-        except Refused as refusal:
-            error = str(refusal)
-        else:
             messages.success(request, f"Certification {cert.reference} requested.")
             return redirect("cases:certification", reference=cert.reference)
+        error = refused.reason or error
     return render(request, "cases/certify.html", {"case": case, "form": form, "error": error},
                   status=400 if error or form.errors else 200)
 
@@ -289,14 +279,13 @@ def _run(request: HttpRequest, case: VictimCase, name: str,
     """Validate one of the case page's forms, run its service, come back to the case."""
     form = FORMS[name](request.POST, prefix=name)
     if form.is_valid():
-        try:
+        with refusal_kept() as refused:
             message = action(form.cleaned_data) if name != "refer" else action(
                 {**form.cleaned_data, "_target": form.service_and_agency()})  # type: ignore[attr-defined]
-        except Refused as refusal:
-            context = _case_context(request, case, error=str(refusal), **{f"{name}_form": form})
-            return render(request, "cases/detail.html", context, status=400)
-        messages.success(request, message)
-        return redirect("cases:detail", reference=case.reference)
+            messages.success(request, message)
+            return redirect("cases:detail", reference=case.reference)
+        context = _case_context(request, case, error=refused.reason, **{f"{name}_form": form})
+        return render(request, "cases/detail.html", context, status=400)
     context = _case_context(request, case, error="Check the form: some answers are missing.",
                             **{f"{name}_form": form})
     return render(request, "cases/detail.html", context, status=400)
@@ -387,13 +376,12 @@ def _related(request: HttpRequest, model: type[Any], pk: int) -> Any:
 
 def _simple(request: HttpRequest, case: VictimCase, call: Callable[[], Any],
             message: str) -> HttpResponse:
-    try:
+    with refusal_kept() as refused:
         call()
-    except Refused as refusal:
-        return render(request, "cases/detail.html",
-                      _case_context(request, case, error=str(refusal)), status=400)
-    messages.success(request, message)
-    return redirect("cases:detail", reference=case.reference)
+        messages.success(request, message)
+        return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/detail.html",
+                  _case_context(request, case, error=refused.reason), status=400)
 
 
 @require_POST
@@ -432,7 +420,7 @@ def certification_view(request: HttpRequest, reference: str) -> HttpResponse:
     revoke_form = RevokeForm(request.POST if request.POST.get("decision") == "revoke" else None)
     if request.method == "POST":
         decision = request.POST.get("decision", "")
-        try:
+        with refusal_kept() as refused:
             if decision == "endorse" and note_form.is_valid():
                 services.certification_endorse(certification=cert, actor=request.user,
                                                note=note_form.cleaned_data["note"])
@@ -447,10 +435,8 @@ def certification_view(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.success(request, f"Certification {cert.reference} revoked.")
             else:
                 raise Refused("choose endorse, decline or revoke and fill in the form")
-        except Refused as refusal:
-            error = str(refusal)
-        else:
             return redirect("cases:certification", reference=cert.reference)
+        error = refused.reason or error
     elements = [
         {"element": e, "findings": [dict((t.code, t.label) for t in e.values).get(f, f)
                                     for f in cert.assessment.get(e.code, {}).get("findings", [])],
@@ -511,23 +497,20 @@ def referral_view(request: HttpRequest, pk: int) -> HttpResponse:
     step_form = StepForm(request.POST or None)
     if request.method == "POST":
         if step_form.is_valid():
-            try:
+            with refusal_kept() as refused:
                 services.referral_respond(referral=referral, actor=request.user,
                                           step=step_form.cleaned_data["step"],
                                           outcome=step_form.cleaned_data["outcome"])
-            except Refused as refusal:
-                error = str(refusal)
-            else:
                 messages.success(request, "Referral updated.")
                 return redirect("cases:referral", pk=referral.pk)
+            error = refused.reason or error
         else:
             error = "Choose a step."
     shared: dict[str, Any] | None = None
     if receiving:
-        try:
+        with refusal_kept() as refused:
             shared = services.referral_disclose(referral=referral, actor=request.user)
-        except Refused as refusal:
-            error = error or str(refusal)
+        error = error or refused.reason
     spec = catalogue.service(referral.service)
     labels = catalogue.catalogue().field_labels
     response = render(request, "cases/referral.html", {
@@ -545,15 +528,14 @@ def referral_view(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_visible(request.user, Referral.objects.select_related("case"), pk=pk)
     form = WithdrawForm(request.POST)
-    try:
+    with refusal_kept() as refused:
         if not form.is_valid():
             raise Refused("say why the referral is withdrawn")
         services.referral_withdraw(referral=referral, actor=request.user,
                                    reason=form.cleaned_data["reason"])
-    except Refused as refusal:
-        messages.error(request, str(refusal))
-    else:
         messages.success(request, "Referral withdrawn.")
+    if refused:
+        messages.error(request, refused.reason)
     return redirect("cases:referral", pk=referral.pk)
 
 
@@ -566,16 +548,14 @@ def children_view(request: HttpRequest) -> HttpResponse:
         involvement = get_visible(request.user, ChildInvolvement,
                                   pk=request.POST.get("involvement"))
         form = NoteForm(request.POST)
-        try:
+        with refusal_kept() as refused:
             if not form.is_valid():
                 raise Refused("the note is too long")
             services.child_acknowledge(involvement=involvement, actor=request.user,
                                        note=form.cleaned_data["note"])
-        except Refused as refusal:
-            error = str(refusal)
-        else:
             messages.success(request, f"Case {involvement.case.reference} acknowledged.")
             return redirect("cases:children")
+        error = refused.reason or error
     return render(request, "cases/children.html", {
         "involvements": selectors.children_for(request.user), "error": error,
         "note_form": NoteForm(),

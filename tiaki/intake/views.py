@@ -16,7 +16,8 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tiaki.core.policy import NotVisible, Refused, get_visible, policy_for, visible
+from tiaki.core.policy import NotVisible, get_visible, policy_for, visible
+from tiaki.core.refusals import refusal_kept
 from tiaki.intake import i18n, selectors, services
 from tiaki.intake.forms import (
     ApproveTranslationForm,
@@ -127,12 +128,10 @@ def _run(request: HttpRequest, report: Report, action: str) -> tuple[str, Any]:
 @require_POST
 def report_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     report = get_visible(request.user, Report, pk=pk)
-    try:
+    done, bad_form = "", None
+    with refusal_kept() as refused:
         done, bad_form = _run(request, report, action)
-    except Refused as refusal:
-        done, bad_form, error = "", None, str(refusal)
-    else:
-        error = "" if done else "Please correct the form."
+    error = refused.reason or ("" if done else "Please correct the form.")
     if done:
         messages.success(request, done)
         return redirect("intake:triage_detail", pk=report.pk)
@@ -198,17 +197,15 @@ def screening_new_view(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_kept() as refused:
             screening = services.screening_record(actor=request.user, data=services.ScreeningInput(
                 subject_label=data["subject_label"], setting=data["setting"], age=data["age"],
                 age_group=data["age_group"], exploitation_type=data["exploitation_type"],
                 indicators=frozenset(chosen), acts=frozenset(data["acts"]),
                 flags=form.flags(), notes=data["notes"],
             ))
-        except Refused as refusal:
-            error = str(refusal)
-        else:
             return redirect("intake:screening_detail", pk=screening.pk)
+        error = refused.reason or error
     return render(request, "intake/screening_new.html", {
         "form": form, "error": error, "indicator_set": indicator_set, "chosen": chosen,
         "groups": _indicator_groups(indicator_set.id), "age_group": age_group,
@@ -251,7 +248,7 @@ def screening_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         form = DecisionForm(request.POST)
-        try:
+        with refusal_kept() as refused:
             if action == "decide" and form.is_valid():
                 services.screening_decide(screening=screening, actor=request.user,
                                           decision=form.cleaned_data["decision"],
@@ -263,8 +260,7 @@ def screening_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Referred to the triage queue as {report.reference}.")
                 return redirect("intake:screening_detail", pk=screening.pk)
             error = "Please correct the form."
-        except Refused as refusal:
-            error = str(refusal)
+        error = refused.reason or error
     context = _screening_context(request, screening)
     context["error"] = error
     return render(request, "intake/screening.html", context, status=400 if error else 200)
@@ -310,16 +306,14 @@ def translation_view(request: HttpRequest, language: str) -> HttpResponse:
     form = ApproveTranslationForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_kept() as refused:
             services.catalogue_approve(actor=request.user, language=language,
                                        reviewer_name=form.cleaned_data["reviewer_name"],
                                        fluent=form.cleaned_data["fluent"],
                                        note=form.cleaned_data["note"])
-        except Refused as refusal:
-            error = str(refusal)
-        else:
             messages.success(request, f"{catalogue.english_name} approved.")
             return redirect("intake:translation", language=language)
+        error = refused.reason or error
     source = i18n.get(i18n.SOURCE_LANGUAGE)
     strings = [(key, source.strings[key], catalogue.strings[key], key in catalogue.missing)
                for key in source.strings]

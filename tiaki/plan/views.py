@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tiaki.core.policy import Refused, get_visible, policy_for, visible
+from tiaki.core.policy import get_visible, policy_for, visible
+from tiaki.core.refusals import refusal_kept
 from tiaki.plan import selectors
 from tiaki.plan.charts import STATUS_ORDER, stacked_bars
 from tiaki.plan.forms import ProgressUpdateForm
@@ -54,18 +55,16 @@ def item_view(request: HttpRequest, number: int) -> HttpResponse:
     form = ProgressUpdateForm(request.POST or None, request.FILES or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_kept() as refused:
             progress_update_record(
                 item=item, actor=request.user, status=form.cleaned_data["status"],
                 narrative=form.cleaned_data["narrative"],
                 reported_on=form.cleaned_data["reported_on"],
                 files=form.cleaned_data["evidence"],
             )
-        except Refused as refusal:
-            error = str(refusal)
-        else:
             messages.success(request, f"Progress on item {item.number} recorded.")
             return redirect("plan:item", number=item.number)
+        error = refused.reason or error
     item = get_visible(request.user, selectors.items_for(request.user, plan), number=number)
     partial = bool(getattr(request, "htmx", False)) and request.method == "GET"
     template = "plan/_history.html" if partial else "plan/item.html"

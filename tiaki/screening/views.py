@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tiaki.core.policy import Refused, get_visible, policy_for, visible
+from tiaki.core.refusals import refusal_kept
 from tiaki.core.uploads import check_upload
 from tiaki.screening import selectors, services
 from tiaki.screening.forms import (
@@ -70,13 +71,10 @@ def alert_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = DispositionForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_kept() as refused:
             disposition = services.alert_dispose(
                 actor=request.user, alert=alert, outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"])
-        except Refused as refusal:
-            error = str(refusal)
-        else:
             text = f"Alert {alert.pk}: {disposition.get_outcome_display()}."
             if disposition.follow_up:
                 text += f" {disposition.follow_up}."
@@ -85,6 +83,7 @@ def alert_view(request: HttpRequest, pk: int) -> HttpResponse:
                 # Suspected trafficking: straight on to the frontline screening.
                 return redirect(disposition.follow_up_url)
             return redirect("screening:alert", pk=alert.pk)
+        error = refused.reason or error
     if request.method == "GET":
         alert = selectors.alert_open(request.user, pk)
     else:
@@ -101,13 +100,11 @@ def profiles_view(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_kept() as refused:
             profile = services.profile_create(actor=request.user, **form.cleaned_data)
-        except Refused as refusal:
-            error = str(refusal)
-        else:
             messages.success(request, f"Profile {profile.name} written as a draft.")
             return redirect("screening:profile", pk=profile.pk)
+        error = refused.reason or error
     total, by_month = selectors.border_reports(request.user)
     return render(request, "screening/profiles.html", {
         "profiles": selectors.profiles_for(request.user), "form": form, "error": error,
@@ -145,7 +142,7 @@ def profile_view(request: HttpRequest, pk: int) -> HttpResponse:
     retire_form = RetireForm(request.POST if action == "retire" else None)
     error = ""
     preview = None
-    try:
+    with refusal_kept() as refused:
         if action == "save" and version_form.is_valid():
             version = services.profile_version_save(actor=request.user, profile=profile,
                                                     **version_form.cleaned_data)
@@ -183,8 +180,7 @@ def profile_view(request: HttpRequest, pk: int) -> HttpResponse:
                                     reason=retire_form.cleaned_data["reason"])
             messages.success(request, f"Version {version.number} retired.")
             return redirect("screening:profile", pk=profile.pk)
-    except Refused as refusal:
-        error = str(refusal)
+    error = refused.reason or error
     context = _profile_context(request, profile)
     context.update({"version_form": version_form, "test_form": test_form,
                     "retire_form": retire_form, "error": error, "preview": preview})
@@ -200,7 +196,7 @@ def ingest_view(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
+        with refusal_kept() as refused:
             # Not core.uploads.check_upload: passenger lists arrive in legacy encodings
             # (Windows-1252, EDIFACT UNOA with stray bytes) that it would refuse as binary;
             # the parsers detect the format and the encoding and refuse anything else.
@@ -211,11 +207,9 @@ def ingest_view(request: HttpRequest) -> HttpResponse:
             outcome = services.ingest_file(actor=request.user, data=upload.read(),
                                            file_name=name,
                                            kind=form.cleaned_data["kind"] or None)
-        except Refused as refusal:
-            error = str(refusal)
-        else:
             messages.success(request, outcome.summary() + ".")
             return redirect("screening:batch", pk=outcome.batch.pk)
+        error = refused.reason or error
     return render(request, "screening/ingest.html", {
         "form": form, "error": error, "batches": selectors.batches_for(request.user)[:20],
     }, status=400 if error or form.errors else 200)
@@ -241,21 +235,19 @@ def watchlists_view(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
+        with refusal_kept() as refused:
             meta = check_upload(upload)
             outcome = services.watchlist_import(
                 actor=request.user, data=upload.read(), file_name=meta.name,
                 list_name=form.cleaned_data["list_name"], reason=form.cleaned_data["reason"],
                 replace=form.cleaned_data["replace"])
-        except Refused as refusal:
-            error = str(refusal)
-        else:
             messages.success(request, f"{outcome.added} added, {outcome.updated} updated, "
                                       f"{outcome.unchanged} unchanged, {outcome.removed} "
                                       "taken off.")
             problems = outcome.problems
             if not problems:
                 return redirect("screening:watchlists")
+        error = refused.reason or error
     return render(request, "screening/watchlists.html", {
         "form": form, "error": error, "problems": problems,
         "lists": selectors.watchlists(request.user),
@@ -273,7 +265,7 @@ def documents_view(request: HttpRequest) -> HttpResponse:
                                          request.FILES if action == "import" else None)
     error = ""
     problems: list[str] = []
-    try:
+    with refusal_kept() as refused:
         if action == "add" and form.is_valid():
             doc, created = services.lost_document_record(actor=request.user,
                                                          **form.cleaned_data)
@@ -289,8 +281,7 @@ def documents_view(request: HttpRequest) -> HttpResponse:
             problems = outcome.problems
             if not problems:
                 return redirect("screening:documents")
-    except Refused as refusal:
-        error = str(refusal)
+    error = refused.reason or error
     query = request.GET.get("q", "").strip()
     shown = documents.filter(active=True)
     if query:
