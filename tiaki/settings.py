@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tiaki.intake",
     "tiaki.cases",
     "tiaki.screening",
+    "tiaki.investigations",
     "tiaki.demo",
 ]
 

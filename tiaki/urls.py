@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("tiaki.intake.urls")),
     path("cases/", include("tiaki.cases.urls")),
     path("screening/", include("tiaki.screening.urls")),
+    path("investigations/", include("tiaki.investigations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]
