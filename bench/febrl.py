@@ -10,7 +10,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 import polars as pl
@@ -33,22 +32,11 @@ def load() -> tuple[pd.DataFrame, pd.DataFrame, set[tuple[str, str]]]:
     return a, b, {(str(x), str(y)) for x, y in links}
 
 
-def _date(v: Any) -> str | None:
-    """FEBRL's YYYYMMDD, corrupted on purpose, to the contract's YYYY[-MM[-DD]]."""
-    if not isinstance(v, str) or len(v) != 8 or not v.isdigit():
-        return None
-    y, m, d = v[:4], v[4:6], v[6:]
-    if not 1 <= int(m) <= 12:
-        return y
-    if not 1 <= int(d) <= 31:
-        return f"{y}-{m}"
-    return f"{y}-{m}-{d}"
-
-
 def to_contract(df: pd.DataFrame) -> pl.DataFrame:
     """FEBRL columns onto the engine's CSV contract.
 
-    given_name -> given_name, surname -> family_name, date_of_birth YYYYMMDD -> YYYY-MM-DD,
+    given_name -> given_name, surname -> family_name, date_of_birth as shipped (YYYYMMDD, some
+    of them corrupted into values that are not dates: the engine compares those as text),
     street_number + address_1 + address_2 + suburb + state -> address, postcode -> postcode,
     soc_sec_id -> document_number (an identity number, like a passport number).
     """
@@ -76,7 +64,7 @@ def to_contract(df: pd.DataFrame) -> pl.DataFrame:
             "id": df.index.astype(str),
             "given_name": col("given_name"),
             "family_name": col("surname"),
-            "date_of_birth": [_date(v) for v in df["date_of_birth"]],
+            "date_of_birth": col("date_of_birth"),
             "document_number": col("soc_sec_id"),
             "address": address,
             "postcode": col("postcode"),

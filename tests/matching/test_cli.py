@@ -112,21 +112,62 @@ def test_missing_id_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert "missing required column 'id'" in capsys.readouterr().err
 
 
-def test_bad_date_names_line_and_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dirty_date_is_data_counted_in_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A date that does not parse is kept as written and compared as text (FEBRL4 ships 64
+    such values): two records with the same impossible date still pair up."""
+    recs = _write(
+        tmp_path / "r.csv",
+        "id,full_name,date_of_birth,nationality\n1,Aroha Tipene,1945-04-93,N Z\n"
+        "2,Aroha Tipene,19450493,NZL\n3,Mere Ngata,1990-01-01,NZL\n",
+    )
+    out = tmp_path / "o.csv"
+    assert main(["dedupe", "--records", str(recs), "--out", str(out), "--no-progress"]) == 0
+    rows = _rows(out)
+    assert [(r["left_id"], r["right_id"]) for r in rows] == [("1", "2")]
+    assert "dob same as written" in rows[0]["explanation"]
+    err = capsys.readouterr().err
+    assert "2 dates of birth did not parse; compared as text" in err
+    assert "1 nationalities did not parse; compared as text" in err
+
+
+def test_strict_refuses_naming_line_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = _write(
         tmp_path / "bad.csv", "id,full_name,date_of_birth\n1,A B,1990-01-01\n2,C D,02/03/1990\n"
     )
-    assert main(["dedupe", "--records", str(bad), "--out", str(tmp_path / "o.csv")]) == 2
+    args = ["dedupe", "--records", str(bad), "--out", str(tmp_path / "o.csv"), "--strict"]
+    assert main(args) == 2
     err = capsys.readouterr().err
     assert "line 3" in err and "field date_of_birth" in err and "02/03/1990" in err
 
 
-def test_bad_date_in_a_later_chunk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_strict_bad_date_in_a_later_chunk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     lines = "".join(f"{i},Name {i},1990-01-01\n" for i in range(5)) + "9,X Y,1990-13-01\n"
     bad = _write(tmp_path / "bad.csv", "id,full_name,date_of_birth\n" + lines)
     args = ["screen", "--watchlist", str(bad), "--records", str(bad), "--chunk-size", "2"]
-    assert main([*args, "--out", str(tmp_path / "o.csv")]) == 2
+    assert main([*args, "--out", str(tmp_path / "o.csv"), "--strict"]) == 2
     assert "line 7, field date_of_birth" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"id,full_name\n1,Ana\n2,Jos\xe9\n", "line 3: not UTF-8"),
+        (b"id,full_name\n1,Ana\n2,Jo,extra,more\n", "line 3: 4 fields where the header has 2"),
+    ],
+)
+def test_malformed_file_names_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, expected: str
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    assert main(["dedupe", "--records", str(bad), "--out", str(tmp_path / "o.csv")]) == 2
+    assert expected in capsys.readouterr().err
 
 
 def test_runnable_as_module(files: dict[str, Path], tmp_path: Path) -> None:

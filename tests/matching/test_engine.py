@@ -55,17 +55,39 @@ def test_transliterated_name_with_swapped_date_alerts_and_explains() -> None:
         ("1994-07-21", "dob exact"),
         ("1994-07", "dob agrees on year and month"),
         ("1994-07-12", "dob one digit off"),
-        ("1994-21-07", None),  # not a valid month: rejected as input, see test_bad_date
+        ("1994-07-31", "dob one digit off"),  # day digits transposed
+        ("1949-07-21", "dob one digit off"),  # year digits transposed
+        ("1994-01-21", "dob one digit off"),  # month mistyped
+        ("19940721", "dob exact"),  # ISO 8601 basic format
+        ("1994-07-2l", "dob one character off as written"),  # not a date: compared as text
     ],
 )
-def test_date_of_birth_tolerance(dob: str, level: str | None) -> None:
+def test_date_of_birth_tolerance(dob: str, level: str) -> None:
     rec = {"id": "R", "full_name": "Nguyen Thi Hoa", "date_of_birth": dob, "sex": "F"}
-    if level is None:
-        with pytest.raises(MatchInputError):
-            _alerts([rec])
-        return
     watch_id, _, why = _alerts([rec])["R"]
     assert watch_id == "W5" and level in why and "order differs" in why
+
+
+def test_unparsed_value_is_refused_only_when_strict() -> None:
+    rec = {"id": "R", "full_name": "Nguyen Thi Hoa", "date_of_birth": "1994-21-07"}
+    with pytest.raises(MatchInputError, match="records line 2, field date_of_birth"):
+        screen(WATCH, [rec], strict=True)
+    with pytest.raises(MatchInputError, match="field nationality"):
+        screen(WATCH, [{"id": "R", "full_name": "X", "nationality": "New Zealand"}], strict=True)
+
+
+def test_full_date_years_away_outweighs_identical_name() -> None:
+    """A namesake born decades apart is a different person, however rare the name."""
+    far = _alerts(
+        [{"id": "R", "full_name": "Oleksandr Zhukovskyi", "date_of_birth": "1950-06-01"}],
+    )
+    assert "R" in far  # the entry has no date: the name alone decides
+    watch = [*WATCH, {"id": "W6", "full_name": "Tevita Fifita", "date_of_birth": "1982-04-11"}]
+    rec = {"id": "R", "full_name": "Tevita Fifita", "date_of_birth": "1961-09-30"}
+    out = screen(watch, [rec], threshold=0.0)
+    assert out["score"][0] < 0.5 and "dob years apart" in out["explanation"][0]
+    near = screen(watch, [{**rec, "date_of_birth": "1982-04-12"}])
+    assert near.height == 1 and "dob one digit off" in near["explanation"][0]
 
 
 def test_date_that_differs_counts_against() -> None:
@@ -74,7 +96,7 @@ def test_date_that_differs_counts_against() -> None:
     other = _alerts(
         [{"id": "R", "full_name": "Mohammed Ali", "date_of_birth": "1971-11-30"}], threshold=0.0
     )
-    assert other["R"][1] < 0.1 and "dob differs" in other["R"][2]
+    assert other["R"][1] < 0.1 and "dob years apart" in other["R"][2]
 
 
 def test_common_name_alone_stays_below_threshold_rare_name_alerts() -> None:

@@ -27,6 +27,22 @@ def test_screener_matches_batch() -> None:
         assert single == expected
 
 
-def test_screener_rejects_bad_date() -> None:
+def test_screener_compares_unparsed_date_as_text() -> None:
+    alerts = Screener(WATCH).screen(
+        {"id": "x", "full_name": "Mere Ngata", "date_of_birth": "1999-09-O9"}
+    )
+    assert [a.watchlist_id for a in alerts] == ["W2"]
+    assert "dob" in alerts[0].explanation
+
+
+def test_screener_model_is_estimated_and_stored_with_the_index() -> None:
+    params = Screener(WATCH).ref.params
+    assert params.pairs_for_u > 0
+    assert params.describe()["dob"]["years apart"]["bits"] < -3
+
+
+def test_screener_strictness_is_the_callers() -> None:
     with pytest.raises(MatchInputError, match="date_of_birth"):
-        Screener(WATCH).screen({"id": "x", "full_name": "A", "date_of_birth": "1990-1-1"})
+        Screener(WATCH, strict=True).screen(
+            {"id": "x", "full_name": "A", "date_of_birth": "1990-1-1"}
+        )

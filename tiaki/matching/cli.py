@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from tqdm import tqdm
 
 from tiaki.matching import engine
 from tiaki.matching.engine import CHUNK_SIZE, DEFAULT_THRESHOLDS, OUTPUT_COLUMNS, Mode, Reference
-from tiaki.matching.records import MatchInputError, iter_csv, read_csv
+from tiaki.matching.records import MatchInputError, iter_csv, read_csv, summary, unparsed_counts
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
         )
         sp.add_argument("--chunk-size", type=int, default=CHUNK_SIZE, help=argparse.SUPPRESS)
         sp.add_argument("--no-progress", action="store_true", help="no progress bar")
+        sp.add_argument(
+            "--strict",
+            action="store_true",
+            help="refuse a file with a value that does not parse (a date of birth, a country "
+            "code), naming its line and field; by default such values are compared as text",
+        )
 
     s = sub.add_parser("screen", help="alerts: records that match a watchlist entry")
     s.add_argument("--watchlist", required=True, type=Path, help="CSV; its ids become left_id")
@@ -67,29 +74,52 @@ def _progress(
             bar.update(chunk.height)
 
 
+def _counted(
+    chunks: Iterator[tuple[int, pl.DataFrame]], counts: Counter[str]
+) -> Iterator[tuple[int, pl.DataFrame]]:
+    for offset, chunk in chunks:
+        counts.update(unparsed_counts(chunk))
+        yield offset, chunk
+
+
 def _execute(args: argparse.Namespace) -> int:
     mode: Mode = args.command
+    strict = args.strict
+    counts: Counter[str] = Counter()
     if mode == "screen":
-        ref = Reference.build(read_csv(args.watchlist))
+        watchlist = read_csv(args.watchlist, strict)
+        counts.update(unparsed_counts(watchlist))
+        ref = Reference.build(watchlist, mode="screen")
         query_path = args.records
     elif mode == "link":
         # Token frequencies over both files, the left one streamed, as `engine.link` does.
-        right = read_csv(args.right)
-        left_chunks = (df for _, df in iter_csv(args.left, args.chunk_size))
-        ref = Reference.build(right, engine.name_stats(itertools.chain([right], left_chunks)))
+        right = read_csv(args.right, strict)
+        counts.update(unparsed_counts(right))
+        left_chunks = (df for _, df in iter_csv(args.left, args.chunk_size, strict))
+        sample = next(iter_csv(args.left, engine.SAMPLE_ROWS, strict), (0, None))[1]
+        ref = Reference.build(
+            right,
+            engine.name_stats(itertools.chain([right], left_chunks)),
+            sample=sample,
+            mode="link",
+        )
         query_path = args.left
     else:
-        ref = Reference.build(read_csv(args.records))
+        ref = Reference.build(read_csv(args.records, strict), mode="dedupe")
         query_path = args.records
     chunks = _progress(
-        iter_csv(query_path, args.chunk_size), _count_rows(query_path), not args.no_progress
+        iter_csv(query_path, args.chunk_size, strict),
+        _count_rows(query_path),
+        not args.no_progress,
     )
     pairs = 0
     with args.out.open("w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(OUTPUT_COLUMNS) + "\n")
-        for frame in engine.run(mode, ref, chunks, args.threshold):
+        for frame in engine.run(mode, ref, _counted(chunks, counts), args.threshold):
             frame.write_csv(fh, include_header=False)
             pairs += frame.height
+    for line in summary(dict(counts)):
+        print(line, file=sys.stderr)
     print(f"{pairs} pairs written to {args.out}", file=sys.stderr)
     return 0
 

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 import polars as pl
 
-from tiaki.matching import blocking, fields, model, names
-from tiaki.matching.explain import explanations
+from tiaki.matching import blocking, explain, fields, model, names
 from tiaki.matching.normalize import name_tokens
 from tiaki.matching.records import FIELDS, full_names, normalise, validate
 from tiaki.matching.stats import TokenStats
@@ -33,13 +33,20 @@ OUTPUT_COLUMNS = ["left_id", "right_id", "score", "explanation"]
 _NAME = ["tok", "pk", "w", "compact", "scompact", "cjk"]
 _NAME_COLUMNS = ["name", *_NAME]
 _FIELD_COLUMNS = [
-    "wsum", "dob_y", "dob_m", "dob_d", "sex", "nat", "doc", "doc_country", "phone", "email",
-    "address", "postcode",
+    "wsum", "dob_y", "dob_m", "dob_d", "dob_text", "sex", "nat", "doc", "doc_country", "phone",
+    "email", "address", "postcode",
 ]  # fmt: skip
 _PAIR_COLUMNS = ["id", *_NAME_COLUMNS, *_FIELD_COLUMNS]
+# Records of the query side used to estimate the model (the first ones, so that the estimate
+# does not depend on how the rest is chunked), random pairs for u, candidate pairs for EM.
+SAMPLE_ROWS = 20_000
+U_PAIRS = 200_000
+EM_PAIRS = 60_000
+_NAME_OUT = ["name_sim", "name_bits", "conflicts", "extras", "initials_only", "initials",
+             "reordered", "joined"]  # fmt: skip
 
 
-def as_frame(data: Any, source: str = "input") -> pl.DataFrame:
+def as_frame(data: Any, source: str = "input", strict: bool = False) -> pl.DataFrame:
     """Accept a Polars or pandas frame, a list of dicts or a dict of lists; validate it."""
     if isinstance(data, pl.DataFrame):
         df = data
@@ -49,33 +56,13 @@ def as_frame(data: Any, source: str = "input") -> pl.DataFrame:
         df = pl.from_pandas(data.astype(str).where(data.notna(), None))
     else:
         df = pl.DataFrame(data, infer_schema_length=None)
-    return validate(df.cast(pl.String), source)
+    return validate(df.cast(pl.String), source, strict=strict)
 
 
 def name_stats(frames: Iterable[pl.DataFrame]) -> TokenStats:
     """Token statistics over validated frames, one frame at a time (frames may be chunks)."""
     parts = [TokenStats.from_tokens(name_tokens(full_names(f))) for f in frames]
     return TokenStats.combine(parts)
-
-
-@dataclass(frozen=True)
-class Reference:
-    """The indexed side of a match."""
-
-    norm: pl.DataFrame
-    keys: pl.DataFrame
-    stats: TokenStats
-    nat_u: float
-
-    @classmethod
-    def build(cls, df: pl.DataFrame, stats: TokenStats | None = None) -> Reference:
-        stats = stats or name_stats([df])
-        norm = normalise(df, stats)
-        keys = blocking.index_keys(blocking.record_keys(norm))
-        return cls(norm.select(_PAIR_COLUMNS), keys, stats, model.nationality_u(norm["nat"]))
-
-    def __len__(self) -> int:
-        return self.norm.height
 
 
 def _gather(
@@ -89,6 +76,118 @@ def _gather(
         ],
         how="horizontal",
     )
+
+
+def _compare_names(pairs: pl.DataFrame, query: pl.DataFrame, ref: pl.DataFrame) -> pl.DataFrame:
+    """`names.compare` for candidate pairs (``q``, ``r``), in their order; a missing name on
+    either side is "no name evidence" (name_sim null), not a disagreement."""
+    named = _gather(pairs.select("q", "r"), query, ref, _NAME_COLUMNS).with_row_index("pair")
+    cols = names.compare(named.select("pair", pl.col(f"^[lr]_({'|'.join(_NAME)})$")))
+    no_name = (pl.col("l_tok").list.len() == 0) | (pl.col("r_tok").list.len() == 0)
+    return (
+        named.select("pair", "l_tok", "r_tok")
+        .join(cols, on="pair", how="left", maintain_order="left")
+        .with_columns(pl.when(no_name).then(None).otherwise(pl.col("name_sim")).alias("name_sim"))
+        .select(_NAME_OUT)
+    )
+
+
+def _name_weight(nm: pl.DataFrame) -> np.ndarray:
+    return model.name_weight(
+        nm["name_sim"].fill_null(np.nan).to_numpy(),
+        nm["name_bits"].fill_null(0.0).to_numpy(),
+        nm["initials_only"].fill_null(False).to_numpy(),
+        nm["conflicts"].fill_null(0).to_numpy(),
+        nm["extras"].fill_null(0).to_numpy(),
+    )
+
+
+def estimate(
+    ref_norm: pl.DataFrame,
+    ref_keys: pl.DataFrame,
+    sample: pl.DataFrame | None,
+    mode: Mode,
+) -> model.Params:
+    """Estimate the model's m and u from the data (Splink's recipe, see `model`).
+
+    u from random pairs of a query-side sample and the reference side; m by EM over the
+    candidate pairs the blocking finds for that sample. For de-duplication and for a
+    watchlist on its own the sample is the reference side itself.
+    """
+    prior = model.Params.priors()
+    query = ref_norm if sample is None else sample
+    query = query.head(SAMPLE_ROWS)
+    if query.is_empty() or ref_norm.is_empty():
+        return prior
+    rng = np.random.default_rng(20261201)
+    n = min(U_PAIRS, query.height * ref_norm.height)
+    rand = pl.DataFrame(
+        {
+            "q": rng.integers(0, query.height, n).astype(np.uint32),
+            "r": rng.integers(0, ref_norm.height, n).astype(np.uint32),
+        }
+    )
+    if sample is None:
+        rand = rand.filter(pl.col("q") != pl.col("r"))
+    u_levels = fields.levels(fields.batch_inputs(_gather(rand, query, ref_norm, _FIELD_COLUMNS)))
+    u = model.estimate_u(u_levels, prior)
+    cands = blocking.candidates(blocking.record_keys(query), ref_keys)
+    if sample is None or mode == "dedupe":
+        cands = cands.filter(pl.col("q") < pl.col("r"))
+    cands = cands.sort("q", "r").head(EM_PAIRS)
+    m, share = prior.m, None
+    if not cands.is_empty():
+        pairs = _gather(cands, query, ref_norm, _FIELD_COLUMNS)
+        lv = fields.levels(fields.batch_inputs(pairs))
+        nm = _compare_names(cands, query, ref_norm)
+        m, share = model.estimate_m(lv, nm["name_sim"].fill_null(np.nan).to_numpy(), u, prior)
+    return model.Params(m=m, u=u, pairs_for_u=rand.height, pairs_for_m=cands.height,
+                        match_share=share)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The indexed side of a match, with the model estimated for it."""
+
+    norm: pl.DataFrame
+    keys: pl.DataFrame
+    stats: TokenStats
+    params: model.Params
+
+    @classmethod
+    def build(
+        cls,
+        df: pl.DataFrame,
+        stats: TokenStats | None = None,
+        sample: pl.DataFrame | None = None,
+        mode: Mode = "dedupe",
+    ) -> Reference:
+        """Index `df`; estimate the model from it and `sample` (validated query records)."""
+        stats = stats or name_stats([df])
+        norm = normalise(df, stats).select(_PAIR_COLUMNS)
+        keys = blocking.index_keys(blocking.record_keys(norm))
+        query = None if sample is None else normalise(sample, stats).select(_PAIR_COLUMNS)
+        return cls(norm, keys, stats, estimate(norm, keys, query, mode))
+
+    def __len__(self) -> int:
+        return self.norm.height
+
+
+def describe_rows(
+    q_rows: list[dict[str, Any]],
+    r_rows: list[dict[str, Any]],
+    lv: dict[str, np.ndarray],
+    nm_rows: list[dict[str, Any]],
+    address: np.ndarray,
+) -> list[str]:
+    """Explanations for scored pairs (`explain.describe`, shared with the Screener)."""
+    return [
+        explain.describe(
+            q, r, {k: int(v[i]) for k, v in lv.items()}, nm,
+            None if np.isnan(address[i]) else float(address[i]),
+        )
+        for i, (q, r, nm) in enumerate(zip(q_rows, r_rows, nm_rows, strict=True))
+    ]  # fmt: skip
 
 
 def score_candidates(
@@ -112,34 +211,32 @@ def score_candidates(
         return empty
     # Stage 1: only the scalar columns of every candidate (gathering name lists is costly).
     pairs = _gather(cands, query, ref.norm, _FIELD_COLUMNS)
-    weights = model.field_weights(ref.nat_u)
-    scored = pl.concat([pairs, fields.compare_fields(pairs)], how="horizontal").with_columns(
-        **weights
-    )
-    fixed = prior + pl.sum_horizontal(list(weights))
-    name_max = (pl.col("l_wsum") + pl.col("r_wsum")) / 2
-    scored = scored.filter(fixed + name_max >= model.logit_bits(threshold))
-    if scored.is_empty():
+    x = fields.batch_inputs(pairs)
+    lv = fields.levels(x)
+    fixed = prior + np.sum(list(ref.params.field_weights(lv).values()), axis=0)
+    name_max = (pairs["l_wsum"].to_numpy() + pairs["r_wsum"].to_numpy()) / 2
+    keep = fixed + name_max >= model.logit_bits(threshold)
+    if not keep.any():
         return empty
     # Stage 2: the names of the pairs that can still make it.
-    scored = pl.concat(
-        [scored, _gather(scored.select("q", "r"), query, ref.norm, _NAME_COLUMNS).drop("q", "r")],
-        how="horizontal",
-    ).with_row_index("pair")
-    name_cols = names.compare(scored.select("pair", pl.col(f"^[lr]_({'|'.join(_NAME)})$")))
-    # A missing name on either side is "no name evidence", not a disagreement.
-    no_name = (pl.col("l_tok").list.len() == 0) | (pl.col("r_tok").list.len() == 0)
-    scored = (
-        scored.join(name_cols, on="pair", how="left")
-        .with_columns(pl.when(no_name).then(None).otherwise(pl.col("name_sim")).alias("name_sim"))
-        .with_columns(w_name=model.name_weight())
-        .with_columns(weight=fixed + pl.col("w_name"))
-        .with_columns(score=model.score(pl.col("weight")))
-        .filter(pl.col("score") >= threshold)
-    )
+    kept = cands.filter(pl.Series(keep))
+    nm = _compare_names(kept, query, ref.norm)
+    weight = fixed[keep] + _name_weight(nm)
+    scores = model.score(weight)
+    ok = scores >= threshold
+    if not ok.any():
+        return empty
+    out = kept.filter(pl.Series(ok))
+    lv_out = {k: v[keep][ok] for k, v in lv.items()}
+    q_rows = query.select("name", "tok")[out["q"]].to_dicts()
+    r_rows = ref.norm.select("name", "tok")[out["r"]].to_dicts()
+    why = describe_rows(q_rows, r_rows, lv_out, nm.filter(pl.Series(ok)).to_dicts(),
+                        x.address[keep][ok])  # fmt: skip
     return (
-        scored.with_columns(explanation=explanations(scored))
-        .select("q", "r", pl.col("score").round(4), "explanation")
+        out.with_columns(
+            score=pl.Series(np.round(scores[ok], 4)), explanation=pl.Series(why, dtype=pl.String)
+        )
+        .select("q", "r", "score", "explanation")
         .sort(["q", "score", "r"], descending=[False, True, False])
     )
 
@@ -199,27 +296,42 @@ def _collect(frames: Iterable[pl.DataFrame]) -> pl.DataFrame:
 
 
 def screen(
-    watchlist: Any, records: Any, threshold: float | None = None, chunk_size: int = CHUNK_SIZE
+    watchlist: Any,
+    records: Any,
+    threshold: float | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    strict: bool = False,
 ) -> pl.DataFrame:
-    """Alerts for records that match a watchlist entry: left_id = watchlist, right_id = record."""
-    ref = Reference.build(as_frame(watchlist, "watchlist"))
-    recs = as_frame(records, "records")
+    """Alerts for records that match a watchlist entry: left_id = watchlist, right_id = record.
+
+    The model is estimated from the watchlist when it is indexed, so that batch screening and
+    the single-record `Screener` built from the same list give the same answers.
+    """
+    ref = Reference.build(as_frame(watchlist, "watchlist", strict), mode="screen")
+    recs = as_frame(records, "records", strict)
     return _collect(run("screen", ref, _chunks(recs, chunk_size), threshold))
 
 
 def link(
-    left: Any, right: Any, threshold: float | None = None, chunk_size: int = CHUNK_SIZE
+    left: Any,
+    right: Any,
+    threshold: float | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    strict: bool = False,
 ) -> pl.DataFrame:
     """Pairs of records, one from each side, that are the same person."""
-    lf, rf = as_frame(left, "left"), as_frame(right, "right")
-    ref = Reference.build(rf, name_stats([lf, rf]))
+    lf, rf = as_frame(left, "left", strict), as_frame(right, "right", strict)
+    ref = Reference.build(rf, name_stats([lf, rf]), sample=lf.head(SAMPLE_ROWS), mode="link")
     return _collect(run("link", ref, _chunks(lf, chunk_size), threshold))
 
 
 def dedupe(
-    records: Any, threshold: float | None = None, chunk_size: int = CHUNK_SIZE
+    records: Any,
+    threshold: float | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    strict: bool = False,
 ) -> pl.DataFrame:
     """Pairs of records in one file that are the same person (left_id is the earlier row)."""
-    recs = as_frame(records, "records")
-    ref = Reference.build(recs)
+    recs = as_frame(records, "records", strict)
+    ref = Reference.build(recs, mode="dedupe")
     return _collect(run("dedupe", ref, _chunks(recs, chunk_size), threshold))

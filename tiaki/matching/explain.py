@@ -1,99 +1,72 @@
-"""Human-readable explanations, built for all output pairs at once.
+"""Human-readable explanations of a scored pair: ONE definition for both paths.
 
-Example: "name 0.97 (transliterated: Иванов→ivanov), dob exact, nationality same, document
-number differs". Only fields present on both sides are mentioned.
+Example: "name 0.97 (transliterated: Иванов→ivanov), dob day/month swapped, nationality same,
+document number differs". Only fields present on both sides are mentioned. Explanations are
+written for reported pairs only (a few per query record), so plain Python is fast enough for
+the batch engine and the single-record `Screener` alike.
 """
 
 from __future__ import annotations
 
-import polars as pl
+import re
+from collections.abc import Mapping
+from typing import Any
 
-from tiaki.matching.fields import CLOSE, DIFFERS, PARTIAL, SAME
+from tiaki.matching import fields
 
 # Below this many bits a name is called common in the explanation (1 person in 4,000).
 COMMON_NAME_BITS = 12.0
-
-_PRECISION = pl.col("dob_prec").replace_strict(
-    {1: "year", 2: "year and month", 3: "full date"}, default="", return_dtype=pl.String
-)
+_NON_ASCII = re.compile(r"[^\x00-\x7F]")
 
 
-def _translit(side: str) -> pl.Expr:
-    raw = pl.col(f"{side}_name")
-    return pl.when(raw.str.contains(r"[^\x00-\x7F]")).then(
-        pl.format("{}→{}", raw, pl.col(f"{side}_tok").list.join(" "))
+def _translit(raw: str | None, tok: list[str]) -> str | None:
+    if raw is None or not _NON_ASCII.search(raw):
+        return None
+    return f"{raw}→{' '.join(tok)}"
+
+
+def _count(n: int, word: str) -> str | None:
+    return f"1 {word}" if n == 1 else f"{n} {word}s" if n > 1 else None
+
+
+def _name(nm: Mapping[str, Any], q: Mapping[str, Any], r: Mapping[str, Any]) -> str | None:
+    sim = nm["name_sim"]
+    if sim is None or sim != sim:  # None or nan: no name on one side
+        return None
+    translit = ", ".join(
+        t for t in (_translit(q["name"], q["tok"]), _translit(r["name"], r["tok"])) if t
     )
-
-
-def _count(col: str, word: str) -> pl.Expr:
-    n = pl.col(col)
-    return (
-        pl.when(n == 1)
-        .then(pl.lit(f"1 {word}"))
-        .when(n > 1)
-        .then(pl.format("{} {}s", n, pl.lit(word)))
-    )
-
-
-def _name() -> pl.Expr:
-    translit = pl.concat_str([_translit("l"), _translit("r")], separator=", ", ignore_nulls=True)
-    notes = pl.concat_str(
-        [
-            pl.when(translit != "").then(pl.format("transliterated: {}", translit)),
-            pl.when(pl.col("reordered")).then(pl.lit("order differs")),
-            pl.when(pl.col("joined")).then(pl.lit("words joined or split")),
-            _count("initials", "initial"),
-            _count("extras", "extra name"),
-            _count("conflicts", "conflicting name"),
-            pl.when((pl.col("name_bits") < COMMON_NAME_BITS) & (pl.col("name_sim") >= 0.6)).then(
-                pl.lit("common name")
-            ),
-        ],
-        separator="; ",
-        ignore_nulls=True,
-    )
-    head = pl.format("name {}", pl.col("name_sim").round(2))
-    return (
-        pl.when(pl.col("name_sim").is_null())
-        .then(None)
-        .when(notes != "")
-        .then(pl.format("{} ({})", head, notes))
-        .otherwise(head)
-    )
-
-
-def _level(col: str, label: str, words: dict[str, str] | None = None) -> pl.Expr:
-    words = words or {}
-    text = pl.col(col).replace_strict(
-        {SAME: words.get(SAME, "same"), DIFFERS: "differs", CLOSE: words.get(CLOSE, "close")},
-        default=pl.col(col),
-        return_dtype=pl.String,
-    )
-    return pl.when(pl.col(col).is_not_null()).then(pl.format(f"{label} {{}}", text))
-
-
-def explanations(df: pl.DataFrame) -> pl.Series:
-    """One explanation string per row of a scored pair frame."""
-    dob = (
-        pl.when(pl.col("dob") == PARTIAL)
-        .then(pl.format("dob agrees on {}", _PRECISION))
-        .when(pl.col("dob").is_not_null())
-        .then(pl.format("dob {}", pl.col("dob")))
-    )
-    address = pl.when(pl.col("address").is_not_null()).then(
-        pl.format("address {}", pl.col("address").round(2))
-    )
-    parts = [
-        _name(),
-        dob,
-        _level("sex", "sex"),
-        _level("nat", "nationality"),
-        _level("doc", "document number", {CLOSE: "one character off"}),
-        _level("phone", "phone"),
-        _level("email", "email"),
-        address,
-        _level("postcode", "postcode"),
+    notes = [
+        f"transliterated: {translit}" if translit else None,
+        nm.get("variant") or None,
+        "order differs" if nm["reordered"] else None,
+        "words joined or split" if nm["joined"] else None,
+        _count(int(nm["initials"]), "initial"),
+        _count(int(nm["extras"]), "extra name"),
+        _count(int(nm["conflicts"]), "conflicting name"),
+        "common name" if nm["name_bits"] < COMMON_NAME_BITS and sim >= 0.6 else None,
     ]
-    return df.select(
-        pl.concat_str(parts, separator=", ", ignore_nulls=True).alias("explanation")
-    ).get_column("explanation")
+    note = "; ".join(n for n in notes if n)
+    head = f"name {round(float(sim), 2)}"
+    return f"{head} ({note})" if note else head
+
+
+def describe(
+    q: Mapping[str, Any],
+    r: Mapping[str, Any],
+    levels: Mapping[str, int],
+    nm: Mapping[str, Any],
+    address: float | None,
+) -> str:
+    """One explanation. `q`/`r` carry ``name`` and ``tok`` of each side, `levels` the level
+    code of every field (`fields.levels`), `nm` the name comparison, `address` its similarity."""
+    parts = [_name(nm, q, r)]
+    for key, label in fields.LABELS.items():
+        code = int(levels[key])
+        if code < 0:
+            continue
+        word = fields.LEVELS[key][code]
+        if key == "address" and address is not None:
+            word = f"{round(float(address), 2)}"
+        parts.append(f"{label} {word}")
+    return ", ".join(p for p in parts if p)

@@ -1,12 +1,15 @@
 """Fellegi-Sunter scoring: every field adds log2(m/u) bits of evidence, the sum becomes a
-match probability.
+match probability. One definition, in numpy, for the batch and the single-record paths.
 
 m = P(level | same person), u = P(level | different people) (Fellegi & Sunter, "A theory for
-record linkage", JASA 64, 1969). The m values below are fixed priors in the range that Splink's
-and the US Census Bureau's estimates on civil data land in (Winkler 1988; Splink's FEBRL and
-"historical people" tutorials). u values are what chance gives: the number of distinct values a
-field takes. Names get their u from the data, token by token (`stats`, `names`), which is what
-keeps a common name from raising an alert on its own.
+record linkage", JASA 64, 1969). Both are *estimated from the data* when an index is built
+(`estimate`), as Splink does: u from random pairs of records, m by expectation maximisation
+over the blocked candidate pairs (Winkler 1988; Splink's `estimate_parameters_using_
+expectation_maximisation`). The values below are the priors the estimates start from and are
+pulled towards (a Dirichlet prior worth `PRIOR_PAIRS` pairs), so a short watchlist with hardly
+any true pairs among its candidates keeps sensible weights. Names get their evidence from
+token frequencies (`stats`, `names`): the term-frequency adjustment that makes a common name
+need more evidence than a rare one.
 
 The score is the posterior probability 2^W / (1 + 2^W) with W = prior + the evidence, so a
 threshold of 0.5 means "more likely the same person than not".
@@ -15,10 +18,11 @@ threshold of 0.5 means "more likely the same person than not".
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
-import polars as pl
+import numpy as np
 
-from tiaki.matching.fields import CLOSE, DIFFERS, EXACT, ONE_DIGIT, PARTIAL, SAME, SWAPPED
+from tiaki.matching import fields as f
 
 # Share of query records expected to have a partner on the reference side (see prior_bits).
 BASE_RATE = {"link": 1.0, "dedupe": 0.1}
@@ -39,85 +43,165 @@ NAME_EXTRA = _bits(0.3, 0.5)
 NAME_DISAGREE = _bits(0.02, 0.9)  # no token agrees at all
 INITIALS_ONLY_MAX = 4.0
 
-# Date of birth: u by how precisely both dates are known (year, month, day) over ~50 years.
-DOB_U = {1: 1 / 50, 2: 1 / 600, 3: 1 / 18_250}
-DOB_M = {EXACT: 0.85, PARTIAL: 0.85, SWAPPED: 0.02, ONE_DIGIT: 0.05}
-DOB_ONE_DIGIT_U = 20 / 18_250  # 8 digits, a few plausible slips each
-DOB_DIFFERS = _bits(0.05, 0.98)
+# Prior (m, u) per level, in the order of `fields.LEVELS`. Dates: u by how precisely both
+# are known over ~50 years of birth dates; a full date years away is rare for one person
+# (a typo in the year is "one digit off") and usual for two.
+PRIORS: dict[str, list[tuple[float, float]]] = {
+    "dob": [
+        (0.85, 1 / 18_250),  # exact
+        (0.02, 1 / 30_000),  # day/month swapped
+        (0.06, 20 / 18_250),  # one digit off
+        (0.02, 1 / 55),  # agrees on year only
+        (0.85, 1 / 50),  # agrees on year (the other side knows only the year)
+        (0.85, 1 / 600),  # agrees on year and month
+        (0.03, 0.16),  # differs (years close)
+        (0.004, 0.82),  # years apart
+        (0.85, 1 / 18_250),  # same as written
+        (0.06, 20 / 18_250),  # one character off as written
+    ],
+    "sex": [(0.98, 0.5), (0.02, 0.5)],
+    "nat": [(0.9, 0.05), (0.1, 0.95)],  # dual nationals, changed nationality
+    "doc": [(0.6, 1e-7), (0.05, 1e-5), (0.35, 1.0)],
+    "phone": [(0.5, 1e-6), (0.5, 1.0)],
+    "email": [(0.5, 1e-7), (0.5, 1.0)],
+    "address": [(0.6, 5e-4), (0.2, 5e-3), (0.2, 0.99)],
+    "postcode": [(0.85, 2e-3), (0.15, 1.0)],
+}
+# Strength of the priors, in pairs: EM's m estimates and the random-pair u estimates are
+# pulled towards the priors as if this many pairs had shown them.
+PRIOR_PAIRS = 50.0
+U_PRIOR_PAIRS = 2_000.0
+M_FLOOR, U_FLOOR = 1e-4, 1e-8
+EM_ITERATIONS = 12
+# Levels whose u is too small to be seen among random pairs keep the prior's u: the chance
+# that two people share a passport or e-mail address is not estimable from a sample.
+FIXED_U = {("doc", 0), ("doc", 1), ("phone", 0), ("email", 0)}
 
-SEX = {SAME: _bits(0.98, 0.5), DIFFERS: _bits(0.02, 0.5)}
-NAT_M_SAME, NAT_M_DIFFERS = 0.9, 0.1  # dual nationals, changed nationality
-DOC = {SAME: _bits(0.6, 1e-7), CLOSE: _bits(0.05, 1e-5), DIFFERS: _bits(0.4, 1.0)}
-PHONE = {SAME: _bits(0.5, 1e-6), DIFFERS: _bits(0.5, 1.0)}
-EMAIL = {SAME: _bits(0.5, 1e-7), DIFFERS: _bits(0.5, 1.0)}
-ADDRESS_HIGH, ADDRESS_MID = 0.9, 0.75
-ADDRESS = {"high": _bits(0.6, 5e-4), "mid": _bits(0.2, 5e-3), "low": _bits(0.2, 0.99)}
-POSTCODE = {SAME: _bits(0.85, 2e-3), DIFFERS: _bits(0.15, 1.0)}
 
+@dataclass
+class Params:
+    """m and u per level of each field, and what they were estimated from."""
 
-def _map(col: str, table: dict[str, float]) -> pl.Expr:
-    return pl.col(col).replace_strict(table, default=0.0, return_dtype=pl.Float64).fill_null(0.0)
+    m: dict[str, np.ndarray] = field(default_factory=dict)
+    u: dict[str, np.ndarray] = field(default_factory=dict)
+    pairs_for_u: int = 0
+    pairs_for_m: int = 0
+    match_share: float | None = None
 
-
-def nationality_u(values: pl.Series) -> float:
-    """Chance that two random people share a nationality: the sum of squared shares."""
-    shares = values.drop_nulls().value_counts(normalize=True)
-    if shares.is_empty():
-        return 0.05
-    return float(min(max((shares["proportion"] ** 2).sum(), 0.01), 0.9))
-
-
-def name_weight() -> pl.Expr:
-    """Bits of evidence from the name comparison columns of `names.compare`."""
-    return (
-        pl.when(pl.col("name_sim").is_null())
-        .then(0.0)
-        .when(pl.col("name_bits") <= 0)
-        .then(NAME_DISAGREE)
-        .when(pl.col("initials_only"))
-        .then(pl.min_horizontal(pl.col("name_bits"), pl.lit(INITIALS_ONLY_MAX)))
-        .otherwise(
-            pl.col("name_bits")
-            + NAME_CONFLICT * pl.col("conflicts")
-            + NAME_EXTRA * pl.col("extras")
+    @classmethod
+    def priors(cls) -> Params:
+        return cls(
+            m={k: np.array([p[0] for p in v]) for k, v in PRIORS.items()},
+            u={k: np.array([p[1] for p in v]) for k, v in PRIORS.items()},
         )
-    )
+
+    def bits(self) -> dict[str, np.ndarray]:
+        """log2(m/u) per level of each field, plus 0 for NULL in the last slot."""
+        return {
+            k: np.append(np.log2(np.maximum(self.m[k], M_FLOOR) / np.maximum(self.u[k], U_FLOOR)),
+                         0.0)
+            for k in PRIORS
+        }  # fmt: skip
+
+    def field_weights(self, lv: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Bits of evidence per field for every pair (NULL -> 0: index -1 is the last slot)."""
+        table = self.bits()
+        return {k: table[k][lv[k].astype(np.int64)] for k in PRIORS}
+
+    def describe(self) -> dict[str, dict[str, dict[str, float]]]:
+        """The estimated parameters in words (for people checking an index)."""
+        return {
+            k: {
+                name: {"m": float(self.m[k][i]), "u": float(self.u[k][i]),
+                       "bits": float(self.bits()[k][i])}
+                for i, name in enumerate(f.LEVELS[k])
+            }
+            for k in PRIORS
+        }  # fmt: skip
 
 
-def field_weights(nat_u: float) -> dict[str, pl.Expr]:
-    """Bits of evidence per non-name field, from the levels of `fields.compare_fields`."""
-    dob_m = pl.col("dob").replace_strict(DOB_M, default=0.05, return_dtype=pl.Float64)
-    dob_u = pl.col("dob_prec").replace_strict(DOB_U, return_dtype=pl.Float64)
-    dob_w = (
-        pl.when(pl.col("dob").is_null())
-        .then(0.0)
-        .when(pl.col("dob") == DIFFERS)
-        .then(DOB_DIFFERS)
-        .when(pl.col("dob") == ONE_DIGIT)
-        .then((dob_m / DOB_ONE_DIGIT_U).log(2))
-        .otherwise((dob_m / dob_u).log(2))
-    )
-    nat = {SAME: _bits(NAT_M_SAME, nat_u), DIFFERS: _bits(NAT_M_DIFFERS, 1 - nat_u)}
-    addr = pl.col("address")
-    addr_w = (
-        pl.when(addr.is_null())
-        .then(0.0)
-        .when(addr >= ADDRESS_HIGH)
-        .then(ADDRESS["high"])
-        .when(addr >= ADDRESS_MID)
-        .then(ADDRESS["mid"])
-        .otherwise(ADDRESS["low"])
-    )
-    return {
-        "w_dob": dob_w,
-        "w_sex": _map("sex", SEX),
-        "w_nat": _map("nat", nat),
-        "w_doc": _map("doc", DOC),
-        "w_phone": _map("phone", PHONE),
-        "w_email": _map("email", EMAIL),
-        "w_address": addr_w,
-        "w_postcode": _map("postcode", POSTCODE),
-    }
+def estimate_u(lv: dict[str, np.ndarray], prior: Params) -> dict[str, np.ndarray]:
+    """u per level from the levels of random pairs (nearly all of them non-matches)."""
+    out = {}
+    for k in PRIORS:
+        codes = lv[k][lv[k] >= 0].astype(np.int64)
+        counts = np.bincount(codes, minlength=len(f.LEVELS[k])).astype(np.float64)
+        n = counts.sum()
+        est = (counts + U_PRIOR_PAIRS * prior.u[k]) / (n + U_PRIOR_PAIRS * prior.u[k].sum())
+        for level in range(len(f.LEVELS[k])):
+            if (k, level) in FIXED_U:
+                est[level] = prior.u[k][level]
+        out[k] = est
+    return out
+
+
+# The name enters EM as a level of its own (Splink's and Winkler's practice), by similarity:
+# the token-frequency bits used for scoring assume every agreeing token is certain, which is
+# too confident to separate matches from look-alikes while the other weights are learnt.
+NAME_EM_CUTS = [0.95, 0.85, 0.7]
+
+
+def name_em_levels(name_sim: np.ndarray) -> np.ndarray:
+    """Similarity bands of the name for EM (nan = no name: level -1)."""
+    sim = np.nan_to_num(name_sim, nan=-1.0)
+    level = np.select([sim >= c for c in NAME_EM_CUTS], list(range(len(NAME_EM_CUTS))),
+                      len(NAME_EM_CUTS))  # fmt: skip
+    return np.where(sim < 0, -1, level)
+
+
+def estimate_m(
+    lv: dict[str, np.ndarray], name_sim: np.ndarray, u: dict[str, np.ndarray], prior: Params
+) -> tuple[dict[str, np.ndarray], float]:
+    """m per level by expectation maximisation over candidate pairs.
+
+    The E-step gives each pair its probability of being a match from its levels (the name's
+    similarity band among them, whose m and u EM estimates too); the M-step sets m to the
+    match-weighted share of each level, with the prior as pseudo-counts. u of the fields stays
+    as estimated from random pairs.
+    """
+    m = {k: prior.m[k].copy() for k in PRIORS}
+    n = len(name_sim)
+    if n == 0:
+        return m, 0.0
+    name_lv = name_em_levels(name_sim)
+    k_name = len(NAME_EM_CUTS) + 1
+    name_m = np.array([0.85, 0.1, 0.04, 0.01])
+    name_u = np.array([0.05, 0.1, 0.25, 0.6])
+    lam = 0.3
+    has_name = name_lv >= 0
+    for _ in range(EM_ITERATIONS):
+        params = Params(m=m, u=u)
+        name_w = np.where(has_name, np.log2(name_m / name_u)[np.maximum(name_lv, 0)], 0.0)
+        logit = np.log2(lam / (1 - lam)) + name_w + sum(params.field_weights(lv).values())
+        p = 1.0 / (1.0 + np.exp2(-np.clip(logit, -60, 60)))
+        lam = float(np.clip(p.mean(), 1e-6, 0.999))
+        new = {}
+        for k in PRIORS:
+            ok = lv[k] >= 0
+            codes = lv[k][ok].astype(np.int64)
+            weighted = np.bincount(codes, weights=p[ok], minlength=len(f.LEVELS[k]))
+            est = (weighted + PRIOR_PAIRS * prior.m[k]) / (weighted.sum() + PRIOR_PAIRS)
+            new[k] = np.maximum(est, M_FLOOR)
+        m = new
+        codes = name_lv[has_name]
+        pm = np.bincount(codes, weights=p[has_name], minlength=k_name) + 1.0
+        pu = np.bincount(codes, weights=1 - p[has_name], minlength=k_name) + 1.0
+        name_m, name_u = pm / pm.sum(), pu / pu.sum()
+    return m, lam
+
+
+def name_weight(
+    name_sim: np.ndarray,
+    name_bits: np.ndarray,
+    initials_only: np.ndarray,
+    conflicts: np.ndarray,
+    extras: np.ndarray,
+) -> np.ndarray:
+    """Bits of evidence from the name comparison (`names.compare`); nan name_sim = no name."""
+    w = name_bits + NAME_CONFLICT * conflicts + NAME_EXTRA * extras
+    w = np.where(initials_only, np.minimum(name_bits, INITIALS_ONLY_MAX), w)
+    w = np.where(name_bits <= 0, NAME_DISAGREE, w)
+    return np.where(np.isnan(name_sim), 0.0, w)
 
 
 def prior_bits(mode: str, reference_size: int) -> float:
@@ -146,6 +230,6 @@ def logit_bits(threshold: float) -> float:
     return math.log2(threshold / (1 - threshold))
 
 
-def score(weight: pl.Expr) -> pl.Expr:
+def score(weight: np.ndarray) -> np.ndarray:
     # Clip before exponentiating; the probability is 0 or 1 to 6 decimals beyond +-30 bits.
-    return 1.0 / (1.0 + (2.0 ** (-weight.clip(-60.0, 60.0))))
+    return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60.0, 60.0)))

@@ -1,4 +1,6 @@
-"""The single-record path: normalisation and blocking keys of ONE record in plain Python.
+"""The single-record path: normalisation, blocking keys and name comparison of ONE record in
+plain Python. Field levels, weights and explanations are not repeated here: `score_candidates`
+calls the batch engine's own rules (`fields`, `model`, `explain`) on short arrays.
 
 `records.normalise` and `blocking.record_keys` are Polars queries written for chunks of 50,000
 records; for the one record that the border API screens per request, Polars' fixed cost per
@@ -12,17 +14,16 @@ checks the two paths against each other on thousands of varied records. Change b
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from functools import lru_cache
 from typing import Any
 
-import polars as pl
-from rapidfuzz import fuzz
+import numpy as np
 from rapidfuzz.distance import OSA
 
-from tiaki.matching import blocking, explain, fields, lexicon, model, names
+from tiaki.matching import blocking, engine, fields, lexicon, model, names
 from tiaki.matching.normalize import _translit_one
+from tiaki.matching.records import date_parts_one
 from tiaki.matching.stats import TokenStats
 
 _NON_ASCII = re.compile(r"[^\x00-\x7F]")
@@ -124,10 +125,6 @@ def _full_name(row: dict[str, str | None]) -> str | None:
     return joined or None
 
 
-def _int_part(parts: list[str], i: int) -> int | None:
-    return int(parts[i]) if len(parts) > i else None
-
-
 def normalise(row: dict[str, str | None], stats: TokenStats) -> dict[str, Any]:
     """`records.normalise` for one validated record (a dict as `records.validate_record` makes).
 
@@ -139,8 +136,8 @@ def normalise(row: dict[str, str | None], stats: TokenStats) -> dict[str, Any]:
     w = [stats.token_bits(t, k) for t, k in zip(tok, pk, strict=True)]
     raw_filled = raw or ""
     cjk = _CJK_SPACE.sub("", raw_filled) if _CJK.search(raw_filled) else None
-    dob = row["date_of_birth"]
-    parts = dob.split("-") if dob is not None else []
+    y, m, d = date_parts_one(row["date_of_birth"])
+    dob_text = _alnum_upper(row["date_of_birth"]) if y is None else None
     sex = (row["sex"] or "").upper()[:1]
     phone = _NON_DIGIT.sub("", row["phone"])[-9:] if row["phone"] is not None else None
     email = row["email"].lower().strip() if row["email"] is not None else None
@@ -155,9 +152,10 @@ def normalise(row: dict[str, str | None], stats: TokenStats) -> dict[str, Any]:
         "scompact": "".join(sorted(tok)),
         "cjk": cjk,
         "wsum": float(sum(w)),
-        "dob_y": _int_part(parts, 0),
-        "dob_m": _int_part(parts, 1) or None,
-        "dob_d": _int_part(parts, 2) or None,
+        "dob_y": y,
+        "dob_m": m,
+        "dob_d": d,
+        "dob_text": dob_text,
         "sex": sex if sex in ("M", "F") else None,
         "nat": _alnum_upper(row["nationality"]),
         "doc": _alnum_upper(row["document_number"]),
@@ -206,124 +204,6 @@ def record_keys(norm: dict[str, Any]) -> set[str]:
         if norm[col] is not None:
             keys.add(prefix + norm[col])
     return keys
-
-
-# --- Scoring: `engine.score_candidates` for one query record and its few candidates. ---
-
-
-def _same_or_differs(a: Any, b: Any) -> str | None:
-    if a is None or b is None:
-        return None
-    return fields.SAME if a == b else fields.DIFFERS
-
-
-def _dob8(row: dict[str, Any]) -> str | None:
-    y, m, d = row["dob_y"], row["dob_m"], row["dob_d"]
-    if y is None or m is None or d is None:
-        return None
-    return f"{y}{str(m).zfill(2)}{str(d).zfill(2)}"
-
-
-def _dob(q: dict[str, Any], r: dict[str, Any]) -> str | None:
-    """`fields._dob` for one pair."""
-    if q["dob_y"] is None or r["dob_y"] is None:
-        return None
-    lm, ld, rm, rd = q["dob_m"], q["dob_d"], r["dob_m"], r["dob_d"]
-    full = lm is not None and ld is not None and rm is not None and rd is not None
-    y_eq = q["dob_y"] == r["dob_y"]
-    m_ok = lm is None or rm is None or lm == rm
-    d_ok = ld is None or rd is None or ld == rd
-    if full and y_eq and m_ok and d_ok:
-        return fields.EXACT
-    if full and y_eq and lm == rd and ld == rm:
-        return fields.SWAPPED
-    if full and OSA.distance(_dob8(q) or "", _dob8(r) or "") == 1:
-        return fields.ONE_DIGIT
-    if not full and y_eq and m_ok and d_ok:
-        return fields.PARTIAL
-    return fields.DIFFERS
-
-
-def _dob_precision(q: dict[str, Any], r: dict[str, Any]) -> int:
-    m = q["dob_m"] is not None and r["dob_m"] is not None
-    d = q["dob_d"] is not None and r["dob_d"] is not None
-    return 3 if m and d else 2 if m else 1
-
-
-def _document(q: dict[str, Any], r: dict[str, Any]) -> str | None:
-    """`fields._document` for one pair."""
-    if q["doc"] is None or r["doc"] is None:
-        return None
-    qc, rc = q["doc_country"], r["doc_country"]
-    if qc is not None and rc is not None and qc != rc:
-        return fields.DIFFERS
-    dist = OSA.distance(q["doc"], r["doc"])
-    if dist == 0:
-        return fields.SAME
-    if dist == 1 and len(q["doc"]) >= 6:
-        return fields.CLOSE
-    return fields.DIFFERS
-
-
-def compare_fields(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
-    """`fields.compare_fields` for one pair (query `q`, reference `r`)."""
-    both_addr = q["address"] is not None and r["address"] is not None
-    return {
-        "dob": _dob(q, r),
-        "dob_prec": _dob_precision(q, r),
-        "sex": _same_or_differs(q["sex"], r["sex"]),
-        "nat": _same_or_differs(q["nat"], r["nat"]),
-        "doc": _document(q, r),
-        "phone": _same_or_differs(q["phone"], r["phone"]),
-        "email": _same_or_differs(q["email"], r["email"]),
-        "address": fuzz.token_sort_ratio(q["address"], r["address"]) / 100.0 if both_addr else None,
-        "postcode": _same_or_differs(q["postcode"], r["postcode"]),
-    }
-
-
-def _log2(x: float) -> float:
-    return math.log2(x)
-
-
-def field_weights(lv: dict[str, Any], nat_u: float) -> list[float]:
-    """`model.field_weights` for one pair, in the same order (dob, sex, nat, doc, phone, email,
-    address, postcode)."""
-    dob = lv["dob"]
-    if dob is None:
-        w_dob = 0.0
-    elif dob == fields.DIFFERS:
-        w_dob = model.DOB_DIFFERS
-    elif dob == fields.ONE_DIGIT:
-        w_dob = _log2(model.DOB_M.get(dob, 0.05) / model.DOB_ONE_DIGIT_U)
-    else:
-        w_dob = _log2(model.DOB_M.get(dob, 0.05) / model.DOB_U[lv["dob_prec"]])
-    nat = {
-        fields.SAME: model._bits(model.NAT_M_SAME, nat_u),
-        fields.DIFFERS: model._bits(model.NAT_M_DIFFERS, 1 - nat_u),
-    }
-    addr = lv["address"]
-    if addr is None:
-        w_addr = 0.0
-    elif addr >= model.ADDRESS_HIGH:
-        w_addr = model.ADDRESS["high"]
-    elif addr >= model.ADDRESS_MID:
-        w_addr = model.ADDRESS["mid"]
-    else:
-        w_addr = model.ADDRESS["low"]
-
-    def level(col: str, table: dict[str, float]) -> float:
-        return table.get(lv[col], 0.0) if lv[col] is not None else 0.0
-
-    return [
-        w_dob,
-        level("sex", model.SEX),
-        level("nat", nat),
-        level("doc", model.DOC),
-        level("phone", model.PHONE),
-        level("email", model.EMAIL),
-        w_addr,
-        level("postcode", model.POSTCODE),
-    ]
 
 
 def _token_sim(lt: str, rt: str, lk: str, rk: str) -> float:
@@ -453,125 +333,54 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def name_weight(nm: dict[str, Any]) -> float:
-    """`model.name_weight` for one pair."""
-    if nm["name_sim"] is None:
-        return 0.0
-    if nm["name_bits"] <= 0:
-        return model.NAME_DISAGREE
-    if nm["initials_only"]:
-        return float(min(nm["name_bits"], model.INITIALS_ONLY_MAX))
-    return float(
-        nm["name_bits"] + model.NAME_CONFLICT * nm["conflicts"] + model.NAME_EXTRA * nm["extras"]
-    )
-
-
-def _translit(raw: str | None, tok: list[str]) -> str | None:
-    if raw is None or not _NON_ASCII.search(raw):
-        return None
-    return f"{raw}→{' '.join(tok)}"
-
-
-def _count(n: int, word: str) -> str | None:
-    return f"1 {word}" if n == 1 else f"{n} {word}s" if n > 1 else None
-
-
-_PRECISION = {1: "year", 2: "year and month", 3: "full date"}
-
-
-def _level(value: str | None, label: str, words: dict[str, str] | None = None) -> str | None:
-    if value is None:
-        return None
-    words = words or {}
-    table = {
-        fields.SAME: words.get(fields.SAME, "same"),
-        fields.DIFFERS: "differs",
-        fields.CLOSE: words.get(fields.CLOSE, "close"),
-    }
-    return f"{label} {table.get(value, value)}"
-
-
-def explanation(
-    q: dict[str, Any], r: dict[str, Any], lv: dict[str, Any], nm: dict[str, Any], rounded: Any
-) -> str:
-    """`explain.explanations` for one pair; `rounded` holds name_sim and address rounded to 2
-    decimals by Polars (so that rounding and printing are exactly the batch path's)."""
-    name = None
-    if nm["name_sim"] is not None:
-        translit = ", ".join(
-            t for t in (_translit(q["name"], q["tok"]), _translit(r["name"], r["tok"])) if t
-        )
-        notes = [
-            f"transliterated: {translit}" if translit else None,
-            "order differs" if nm["reordered"] else None,
-            "words joined or split" if nm["joined"] else None,
-            _count(nm["initials"], "initial"),
-            _count(nm["extras"], "extra name"),
-            _count(nm["conflicts"], "conflicting name"),
-            "common name"
-            if nm["name_bits"] < explain.COMMON_NAME_BITS and nm["name_sim"] >= 0.6
-            else None,
-        ]
-        note = "; ".join(n for n in notes if n is not None)
-        head = f"name {rounded[0]}"
-        name = f"{head} ({note})" if note else head
-    dob = lv["dob"]
-    dob_text = (
-        f"dob agrees on {_PRECISION.get(lv['dob_prec'], '')}"
-        if dob == fields.PARTIAL
-        else f"dob {dob}"
-        if dob is not None
-        else None
-    )
-    parts = [
-        name,
-        dob_text,
-        _level(lv["sex"], "sex"),
-        _level(lv["nat"], "nationality"),
-        _level(lv["doc"], "document number", {fields.CLOSE: "one character off"}),
-        _level(lv["phone"], "phone"),
-        _level(lv["email"], "email"),
-        f"address {rounded[1]}" if lv["address"] is not None else None,
-        _level(lv["postcode"], "postcode"),
-    ]
-    return ", ".join(p for p in parts if p is not None)
-
-
-def _rounded(values: list[float | None], decimals: int) -> list[Any]:
-    # Polars rounds half to even on the binary value; round with Polars itself so the text and
-    # the scores are exactly those of the batch path.
-    return pl.Series(values, dtype=pl.Float64).round(decimals).to_list()
-
-
 def score_candidates(
     query: dict[str, Any],
     refs: list[tuple[int, dict[str, Any]]],
-    nat_u: float,
+    params: model.Params,
     threshold: float,
     prior: float,
 ) -> list[tuple[int, float, str]]:
     """`engine.score_candidates` for one query record: (reference row, score, explanation),
-    best score first, ties by reference row. `refs` are the candidates' normalised rows."""
-    floor = model.logit_bits(threshold)
-    kept = []
-    for row, r in refs:
-        lv = compare_fields(query, r)
-        fixed = prior + sum(field_weights(lv, nat_u))
-        if not fixed + (query["wsum"] + r["wsum"]) / 2 >= floor:
-            continue
-        nm = compare_names(query, r)
-        if not query["tok"] or not r["tok"]:
-            nm["name_sim"] = None  # no name on one side: no name evidence
-        weight = fixed + name_weight(nm)
-        score = 1.0 / (1.0 + (2.0 ** (-min(max(weight, -60.0), 60.0))))
-        if score >= threshold:
-            kept.append((row, r, lv, nm, score))
-    if not kept:
+    best score first, ties by reference row. `refs` are the candidates' normalised rows.
+
+    Field levels, weights and explanations are the batch engine's own functions
+    (`fields.levels`, `model.Params.field_weights`, `engine.describe_rows`) on arrays as long
+    as the list of candidates; only the inputs are gathered here."""
+    if not refs:
         return []
-    scores = _rounded([k[4] for k in kept], 4)
-    two = _rounded([v for k in kept for v in (k[3]["name_sim"], k[2]["address"])], 2)
-    out = [
-        (row, scores[n], explanation(query, r, lv, nm, two[2 * n : 2 * n + 2]))
-        for n, (row, r, lv, nm, _s) in enumerate(kept)
-    ]
+    rows = [r for _, r in refs]
+    x = fields.scalar_inputs(query, rows)
+    lv = fields.levels(x)
+    fixed = prior + np.sum(list(params.field_weights(lv).values()), axis=0)
+    name_max = (query["wsum"] + np.array([r["wsum"] for r in rows])) / 2
+    keep = np.flatnonzero(fixed + name_max >= model.logit_bits(threshold))
+    if len(keep) == 0:
+        return []
+    nms = []
+    for i in keep:
+        nm = compare_names(query, rows[i])
+        if not query["tok"] or not rows[i]["tok"]:
+            nm["name_sim"] = None  # no name on one side: no name evidence
+        nms.append(nm)
+    weight = fixed[keep] + model.name_weight(
+        np.array([np.nan if nm["name_sim"] is None else nm["name_sim"] for nm in nms]),
+        np.array([nm["name_bits"] for nm in nms], dtype=np.float64),
+        np.array([nm["initials_only"] for nm in nms], dtype=bool),
+        np.array([nm["conflicts"] for nm in nms], dtype=np.float64),
+        np.array([nm["extras"] for nm in nms], dtype=np.float64),
+    )
+    scores = model.score(weight)
+    ok = scores >= threshold
+    if not ok.any():
+        return []
+    idx = keep[ok]
+    why = engine.describe_rows(
+        [query] * len(idx),
+        [rows[i] for i in idx],
+        {k: v[idx] for k, v in lv.items()},
+        [nm for nm, good in zip(nms, ok, strict=True) if good],
+        x.address[idx],
+    )
+    rounded = np.round(scores[ok], 4)
+    out = [(refs[i][0], float(sc), e) for i, sc, e in zip(idx, rounded, why, strict=True)]
     return sorted(out, key=lambda o: (-o[1], o[0]))

@@ -38,9 +38,12 @@ class Screener:
     (`engine.run("screen", screener.ref, chunks, screener.threshold)`).
     """
 
-    def __init__(self, watchlist: Any, threshold: float | None = None) -> None:
+    def __init__(
+        self, watchlist: Any, threshold: float | None = None, strict: bool = False
+    ) -> None:
         self.threshold = DEFAULT_THRESHOLDS["screen"] if threshold is None else threshold
-        self.ref = Reference.build(as_frame(watchlist, "watchlist"))
+        self.strict = strict
+        self.ref = Reference.build(as_frame(watchlist, "watchlist", strict), mode="screen")
         self._prior = model.prior_bits("screen", len(self.ref))
         keys = self.ref.keys
         order = np.argsort(_hash(keys["key"]), kind="stable")
@@ -75,12 +78,12 @@ class Screener:
         row = {f: record.get(f) for f in FIELDS}
         if row["id"] in (None, ""):
             row["id"] = "record"  # the caller knows which record it asked about
-        query = scalar.normalise(clean_record(row), self.ref.stats)
+        query = scalar.normalise(clean_record(row, strict=self.strict), self.ref.stats)
         rows = self._candidates(scalar.record_keys(query))
         if not rows:
             return []
         refs = self.ref.norm[rows].to_dicts()
         out = scalar.score_candidates(
-            query, list(zip(rows, refs, strict=True)), self.ref.nat_u, self.threshold, self._prior
+            query, list(zip(rows, refs, strict=True)), self.ref.params, self.threshold, self._prior
         )
         return [Alert(refs[rows.index(r)]["id"], s, e) for r, s, e in out]
