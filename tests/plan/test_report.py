@@ -69,4 +69,4 @@ def test_report_page_and_command(client: Any, nz_plan: Plan, personas: dict[str,
     call_command("plan", "report", "--year", "1")
     out = capsys.readouterr().out
     assert "## Prevention" in out and "### Item 10" in out
-    assert "Completed during the year: 10" in out
+    assert "Completed during the period: 10" in out

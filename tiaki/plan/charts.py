@@ -46,3 +46,19 @@ def stacked_bars(rows: list[tuple[str, Counter[str]]], *, width: int = 640) -> S
                 x += w
         bars.append(Bar(label, index * (bar_height + gap), segments, sum(counts.values()), x + 4))
     return StackedBars(bars, width, len(rows) * (bar_height + gap) + 4, label_width)
+
+
+@dataclass(frozen=True)
+class PairBar:
+    label: str
+    value: float
+    width: int
+    y: int
+
+
+def comparison_bars(current: float, previous: float, *, width: int = 260) -> list[PairBar]:
+    """Two labelled bars, this period above the previous one, on one scale."""
+    largest = max(abs(current), abs(previous), 1e-9)
+    usable = width - 120
+    return [PairBar(label, value, max(1, round(abs(value) / largest * usable)) if value else 0, y)
+            for label, value, y in (("This period", current, 0), ("Previous", previous, 20))]

@@ -72,3 +72,35 @@ class EvidencePolicy(Policy[Evidence]):
 
     def scope(self, user: Any, queryset: models.QuerySet[Evidence]) -> models.QuerySet[Evidence]:
         return queryset if _is_staff_member(user) else queryset.none()
+
+
+class StructuredRecordPolicy(Policy[Any]):
+    """Agencies' structured records (``tiaki.plan.records``): read by all staff like the
+    Plan itself; filed by staff in a Plan-reporting role, for their own agency."""
+
+    def scope(self, user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        return queryset if _is_staff_member(user) else queryset.none()
+
+    def refusal(self, user: Any, action: str, obj: Any) -> str | None:
+        if action != RECORD:
+            return f"you may not {action} this record"
+        if not (user.has_role(*PLAN_REPORTING_ROLES) or user.is_superuser):
+            return "your role does not record the Plan's measures"
+        if user.agency is None:
+            return "you do not belong to an agency"
+        return None
+
+
+RECORD = "record"
+
+
+def _register_record_policies() -> None:
+    from tiaki.plan import records
+
+    for model in (records.TrainingSession, records.AwarenessSurvey, records.Campaign,
+                  records.ResearchProject, records.EngagementEvent, records.DevelopmentGrant,
+                  records.PolicyDecision, records.Feedback, records.InformationActivity):
+        register(type(f"{model.__name__}Policy", (StructuredRecordPolicy,), {"model": model}))
+
+
+_register_record_policies()

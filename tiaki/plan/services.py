@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,7 @@ from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused, policy_for
 from tiaki.core.uploads import check_upload
 from tiaki.plan.models import ActionItem, Evidence, ProgressStatus, ProgressUpdate
-from tiaki.plan.policies import REPORT
+from tiaki.plan.policies import RECORD, REPORT
 
 MAX_EVIDENCE_FILES = 5
 
@@ -66,3 +67,23 @@ def progress_update_record(
                      "evidence": [m.sha256 for m in checked]},
         )
     return update
+
+
+def plan_record_create(*, actor: Any, model: type[Any], values: dict[str, Any]) -> Any:
+    """File a structured record (a training session, survey, grant, ...) for the actor's
+    agency; the metric that reads it counts it from then on."""
+    record = model(**values)
+    policy_for(model).check(actor, RECORD, record)
+    record.agency = actor.agency
+    record.recorded_by = actor
+    try:
+        record.full_clean()
+    except ValidationError as exc:
+        raise Refused("; ".join(f"{field}: {' '.join(errors)}" for field, errors
+                                in exc.message_dict.items())) from exc
+    with transaction.atomic():
+        record.save()
+        audit_record(actor=actor, action=Action.CREATE, obj=record,
+                     summary=f"{model._meta.verbose_name.capitalize()} recorded: {record}",
+                     changes={k: v for k, v in values.items() if k != "item"})
+    return record

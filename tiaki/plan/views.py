@@ -79,15 +79,17 @@ def report_view(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
     latest = plan_year_of(plan, timezone.localdate())
     try:
-        year = int(request.GET.get("year", "1"))
+        year = int(request.GET.get("year", latest))
     except ValueError:
-        year = 1
+        year = latest
     year = min(max(year, 1), latest)
+    report = annual_report(plan=plan, year=year,
+                           items=visible(request.user, ActionItem).filter(plan=plan))
     return render(request, "plan/report.html", {
-        "plan": plan,
-        "report": annual_report(plan=plan, year=year,
-                                items=visible(request.user, ActionItem).filter(plan=plan)),
-        "years": range(1, latest + 1),
+        "plan": plan, "report": report, "years": range(1, latest + 1),
+        "goal_chart": stacked_bars(report.grouped("goal")),
+        "principle_chart": stacked_bars(report.grouped("principle")),
+        "legend": [(str(s), ProgressStatus(s).label) for s in STATUS_ORDER],
     })
 
 
