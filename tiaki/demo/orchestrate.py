@@ -16,6 +16,7 @@ from tiaki.demo.personas import PERSONA_POSTS, Persona, demo_users
 from tiaki.intake.demo import demo_intake
 from tiaki.intake.models import Report, Screening
 from tiaki.plan.demo import demo_progress
+from tiaki.plan.demo_records import demo_records
 from tiaki.plan.loader import plan_load
 from tiaki.plan.models import ActionItem
 from tiaki.screening.demo import PROFILE_NAME, demo_posts, demo_screening, demo_visa_applications
@@ -33,6 +34,7 @@ def load_demo() -> list[tuple[Persona, User]]:
         made = demo_users()
         users = {u.username: u for _, u in made}
         demo_progress(result.plan, users)
+        demo_records(result.plan, users)
         demo_posts(users, PERSONA_POSTS)
         # The screening demo is idempotent but re-imports its lists, which the audit trail
         # rightly records each time; skip it once its profile shows it ran, so a second

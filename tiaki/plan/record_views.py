@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,10 +19,10 @@ from tiaki.plan.record_kinds import KINDS, RecordKind
 from tiaki.plan.services import plan_record_create
 
 
-def _form_class(kind: RecordKind) -> type[forms.ModelForm]:  # type: ignore[type-arg]
-    widgets = {name: forms.DateInput(attrs={"type": "date"})
-               for name in kind.fields
-               if kind.model._meta.get_field(name).get_internal_type() == "DateField"}
+def _form_class(kind: RecordKind) -> type[forms.ModelForm[Any]]:
+    widgets: dict[str, type[forms.Widget] | forms.Widget] = {
+        name: forms.DateInput(attrs={"type": "date"}) for name in kind.fields
+        if kind.model._meta.get_field(name).get_internal_type() == "DateField"}
     return forms.modelform_factory(kind.model, fields=kind.fields, widgets=widgets)
 
 
