@@ -257,9 +257,10 @@ def test_a_wrong_protocol_file_names_its_line_and_field() -> None:
 
 
 def test_plan_items_23_and_24_have_live_metrics(nz_plan: Any) -> None:
-    from tiaki.plan.metrics import compute_metric
+    from tiaki.plan.metrics import Period, compute_metric
 
     item = nz_plan.items.get(number=23)
     assert "investigations.protocol_on_time" in item.metrics
-    value = compute_metric("investigations.joint", dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+    value = compute_metric("investigations.joint",
+                           Period(dt.date(2026, 1, 1), dt.date(2027, 1, 1)))
     assert value is not None and value.unit == "investigations"

@@ -19,8 +19,8 @@ from tiaki.plan.records import PolicyDecision, TrainingSession
 from tiaki.plan.report import annual_report
 from tiaki.plan.selectors import dashboard
 
-# Intelligence (5, 6) and investigations (23, 24) are measured by the Prosecute work.
-OTHER_SOURCES = {5, 6, 23, 24}
+# Intelligence use and flow (5, 6) are measured by the intelligence work as it lands.
+OTHER_SOURCES = {5, 6}
 
 
 def _at(day: dt.date, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
