@@ -9,6 +9,7 @@ from tiaki.cases.api import router as cases_router
 from tiaki.core.api_auth import API_AUTH
 from tiaki.core.policy import NotVisible, Refused
 from tiaki.intake.api import router as intake_router
+from tiaki.investigations.api import router as investigations_router
 from tiaki.plan.api import router as plan_router
 from tiaki.screening.api import router as screening_router
 
@@ -29,6 +30,7 @@ api.add_router("/plan", plan_router, tags=["plan"])
 api.add_router("/", intake_router, tags=["intake"])
 api.add_router("/cases", cases_router, tags=["cases"])
 api.add_router("/screening", screening_router, tags=["screening"])
+api.add_router("/investigations", investigations_router, tags=["investigations"])
 
 
 @api.exception_handler(Refused)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -47,3 +49,29 @@ def test_figures_page_for_the_working_group(client: Client, people: People) -> N
     assert page.status_code == 200 and b"tip-figures" in page.content
     login(client, people["mbie"])
     assert client.get("/investigations/figures/").status_code == 404
+
+
+def test_victim_case_page_shows_court_dates_and_reparation(
+        client: Client, people: People, investigation: Investigation,
+        shared_case: Any) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from tests.investigations.conftest import charged
+    from tiaki.investigations import services
+
+    suspect, charge = charged(investigation, people, shared_case)
+    today = timezone.localdate()
+    services.hearing_add(defendant=suspect, actor=people["police"], kind="sentencing",
+                         on=today - dt.timedelta(days=1), court="Napier District Court")
+    services.charge_consent(charge=charge, actor=people["senior"], on=today)
+    services.charge_decide(charge=charge, actor=people["police"], status="convicted", on=today)
+    services.sentence_record(charge=charge, actor=people["police"], kind="imprisonment",
+                             months=40, imposed_on=today,
+                             reparations=[(shared_case, Decimal("12000.00"))])
+    login(client, people["mbie"])
+    page = client.get(f"/cases/{shared_case.reference}/").content.decode()
+    assert "Napier District Court" in page and "Sentencing (R v Rex Sample)" in page
+    assert "$12000.00 ordered" in page
