@@ -13,15 +13,22 @@ from tiaki.matching.normalize import phonetic_key, tokens_of
         ("Сергей Иванов", ["sergey", "ivanov"]),  # Cyrillic
         ("Κυριάκος Μητσοτάκης", ["kyriakos", "mitsotakis"]),  # Greek
         ("习近平", ["xi", "jinping"]),  # Han: family name, then the given name as one word
-        ("김정은", ["gim", "jeongeun"]),  # Hangul
+        ("김정은", ["kim", "jeongeun"]),  # Hangul
         ("नरेन्द्र मोदी", ["nrendr", "modi"]),  # Devanagari
-        ("วชิราลงกรณ", ["wchiralngkrn"]),  # Thai
+        ("วชิราลงกรณ", ["wchiralongkonn"]),  # Thai: RTGS by pythainlp keeps the vowels
         ("محمد بن سلمان", ["mhmd", "bin", "slmn"]),  # Arabic: no short vowels, bn -> bin
         ("Recep Tayyip Erdoğan", ["recep", "tayyip", "erdogan"]),  # Latin diacritics
     ],
 )
 def test_any_script_becomes_ascii_tokens(raw: str, expected: list[str]) -> None:
     assert tokens_of(raw) == expected
+
+
+def test_arabic_article_and_ayn_korean_family_names() -> None:
+    assert tokens_of("عائشة الحربي") == ["aishh", "al", "hrby"]
+    assert tokens_of("عبد الرحمن") == ["abdul", "rhmn"]
+    assert tokens_of("이영호") == tokens_of("Yi Yeongho") == ["lee", "yeongho"]
+    assert tokens_of("Pak Minjun") == tokens_of("박민준")[:1] + ["minjun"]
 
 
 def test_titles_dropped_particles_folded_and_abd_al_joined() -> None:

@@ -54,8 +54,8 @@ PRIORS: dict[str, list[tuple[float, float]]] = {
         (0.02, 1 / 55),  # agrees on year only
         (0.85, 1 / 50),  # agrees on year (the other side knows only the year)
         (0.85, 1 / 600),  # agrees on year and month
-        (0.03, 0.16),  # differs (years close)
-        (0.004, 0.82),  # years apart
+        (0.01, 0.16),  # differs (years close)
+        (0.002, 0.82),  # years apart
         (0.85, 1 / 18_250),  # same as written
         (0.06, 20 / 18_250),  # one character off as written
     ],

@@ -44,6 +44,8 @@ INITIALS_ONLY_CAP = 0.5
 COMPACT_MIN = 0.88
 # Minimum cost, in bits, of each pair of contradicting tokens.
 CONFLICT_MIN_BITS = 8.0
+# Highest similarity of two names with contradicting tokens (below NAME_MATCH).
+CONFLICT_CAP = 0.8
 # Rounds of the greedy one-to-one alignment; names rarely have more than 4 ambiguous tokens.
 MAX_ROUNDS = 4
 
@@ -210,6 +212,10 @@ def compare(pairs: pl.DataFrame) -> pl.DataFrame:
         & (pl.col("r_compact") != "")
     )
     sim = pl.when(use_compact).then(pl.col("compact_sim")).otherwise(aligned)
+    # Two names that each keep a token the other contradicts are at best "similar", never
+    # "the same name", however much of them agrees ("Tariq Anwar el Sayed Mohamed" vs
+    # "... Ahmed": a different father or grandfather is a different person).
+    sim = pl.when(conflict & ~use_compact).then(pl.min_horizontal(sim, CONFLICT_CAP)).otherwise(sim)
     # Han, kana and Hangul: two names in the same script that differ in a character are
     # different names even when both characters are read alike (高市 vs 高石 are both "gaoshi").
     sim = (

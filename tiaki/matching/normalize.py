@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Literal
 
 import polars as pl
@@ -27,13 +29,58 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NON_ASCII = r"[^\x00-\x7F]"
 
 
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+# The Arabic article ال is written joined to its noun ("الحربي"), and a name's initial ع
+# (ayn) is a vowel onset in every Latin spelling (Abd, Ali, Aisha, Omar).
+_ARABIC_ARTICLE = re.compile(r"(^|\s)\u0627\u0644(?=\S)")
+_ARABIC_AYN = re.compile(r"(^|\s)\u0639")
+
+
+def _hangul_name(word: str) -> str:
+    """A Korean name written as one word: the first syllable is the family name (two for a
+    four-syllable name), the rest the given name, written as one word (Revised Romanization,
+    as on Korean passports). 이 alone comes out of anyascii as "I": it is spelt Lee."""
+    family_len = 2 if len(word) == 4 else 1
+    family = "".join(anyascii(ch) for ch in word[:family_len])
+    family = "Lee" if family == "I" else family
+    given = "".join(anyascii(ch) for ch in word[family_len:])
+    return f"{family} {given}".strip()
+
+
+@lru_cache(maxsize=1)
+def _thai_romaniser() -> Callable[[str], str] | None:
+    try:
+        from pythainlp.transliterate import romanize
+    except ImportError:  # optional: without it Thai goes through anyascii
+        return None
+    return lambda word: str(romanize(word, engine="royin"))
+
+
+def _thai(text: str) -> str:
+    """Thai names by the Royal Thai General System (RTGS), as Thai passports write them,
+    word by word (pythainlp's rule-based "royin" engine); anyascii drops Thai's vowels."""
+    romanise = _thai_romaniser()
+    if romanise is None:
+        return anyascii(text)
+    return " ".join(romanise(w) if _THAI.search(w) else anyascii(w) for w in text.split())
+
+
 def _translit_one(text: str) -> str:
+    if _THAI.search(text):
+        return _thai(text)
+    if _ARABIC.search(text):
+        text = _ARABIC_ARTICLE.sub(r"\1al-", text)
+        text = _ARABIC_AYN.sub(r"\1a", text)
     if not _CJK.search(text):
         return anyascii(text)
     words = [w for w in re.split(r"[\s\u00b7\u30fb\-]+", text) if w]
     if len(words) > 1:
         # Already split by the writer (often a foreign name: "贝拉克·奥巴马"): one token each.
         return " ".join(anyascii(w).replace(" ", "") for w in words)
+    if _HANGUL.fullmatch(words[0][:1]) and 2 <= len(words[0]) <= 4:
+        return _hangul_name(words[0])
     parts = _CAMEL.split(anyascii(words[0]))
     return parts[0] + (" " + "".join(parts[1:]) if len(parts) > 1 else "")
 
@@ -110,7 +157,7 @@ def name_tokens(raw: pl.Series, kind: Kind = "person") -> pl.Series:
         toks = toks.list.eval(
             pl.element()
             .filter(~pl.element().is_in(list(lexicon.TITLES)))
-            .replace(lexicon.PARTICLE_CANON)
+            .replace(lexicon.TOKEN_CANON)
         )
         return toks
     toks = toks.list.eval(pl.element().replace(lexicon.LEGAL_FORM_WORDS))

@@ -89,7 +89,7 @@ def name_tokens(raw: str | None) -> list[str]:
             tok = tok.translate(_LEET)
         if tok in lexicon.TITLES:
             continue
-        out.append(lexicon.PARTICLE_CANON.get(tok, tok))
+        out.append(lexicon.TOKEN_CANON.get(tok, tok))
     return out
 
 
@@ -318,6 +318,8 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
         and r["compact"] != ""
     )
     sim = compact_sim if use_compact else aligned
+    if conflict and not use_compact:
+        sim = min(sim, names.CONFLICT_CAP)
     if cjk_sim is not None:
         sim = min(sim, cjk_sim)
     total_w = (wm + wu + wm_r + wu_r) / 2
