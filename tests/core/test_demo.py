@@ -57,7 +57,7 @@ def _counts() -> dict[str, int]:
 def test_demo_loads_every_flow_once_with_a_verified_audit_chain(demo_mode: None) -> None:
     made = load_demo()
     first = _counts()
-    assert first["reports"] >= 5 and first["cases"] == 3 and first["alerts"] >= 1
+    assert first["reports"] >= 5 and first["cases"] == 5 and first["alerts"] >= 1
     assert first["screenings"] == 1
 
     # Every role has a login, all with the demo password and marked as demo accounts.
@@ -109,7 +109,7 @@ def test_demo_command_prints_every_login(demo_mode: None) -> None:
     assert DEMO_PASSWORD in text
     for persona in PERSONAS:
         assert f"  {persona.username} " in text
-    assert "3 victim case(s)" in text
+    assert "5 victim case(s)" in text and "1 investigation(s)" in text
 
 
 @pytest.mark.django_db

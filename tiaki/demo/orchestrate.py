@@ -15,6 +15,8 @@ from tiaki.cases.models import Referral, VictimCase
 from tiaki.demo.personas import PERSONA_POSTS, Persona, demo_users
 from tiaki.intake.demo import demo_intake
 from tiaki.intake.models import Report, Screening
+from tiaki.investigations.demo import demo_investigations
+from tiaki.investigations.models import Investigation
 from tiaki.plan.demo import demo_progress
 from tiaki.plan.demo_records import demo_records
 from tiaki.plan.loader import plan_load
@@ -46,6 +48,7 @@ def load_demo() -> list[tuple[Persona, User]]:
         if intake is not None:
             demo_cases(users, partner_report=intake.reports["partner"],
                        child_report=intake.reports["children"], screening=intake.screening)
+        demo_investigations(users)
     return made
 
 
@@ -57,6 +60,7 @@ def demo_summary() -> dict[str, int]:
         "victim case(s)": VictimCase.objects.count(),
         "referral(s)": Referral.objects.count(),
         "border alert(s)": Alert.objects.count(),
+        "investigation(s)": Investigation.objects.count(),
         "plan items with progress": ActionItem.objects.filter(updates__isnull=False)
         .distinct().count(),
     }

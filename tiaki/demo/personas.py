@@ -42,6 +42,8 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("health", "Kim", "Placeholder", "HEALTH_NZ", (Role.SERVICE_PROVIDER,)),
     Persona("border", "Lee", "Example", "CUSTOMS", (Role.FRONTLINE,)),
     Persona("visa", "Ravi", "Sample", "MBIE", (Role.FRONTLINE,)),
+    # MBIE investigates trafficking jointly with Police (seed 004).
+    Persona("mbie_investigator", "Tane", "Example", "MBIE", (Role.INVESTIGATOR,)),
 )
 
 # Which post's queue each border persona works (data/nz/border_posts.yaml).
