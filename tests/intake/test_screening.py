@@ -146,3 +146,26 @@ def test_printable_guide_is_served_with_a_strict_policy(
     policy = response["Content-Security-Policy"]
     assert "style-src 'self' 'sha256-" in policy and "script-src 'none'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_conduct_date_selects_the_law_in_force_then(
+        client: Client, agencies: dict[str, Agency], triage: dict[str, User]) -> None:
+    staff = login(client, triage["frontline"])
+    indicators = [f"{LABOUR}.deceptive_recruitment.strong.nature_of_job",
+                  f"{LABOUR}.coercion_at_destination.strong.confiscation_of_documents",
+                  f"{LABOUR}.coercion_at_destination.strong.debt_bondage"]
+    old = _screen(staff, age="40", age_group="adult", conduct_date="2012-03-01",
+                  indicators=indicators)
+    new = _screen(staff, age="40", age_group="adult", conduct_date="2021-08-01",
+                  indicators=indicators)
+    assert old.status_code == new.status_code == 302
+    first, second = Screening.objects.order_by("pk")
+    assert first.facts["conduct_date"] == "2012-03-01"
+    applicable = {s.pk: {t["test_id"] for t in s.result["tests"] if t["applicable"]}
+                  for s in (first, second)}
+    before, after = applicable[first.pk], applicable[second.pk]
+    assert "nz_s98d_2002" in before and "nz_s98d_knowledge" not in before
+    assert "nz_s98d_knowledge" in after and "nz_s98d_2002" not in after
+    assert "nz.crimes.s98d@2002" in first.result["offences_to_consider"]
+    page = staff.get(f"/intake/screening/{first.pk}/").content.decode()
+    assert "as enacted in 2002" in page

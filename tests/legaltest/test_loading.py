@@ -101,7 +101,7 @@ def test_legal_elements_and_child_rule(ruleset: Ruleset) -> None:
 
 
 def test_engine_version_follows_the_data(tmp_path: Path, ruleset: Ruleset) -> None:
-    changed = copy_with(tmp_path, LEGAL, 'version: "1.0.0"', 'version: "1.0.1"')
+    changed = copy_with(tmp_path, LEGAL, 'version: "1.1.0"', 'version: "1.0.1"')
     other = load_ruleset(INDICATORS, changed)
     assert other.engine_version != ruleset.engine_version
     assert "nz-crimes-act-s98d@1.0.1+sha256." in other.engine_version

@@ -177,6 +177,10 @@ class ScreeningForm(forms.Form):
                  ("child", "Child (under 18)")],
         help_text="For a child, act and purpose are enough: no means is needed "
                   "(Palermo Protocol art. 3(c)).")
+    conduct_date = forms.DateField(
+        label="When it happened (if known)", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The legal test applies the law in force on that day; if blank, today's law.")
     exploitation_type = forms.ChoiceField(
         label="Suspected exploitation",
         choices=[("labour", "Labour exploitation"), ("sexual", "Sexual exploitation")])

@@ -603,6 +603,7 @@ class ScreeningInput:
     acts: frozenset[str] = frozenset()
     flags: dict[str, bool | None] | None = None
     notes: str = ""
+    conduct_date: dt.date | None = None  # the legal test applies the law of that day
 
 
 def _result_json(assessment: Assessment) -> dict[str, Any]:
@@ -632,10 +633,10 @@ def screening_record(*, actor: Any, data: ScreeningInput) -> Screening:
     is_child = {"adult": False, "child": True}.get(data.age_group)
     rules = ruleset()
     try:
+        known: dict[str, Any] = {k: v for k, v in flags.items() if v is not None}
         facts = Facts(age=data.age, is_child=is_child,
                       exploitation_type=data.exploitation_type,  # type: ignore[arg-type]
-                      acts=frozenset(data.acts),
-                      **{k: v for k, v in flags.items() if v is not None})
+                      acts=frozenset(data.acts), conduct_date=data.conduct_date, **known)
         assessment = assess(rules, Observations(indicators=frozenset(data.indicators),
                                                 facts=facts))
     except ObservationError as exc:
@@ -645,7 +646,8 @@ def screening_record(*, actor: Any, data: ScreeningInput) -> Screening:
             official=actor, agency=actor.agency, subject_label=label[:200],
             setting=_CONTROL.sub("", data.setting).strip()[:300], age=data.age,
             exploitation_type=data.exploitation_type, indicators=sorted(data.indicators),
-            facts={"age_group": data.age_group, "acts": sorted(data.acts), **flags},
+            facts={"age_group": data.age_group, "acts": sorted(data.acts), **flags,
+                   "conduct_date": data.conduct_date.isoformat() if data.conduct_date else None},
             notes=_CONTROL.sub("", data.notes).strip()[:10_000],
             recommendation=assessment.recommendation,
             smuggling_likely=assessment.smuggling_likely,

@@ -203,6 +203,7 @@ def screening_new_view(request: HttpRequest) -> HttpResponse:
                 age_group=data["age_group"], exploitation_type=data["exploitation_type"],
                 indicators=frozenset(chosen), acts=frozenset(data["acts"]),
                 flags=form.flags(), notes=data["notes"],
+                conduct_date=data["conduct_date"],
             ))
             return redirect("intake:screening_detail", pk=screening.pk)
         error = refused.reason or error

@@ -17,6 +17,7 @@ A person decides; the engine only recommends.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
@@ -43,6 +44,7 @@ from tiaki.intake.legaltest.model import (
     Ruleset,
 )
 from tiaki.intake.legaltest.observations import Observations
+from tiaki.intake.legaltest.offences import offences_to_consider
 from tiaki.intake.legaltest.reasons import build_caveats, build_reasons
 from tiaki.intake.legaltest.smuggling import evaluate_smuggling
 
@@ -139,15 +141,18 @@ def _state(finding: ElementFinding, allowed: frozenset[str] | None) -> ElementSt
 
 
 def _test(
-    test: LegalTest, elements: Mapping[Element, ElementFinding], assessed_as: AgeGroup
+    test: LegalTest,
+    elements: Mapping[Element, ElementFinding],
+    assessed_as: AgeGroup,
+    conduct_date: dt.date | None,
 ) -> TestFinding:
-    states = {
-        e: _state(elements[e], test.means_any_of if e == "means" else None) for e in test.requires
-    }
+    narrowed = {"means": test.means_any_of, "purpose": test.purpose_any_of}
+    states = {e: _state(elements[e], narrowed.get(e)) for e in test.requires}
     missing = tuple(e for e, s in states.items() if s == "missing")
     unproven = tuple(e for e, s in states.items() if s == "indicated")
     status: TestStatus = "not_met" if missing else "indicated" if unproven else "met"
-    return TestFinding(test.id, test.label, test.applies(assessed_as), status, missing, unproven)
+    applicable = test.applies(assessed_as, conduct_date)
+    return TestFinding(test.id, test.label, applicable, status, missing, unproven)
 
 
 def _holds(
@@ -215,12 +220,24 @@ def assess(ruleset: Ruleset, observations: Observations) -> Assessment:
     )
     dimensions = _dimensions(catalogue, observed, active)
     elements = _elements(ruleset, observed, dimensions, facts.acts)
-    tests = tuple(_test(t, elements, assessed_as) for t in legal.tests)
+    tests = tuple(_test(t, elements, assessed_as, facts.conduct_date) for t in legal.tests)
     rule = _recommend(legal, tests, elements, dimensions)
     primary = next(t for t, d in zip(tests, legal.tests, strict=True) if d.primary and t.applicable)
     smuggling = evaluate_smuggling(legal.smuggling, facts, elements)
     victim_rule_met = _victim_rule_met(catalogue, dimensions)
     caveats = build_caveats(ruleset, observed, age_group, active)
+    offences = (
+        offences_to_consider(
+            ruleset.offences,
+            conduct_date=facts.conduct_date,
+            purposes=elements["purpose"].values,
+            child=assessed_as == "child",
+            smuggling=smuggling.likely or smuggling.blocked,
+        )
+        if ruleset.offences is not None
+        and (rule.recommendation != "not_indicated" or smuggling.likely)
+        else ()
+    )
     reasons = build_reasons(
         ruleset,
         rule=rule,
@@ -234,6 +251,7 @@ def assess(ruleset: Ruleset, observations: Observations) -> Assessment:
         any_observed=bool(observed),
         smuggling=smuggling,
         caveats=caveats,
+        offences=tuple(o.why for o in offences),
     )
     return Assessment(
         recommendation=rule.recommendation,
@@ -246,6 +264,7 @@ def assess(ruleset: Ruleset, observations: Observations) -> Assessment:
         missing_elements=primary.missing,
         smuggling_likely=smuggling.likely,
         smuggling_reasons=smuggling.reasons,
+        offences_to_consider=tuple(f"{o.offence.code}@{o.version.id}" for o in offences),
         reasons=reasons,
         caveats=caveats,
         engine_version=ruleset.engine_version,

@@ -78,6 +78,8 @@ class Assessment:
     reasons: tuple[str, ...]
     caveats: tuple[str, ...]
     engine_version: str
+    # "code@version" of each offence in the offences file that fits what was recorded.
+    offences_to_consider: tuple[str, ...] = ()
 
     @property
     def positive_dimensions(self) -> tuple[DimensionFinding, ...]:

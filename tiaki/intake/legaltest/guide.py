@@ -27,6 +27,7 @@ from tiaki.intake.legaltest.model import (
     Indicator,
     IndicatorSet,
     LegalFramework,
+    LegalTest,
     Ruleset,
     Source,
 )
@@ -126,9 +127,15 @@ def _legal(legal: LegalFramework) -> str:
     }
     tests = _table(
         "Which elements are needed",
-        ["Test", "Applies to", "Elements needed", "What it means"],
+        ["Test", "Applies to", "Conduct dates", "Elements needed", "What it means"],
         (
-            [t.label, who[t.applies_to], element_names(legal, t.requires), t.plain]
+            [
+                t.label,
+                who[t.applies_to],
+                _in_force(t),
+                element_names(legal, t.requires),
+                t.plain,
+            ]
             for t in legal.tests
         ),
     )
@@ -226,6 +233,29 @@ def _indicator(legal: LegalFramework, indicator: Indicator) -> str:
     )
 
 
+def _in_force(test: LegalTest) -> str:
+    """The conduct dates a test's provision covers, as the law in force then."""
+    if test.in_force_from is None and test.in_force_until is None:
+        return "any date"
+    start = test.in_force_from.isoformat() if test.in_force_from else "the start"
+    if test.in_force_until is None:
+        return f"from {start}"
+    return f"{start} to {test.in_force_until.isoformat()}"
+
+
+def _last_check(ruleset: Ruleset, indicator_set: IndicatorSet) -> str:
+    """When and against what the list was last compared, so a trainer can judge it."""
+    check = indicator_set.verification.last_check
+    if check is None:
+        return '<p class="checked">No check against a source is recorded for this list.</p>'
+    titles = {s.id: s.citation for s in ruleset.indicators.sources}
+    against = "; ".join(titles[source] for source in check.sources)
+    return (
+        f'<p class="checked">Last checked {check.on.isoformat()} against {_e(against)}. '
+        f"{_e(check.result)}</p>"
+    )
+
+
 def _set(ruleset: Ruleset, indicator_set: IndicatorSet) -> str:
     catalogue, legal = ruleset.indicators, ruleset.legal
     status = indicator_set.verification.status
@@ -236,6 +266,7 @@ def _set(ruleset: Ruleset, indicator_set: IndicatorSet) -> str:
         f'<h2 id="set-{_e(indicator_set.id)}-h">{_e(indicator_set.title)}</h2>',
         f'<p class="{css}" role="note"><strong>{_e(_VERIFICATION_LEAD[status])}</strong> '
         f"{_e(indicator_set.verification.note)}</p>",
+        _last_check(ruleset, indicator_set),
     ]
     for dimension in catalogue.dimensions:
         parts.append(f"<h3>{dimension.number}. {_e(dimension.title)}</h3>")

@@ -26,6 +26,7 @@ from tiaki.intake.legaltest.model import (
     IndicatorCatalogue,
     IndicatorSet,
     Source,
+    SourceCheck,
     Verification,
     VerificationStatus,
     VictimRule,
@@ -49,6 +50,24 @@ def read_sources(node: Reader) -> tuple[Source, ...]:
     if len({s.id for s in sources}) != len(sources):
         node.fail("sources", "source ids must be unique")
     return tuple(sources)
+
+
+def _checks(node: Reader, source_ids: set[str]) -> tuple[SourceCheck, ...]:
+    """Where and when a list was compared with a source (newest last)."""
+    if not node.has("checks"):
+        return ()
+    checks = []
+    for item in node.items("checks"):
+        item.expect_keys({"date", "sources", "compared", "result"})
+        checks.append(
+            SourceCheck(
+                on=item.date("date"),
+                sources=item.texts("sources", sorted(source_ids)),
+                compared=item.text("compared"),
+                result=item.text("result"),
+            )
+        )
+    return tuple(checks)
 
 
 def _dimensions(top: Reader) -> tuple[Dimension, ...]:
@@ -160,7 +179,10 @@ def _indicator(
 
 
 def _sets(
-    top: Reader, dimensions: dict[str, Dimension], strengths: tuple[str, ...]
+    top: Reader,
+    dimensions: dict[str, Dimension],
+    strengths: tuple[str, ...],
+    source_ids: set[str],
 ) -> tuple[IndicatorSet, ...]:
     sets = []
     codes: set[str] = set()
@@ -171,7 +193,7 @@ def _sets(
         if age_group not in ("adult", "child"):
             item.fail("age_group", "must be adult or child")
         verification = item.child("verification")
-        verification.expect_keys({"status", "note"})
+        verification.expect_keys({"status", "note"}, {"checks"})
         status = verification.text("status")
         if status not in ("primary", "secondary", "unverified"):
             verification.fail("status", "must be primary, secondary or unverified")
@@ -189,7 +211,9 @@ def _sets(
                 age_group=cast(AgeGroup, age_group),
                 exploitation=item.text("exploitation"),
                 verification=Verification(
-                    cast(VerificationStatus, status), verification.text("note")
+                    cast(VerificationStatus, status),
+                    verification.text("note"),
+                    _checks(verification, source_ids),
                 ),
                 indicators=tuple(indicators),
             )
@@ -216,18 +240,19 @@ def load_indicators(path: Path) -> IndicatorCatalogue:
     strengths = top.texts("strengths")
     dimensions = _dimensions(top)
     by_id = {d.id: d for d in dimensions}
+    sources = read_sources(top)
     return IndicatorCatalogue(
         id=top.text("id"),
         version=top.text("version"),
         title=top.text("title"),
         publisher=top.text("publisher"),
         published=top.text("published"),
-        sources=read_sources(top),
+        sources=sources,
         strengths=strengths,
         dimensions=dimensions,
         combination_rule=_combination_rule(top, strengths),
         victim_rule=_victim_rule(top, list(by_id)),
         element_rules=_element_rules(top),
-        sets=_sets(top, by_id, strengths),
+        sets=_sets(top, by_id, strengths, {s.id for s in sources}),
         sha256=sha256,
     )

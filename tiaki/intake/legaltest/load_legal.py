@@ -36,6 +36,7 @@ SCHEMA = "tiaki.legal-test/1"
 REQUIRED_NOTES: dict[str, tuple[str, ...]] = {
     "screening_only": (),
     "child_no_nz_means": (),
+    "child_no_nz_offence": (),
     "means_not_named_in_s98d": (),
     "age_unknown": (),
     "unverified_set": ("{sets}",),
@@ -78,7 +79,8 @@ def _tests(top: Reader, elements: dict[Element, ElementDef]) -> tuple[LegalTest,
     tests = []
     for item in top.items("tests"):
         item.expect_keys(
-            {"id", "label", "applies_to", "primary", "requires", "plain"}, {"means_any_of"}
+            {"id", "label", "applies_to", "primary", "requires", "plain"},
+            {"means_any_of", "purpose_any_of", "in_force_from", "in_force_until", "cites"},
         )
         applies_to = item.text("applies_to")
         if applies_to not in ("adult", "child", "any"):
@@ -89,6 +91,15 @@ def _tests(top: Reader, elements: dict[Element, ElementDef]) -> tuple[LegalTest,
             if "means" not in requires:
                 item.fail("means_any_of", "only allowed when the test requires means")
             means_any_of = frozenset(item.texts("means_any_of", elements["means"].values))
+        purpose_any_of = None
+        if item.has("purpose_any_of"):
+            if "purpose" not in requires:
+                item.fail("purpose_any_of", "only allowed when the test requires purpose")
+            purpose_any_of = frozenset(item.texts("purpose_any_of", elements["purpose"].values))
+        in_force_from = item.optional_date("in_force_from")
+        in_force_until = item.optional_date("in_force_until")
+        if in_force_from and in_force_until and in_force_until < in_force_from:
+            item.fail("in_force_until", "is before in_force_from")
         tests.append(
             LegalTest(
                 id=item.text("id"),
@@ -98,11 +109,18 @@ def _tests(top: Reader, elements: dict[Element, ElementDef]) -> tuple[LegalTest,
                 requires=requires,
                 plain=item.text("plain"),
                 means_any_of=means_any_of,
+                purpose_any_of=purpose_any_of,
+                in_force_from=in_force_from,
+                in_force_until=in_force_until,
+                cites=item.optional_text("cites"),
             )
         )
     for group in ("adult", "child"):
-        # The primary test names the missing elements; exactly one per age group.
+        # The primary test names the missing elements; exactly one per age group, never
+        # limited in time (the international definition does not change with NZ law).
         primaries = [t for t in tests if t.primary and t.applies_to in (group, "any")]
+        if any(t.in_force_from or t.in_force_until for t in primaries):
+            top.fail("tests", "a primary test must not have in_force dates")
         if len(primaries) != 1:
             top.fail("tests", f"need exactly one primary test that applies to {group}s")
     return tuple(tests)

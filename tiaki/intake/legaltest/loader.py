@@ -8,6 +8,7 @@ from tiaki.intake.legaltest.errors import RulesetError
 from tiaki.intake.legaltest.load_indicators import load_indicators
 from tiaki.intake.legaltest.load_legal import load_legal
 from tiaki.intake.legaltest.model import IndicatorCatalogue, LegalFramework, Ruleset
+from tiaki.intake.legaltest.offences import DEFAULT_OFFENCES_PATH, OffenceCatalogue, offences_load
 
 # Bump when the engine's logic changes in a way that can change an assessment; data changes
 # are tracked by the data files' own versions and content hashes.
@@ -38,24 +39,56 @@ def _check_cross_references(
                         )
 
 
-def engine_version(catalogue: IndicatorCatalogue, legal: LegalFramework) -> str:
+def _check_citations(legal: LegalFramework, offences: OffenceCatalogue, legal_path: Path) -> None:
+    """Each NZ test cites an offence version, and applies on exactly the days that version
+    was law: the test and the offences file cannot drift apart."""
+    for index, test in enumerate(legal.tests):
+        if test.cites is None:
+            continue
+        field = f"tests[{index}].cites"
+        try:
+            _offence, version = offences.cited(test.cites)
+        except KeyError as exc:
+            raise RulesetError(
+                str(legal_path), field, f"no offence version {exc.args[0]!r} in the offences file"
+            ) from exc
+        if (test.in_force_from, test.in_force_until) != (
+            version.in_force_from,
+            version.in_force_until,
+        ):
+            raise RulesetError(
+                str(legal_path),
+                field,
+                f"in_force dates differ from {test.cites} "
+                f"({version.in_force_from} to {version.in_force_until or 'now'})",
+            )
+
+
+def engine_version(
+    catalogue: IndicatorCatalogue, legal: LegalFramework, offences: OffenceCatalogue | None = None
+) -> str:
     """Engine version plus each data file's id, version and content hash: an assessment can
     be reproduced only with exactly these rules."""
-    return (
+    text = (
         f"legaltest/{ENGINE_VERSION}"
         f" {catalogue.id}@{catalogue.version}+sha256.{catalogue.sha256[:12]}"
         f" {legal.id}@{legal.version}+sha256.{legal.sha256[:12]}"
     )
+    if offences is not None:
+        text += f" {offences.id}@{offences.version}+sha256.{offences.sha256[:12]}"
+    return text
 
 
 def load_ruleset(
     indicators_path: Path | str = DEFAULT_INDICATORS_PATH,
     legal_path: Path | str = DEFAULT_LEGAL_PATH,
+    offences_path: Path | str | None = DEFAULT_OFFENCES_PATH,
 ) -> Ruleset:
-    """Read, validate and combine the indicator file and the legal-test file.
+    """Read, validate and combine the indicator file, the legal-test file and (unless
+    ``offences_path`` is None) the offences file the legal tests cite.
 
     Raises :class:`RulesetError` naming the file, the indicator code and the field when
-    either file is wrong."""
+    any file is wrong."""
     indicators_path, legal_path = Path(indicators_path), Path(legal_path)
     catalogue = load_indicators(indicators_path)
     legal = load_legal(legal_path)
@@ -68,4 +101,8 @@ def load_ruleset(
                 f"must be a purpose group of the legal file "
                 f"({', '.join(legal.elements['purpose'].groups)})",
             )
-    return Ruleset(catalogue, legal, engine_version(catalogue, legal))
+    offences = None
+    if offences_path is not None:
+        offences = offences_load(offences_path, legal_path=legal_path)
+        _check_citations(legal, offences, legal_path)
+    return Ruleset(catalogue, legal, engine_version(catalogue, legal, offences), offences)

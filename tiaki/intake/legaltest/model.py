@@ -14,10 +14,14 @@ Rules live in the files, not here: these classes only hold and evaluate what the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from tiaki.intake.legaltest.offences import OffenceCatalogue
 
 Element = Literal["act", "means", "purpose"]
 ELEMENTS: tuple[Element, ...] = ("act", "means", "purpose")
@@ -117,9 +121,24 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class SourceCheck:
+    """One comparison of a list with a source: when, against what, and what came of it."""
+
+    on: dt.date
+    sources: tuple[str, ...]  # source ids of the file
+    compared: str
+    result: str
+
+
+@dataclass(frozen=True)
 class Verification:
     status: VerificationStatus
     note: str
+    checks: tuple[SourceCheck, ...] = ()
+
+    @property
+    def last_check(self) -> SourceCheck | None:
+        return max(self.checks, key=lambda c: c.on) if self.checks else None
 
 
 @dataclass(frozen=True)
@@ -203,9 +222,22 @@ class LegalTest:
     requires: tuple[Element, ...]
     plain: str
     means_any_of: frozenset[str] | None = None
+    purpose_any_of: frozenset[str] | None = None
+    # The days the provision behind the test was law (both ends inclusive; None = open).
+    in_force_from: dt.date | None = None
+    in_force_until: dt.date | None = None
+    cites: str | None = None  # offence code and version in data/legal/nz/offences.yaml
 
-    def applies(self, age_group: AgeGroup) -> bool:
-        return self.applies_to in ("any", age_group)
+    def applies(self, age_group: AgeGroup, conduct_date: dt.date | None = None) -> bool:
+        """Applies to this age group, under the law in force on the conduct date. With no
+        date the law in force now is used: a test whose provision has ended does not apply."""
+        if self.applies_to not in ("any", age_group):
+            return False
+        if conduct_date is None:
+            return self.in_force_until is None
+        if self.in_force_from is not None and conduct_date < self.in_force_from:
+            return False
+        return self.in_force_until is None or conduct_date <= self.in_force_until
 
 
 @dataclass(frozen=True)
@@ -290,3 +322,5 @@ class Ruleset:
     indicators: IndicatorCatalogue
     legal: LegalFramework
     engine_version: str
+    # The offences the NZ tests cite (data/legal/nz/offences.yaml); None when not loaded.
+    offences: OffenceCatalogue | None = None

@@ -6,6 +6,7 @@ Unknown is not the same as "no": every fact defaults to ``None`` and the engine 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -41,6 +42,9 @@ class Facts:
     paid_smuggler: bool | None = None
     crossed_border_irregularly: bool | None = None
     relationship_ended_at_destination: bool | None = None
+    # When the conduct happened: the NZ tests apply the law in force on that day. Unknown
+    # means the law in force now.
+    conduct_date: dt.date | None = None
 
     def __post_init__(self) -> None:
         if self.age is not None and self.age < 0:

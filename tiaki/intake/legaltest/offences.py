@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
@@ -30,11 +31,13 @@ from tiaki.intake.legaltest._reader import Reader, read_yaml
 from tiaki.intake.legaltest.errors import RulesetError
 from tiaki.intake.legaltest.load_indicators import read_sources
 from tiaki.intake.legaltest.load_legal import load_legal
-from tiaki.intake.legaltest.loader import DEFAULT_LEGAL_PATH
 from tiaki.intake.legaltest.model import Source
 
 SCHEMA = "tiaki.offences/1"
-DEFAULT_OFFENCES_PATH = DEFAULT_LEGAL_PATH.parent / "nz" / "offences.yaml"
+# The data files sit at the top of a source checkout (data/...), outside the package.
+_LEGAL_DIR = Path(__file__).resolve().parents[3] / "data" / "legal"
+DEFAULT_OFFENCES_PATH = _LEGAL_DIR / "nz" / "offences.yaml"
+_DEFAULT_LEGAL_PATH = _LEGAL_DIR / "nz-crimes-act-s98d.yaml"
 
 TextStatus = Literal["checked", "secondary", "unchecked"]
 TEXT_STATUSES: tuple[TextStatus, ...] = ("checked", "secondary", "unchecked")
@@ -77,6 +80,7 @@ class OffenceVersion:
     citation: str
     text_status: TextStatus
     checked_against: str
+    commencement_status: TextStatus  # how far in_force_from was confirmed
     child_means_required: bool
     elements: tuple[OffenceElement, ...]
     max_penalty: Penalty
@@ -94,7 +98,9 @@ class Offence:
     act: str
     section: str
     kind: OffenceKind
+    applies_to: Literal["any", "child"]  # child: the victim must be under 18
     exploitation: tuple[str, ...]
+    consider_when: str  # plain sentence: when investigators should look at this offence
     versions: tuple[OffenceVersion, ...]  # oldest first
 
     @property
@@ -108,6 +114,12 @@ class Offence:
     def version_on(self, day: dt.date) -> OffenceVersion | None:
         """The version that applied to conduct on ``day`` (None if the offence did not exist)."""
         return next((v for v in self.versions if v.in_force_on(day)), None)
+
+    def version(self, version_id: str) -> OffenceVersion:
+        for version in self.versions:
+            if version.id == version_id:
+                return version
+        raise KeyError(f"{self.code}@{version_id}")
 
 
 @dataclass(frozen=True)
@@ -137,6 +149,12 @@ class OffenceCatalogue:
                 return offence
         raise KeyError(code)
 
+    def cited(self, citation: str) -> tuple[Offence, OffenceVersion]:
+        """Resolve ``code@version`` (the form the legal test's ``cites`` uses)."""
+        code, _, version_id = citation.partition("@")
+        offence = self.offence(code)
+        return offence, offence.version(version_id)
+
     def in_force_on(self, day: dt.date) -> tuple[tuple[Offence, OffenceVersion], ...]:
         """Every offence that existed on ``day``, with the version then in force."""
         return tuple(
@@ -149,6 +167,48 @@ class OffenceCatalogue:
         return tuple(f for f in self.aggravating_factors if code in f.applies_to)
 
 
+@dataclass(frozen=True)
+class OffenceToConsider:
+    offence: Offence
+    version: OffenceVersion
+    why: str
+
+
+def offences_to_consider(
+    catalogue: OffenceCatalogue,
+    *,
+    conduct_date: dt.date | None,
+    purposes: Iterable[str],
+    child: bool,
+    smuggling: bool,
+) -> tuple[OffenceToConsider, ...]:
+    """Offences in force on the conduct date (today's law when unknown) that fit what was
+    recorded: an exploitation purpose the offence covers, or smuggling signs for an offence
+    with no exploitation; child-only offences only for a child. A pointer for
+    investigators, never a charging decision."""
+    wanted = set(purposes)
+    found = []
+    for offence in catalogue.offences:
+        version = offence.version_on(conduct_date) if conduct_date else offence.current
+        if version is None or (conduct_date is None and version.in_force_until is not None):
+            continue
+        if offence.applies_to == "child" and not child:
+            continue
+        covered = sorted(wanted & set(offence.exploitation))
+        if not (covered or (smuggling and not offence.exploitation)):
+            continue
+        when = f"in force on {conduct_date.isoformat()}" if conduct_date else "in force now"
+        found.append(
+            OffenceToConsider(
+                offence,
+                version,
+                f"{offence.citation} ({version.title}; version {version.id}, {when}): "
+                f"{offence.consider_when}",
+            )
+        )
+    return tuple(found)
+
+
 def _status(node: Reader, source_ids: set[str]) -> tuple[TextStatus, str]:
     status = node.text("text_status")
     if status not in TEXT_STATUSES:
@@ -157,6 +217,13 @@ def _status(node: Reader, source_ids: set[str]) -> tuple[TextStatus, str]:
     if checked_against not in source_ids:
         node.fail("checked_against", f"unknown source {checked_against!r}")
     return cast(TextStatus, status), checked_against
+
+
+def _commencement_status(node: Reader) -> TextStatus:
+    status = node.text("commencement_status")
+    if status not in TEXT_STATUSES:
+        node.fail("commencement_status", f"must be one of: {', '.join(TEXT_STATUSES)}")
+    return cast(TextStatus, status)
 
 
 def _penalty(node: Reader) -> Penalty:
@@ -180,6 +247,7 @@ def _version(node: Reader, source_ids: set[str]) -> OffenceVersion:
             "citation",
             "text_status",
             "checked_against",
+            "commencement_status",
             "child_means_required",
             "elements",
             "max_penalty",
@@ -204,6 +272,7 @@ def _version(node: Reader, source_ids: set[str]) -> OffenceVersion:
         citation=node.text("citation"),
         text_status=status,
         checked_against=checked_against,
+        commencement_status=_commencement_status(node),
         child_means_required=node.flag("child_means_required"),
         elements=tuple(elements),
         max_penalty=_penalty(node.child("max_penalty")),
@@ -226,7 +295,21 @@ def _versions(node: Reader, source_ids: set[str]) -> tuple[OffenceVersion, ...]:
 
 
 def _offence(node: Reader, source_ids: set[str], purposes: tuple[str, ...]) -> Offence:
-    node.expect_keys({"code", "act", "section", "kind", "exploitation", "versions"})
+    node.expect_keys(
+        {
+            "code",
+            "act",
+            "section",
+            "kind",
+            "applies_to",
+            "exploitation",
+            "consider_when",
+            "versions",
+        }
+    )
+    applies_to = node.text("applies_to")
+    if applies_to not in ("any", "child"):
+        node.fail("applies_to", "must be any or child")
     kind = node.text("kind")
     if kind not in OFFENCE_KINDS:
         node.fail("kind", f"must be one of: {', '.join(OFFENCE_KINDS)}")
@@ -240,13 +323,15 @@ def _offence(node: Reader, source_ids: set[str], purposes: tuple[str, ...]) -> O
         act=node.text("act"),
         section=node.text("section"),
         kind=cast(OffenceKind, kind),
+        applies_to=cast(Literal["any", "child"], applies_to),
         exploitation=forms,
+        consider_when=node.text("consider_when"),
         versions=_versions(node, source_ids),
     )
 
 
 def offences_load(
-    path: Path | str = DEFAULT_OFFENCES_PATH, *, legal_path: Path | str = DEFAULT_LEGAL_PATH
+    path: Path | str = DEFAULT_OFFENCES_PATH, *, legal_path: Path | str = _DEFAULT_LEGAL_PATH
 ) -> OffenceCatalogue:
     """Read and validate the offences file.
 
@@ -304,8 +389,10 @@ __all__ = [
     "Offence",
     "OffenceCatalogue",
     "OffenceElement",
+    "OffenceToConsider",
     "OffenceVersion",
     "Penalty",
     "RulesetError",
     "offences_load",
+    "offences_to_consider",
 ]

@@ -129,14 +129,28 @@ def _nz_notes(
     primary: TestFinding,
 ) -> list[str]:
     notes = []
-    nz_tests = [t for t, d in zip(tests, legal.tests, strict=True) if d.means_any_of is not None]
+    nz_tests = [
+        t
+        for t, d in zip(tests, legal.tests, strict=True)
+        if d.means_any_of is not None and t.applicable
+    ]
     if (
         assessed_as == "child"
         and primary.status != "not_met"
         and nz_tests
         and all("means" in t.missing for t in nz_tests)
     ):
-        notes.append(legal.notes["child_no_nz_means"])
+        # A child-only NZ offence without means (s98AA) may cover it, if it was law on the
+        # conduct date and its narrower purposes fit.
+        child_offences = [
+            t
+            for t, d in zip(tests, legal.tests, strict=True)
+            if d.applies_to == "child" and not d.primary and "means" not in d.requires
+        ]
+        if any(t.applicable and t.status != "not_met" for t in child_offences):
+            notes.append(legal.notes["child_no_nz_means"])
+        else:
+            notes.append(legal.notes["child_no_nz_offence"])
     means = elements["means"].values
     if means and not any(legal.elements["means"].values[v].nz_s98d for v in means):
         notes.append(legal.notes["means_not_named_in_s98d"])
@@ -187,6 +201,7 @@ def build_reasons(
     any_observed: bool,
     smuggling: SmugglingFinding,
     caveats: Sequence[str],
+    offences: Sequence[str] = (),
 ) -> tuple[str, ...]:
     legal = ruleset.legal
     primary_def = next(t for t in legal.tests if t.id == primary.test_id)
@@ -222,6 +237,11 @@ def build_reasons(
             f"On what has been recorded, this {verdict}."
         )
     reasons.extend(smuggling.reasons)
+    if offences:
+        reasons.append(
+            "Offences investigators may consider, under the law in force on the conduct date "
+            "(a pointer, not a charging decision): " + " ".join(offences)
+        )
     reasons.extend(caveats)
     reasons.append(legal.notes["screening_only"])
     return tuple(reasons)
