@@ -12,7 +12,7 @@ from tiaki.intake.legaltest.offences import DEFAULT_OFFENCES_PATH, OffenceCatalo
 
 # Bump when the engine's logic changes in a way that can change an assessment; data changes
 # are tracked by the data files' own versions and content hashes.
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"
 
 # The data files sit at the top of a source checkout (data/...), outside the package.
 _REPO_ROOT = Path(__file__).resolve().parents[3]
