@@ -88,3 +88,22 @@ def test_a_broken_file_names_the_field(tmp_path: Path, old: str, new: str, field
     with pytest.raises(RulesetError) as error:
         offences_load(broken(tmp_path, old, new), legal_path=LEGAL)
     assert field in error.value.field
+
+
+def test_s98f_consent_is_recorded_for_smuggling_and_trafficking(
+    catalogue: OffenceCatalogue,
+) -> None:
+    needing = {o.code for o in catalogue.offences if o.prosecution_consent}
+    assert needing == {"nz.crimes.s98c", "nz.crimes.s98d"}
+    assert "s98F" in (catalogue.offence("nz.crimes.s98d").prosecution_consent or "")
+
+
+def test_unconfirmed_dates_and_texts_are_never_shown_as_checked(
+    catalogue: OffenceCatalogue,
+) -> None:
+    for offence in catalogue.offences:
+        for version in offence.versions:
+            if version.checked_against == "none-found":
+                assert version.text_status == "unchecked", offence.code
+            if version.commencement_status != "checked" or version.text_status != "checked":
+                assert version.note, f"{offence.code}@{version.id} needs a note saying what is open"

@@ -102,6 +102,8 @@ class Offence:
     exploitation: tuple[str, ...]
     consider_when: str  # plain sentence: when investigators should look at this offence
     versions: tuple[OffenceVersion, ...]  # oldest first
+    # The provision that makes a prosecution need consent (e.g. Crimes Act s98F), if any.
+    prosecution_consent: str | None = None
 
     @property
     def current(self) -> OffenceVersion:
@@ -305,7 +307,8 @@ def _offence(node: Reader, source_ids: set[str], purposes: tuple[str, ...]) -> O
             "exploitation",
             "consider_when",
             "versions",
-        }
+        },
+        {"prosecution_consent"},
     )
     applies_to = node.text("applies_to")
     if applies_to not in ("any", "child"):
@@ -326,6 +329,7 @@ def _offence(node: Reader, source_ids: set[str], purposes: tuple[str, ...]) -> O
         applies_to=cast(Literal["any", "child"], applies_to),
         exploitation=forms,
         consider_when=node.text("consider_when"),
+        prosecution_consent=node.optional_text("prosecution_consent"),
         versions=_versions(node, source_ids),
     )
 
