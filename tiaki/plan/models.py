@@ -213,6 +213,6 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
-# Structured records and the working group's year live in their own modules; importing them
-# here is what registers their models with the app.
-from tiaki.plan import records  # noqa: E402, F401
+# Structured records and report builds live in their own modules; importing them here is
+# what registers their models with the app.
+from tiaki.plan import records, report_models  # noqa: E402, F401

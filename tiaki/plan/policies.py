@@ -104,3 +104,20 @@ def _register_record_policies() -> None:
 
 
 _register_record_policies()
+
+
+def _register_report_policy() -> None:
+    from tiaki.plan.report_models import ReportBuild
+
+    @register
+    class ReportBuildPolicy(Policy[ReportBuild]):
+        """Built reports are read by all staff, like the Plan they report on."""
+
+        model = ReportBuild
+
+        def scope(self, user: Any,
+                  queryset: models.QuerySet[ReportBuild]) -> models.QuerySet[ReportBuild]:
+            return queryset if _is_staff_member(user) else queryset.none()
+
+
+_register_report_policy()

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tiaki.accounts.roles import Role
 from tiaki.core.policy import get_visible, policy_for, visible
 from tiaki.core.refusals import refusal_kept
 from tiaki.plan import selectors
@@ -14,6 +15,7 @@ from tiaki.plan.forms import ProgressUpdateForm
 from tiaki.plan.models import ActionItem, Evidence, Plan, ProgressStatus
 from tiaki.plan.policies import REPORT
 from tiaki.plan.report import annual_report, plan_year_of
+from tiaki.plan.report_models import ReportBuild
 from tiaki.plan.services import progress_update_record
 
 
@@ -90,6 +92,8 @@ def report_view(request: HttpRequest) -> HttpResponse:
         "goal_chart": stacked_bars(report.grouped("goal")),
         "principle_chart": stacked_bars(report.grouped("principle")),
         "legend": [(str(s), ProgressStatus(s).label) for s in STATUS_ORDER],
+        "builds": visible(request.user, ReportBuild).filter(plan=plan, year=year)[:10],
+        "can_build": request.user.has_role(Role.SECRETARIAT),  # type: ignore[union-attr]
     })
 
 

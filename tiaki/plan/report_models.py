@@ -1,0 +1,61 @@
+"""Annual report builds: built in the background, then signed off and frozen.
+
+A build holds the whole report as it stood when it was built (``content``, with the data's
+as-of time) and its HTML and PDF renderings. Once the secretariat signs it off nothing in it
+may change, so the published report reads the same years later whatever happens to the
+live data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from tiaki.plan.models import Plan
+
+
+class FrozenReportError(Exception):
+    """A signed-off report was about to be changed."""
+
+
+class ReportBuild(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Building"
+        DONE = "done", "Built"
+        FAILED = "failed", "Failed"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="report_builds")
+    year = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    message = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    as_of = models.DateTimeField(null=True, blank=True)
+    content = models.JSONField(default=dict, blank=True)
+    html = models.TextField(blank=True)
+    pdf = models.BinaryField(blank=True, default=b"")
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} annual report, year {self.year} (build {self.pk})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and ReportBuild.objects.filter(
+                pk=self.pk, signed_off_at__isnull=False).exists():
+            raise FrozenReportError(f"{self} is signed off; it cannot change")
+        super().save(*args, **kwargs)
+
+    @property
+    def frozen(self) -> bool:
+        return self.signed_off_at is not None
