@@ -19,8 +19,8 @@ install: $(STAMP)
 demo: install
 	$(BIN)/tiaki migrate --noinput
 	$(BIN)/tiaki demo
-	@echo "Serving on http://127.0.0.1:8000 (task worker running alongside; Ctrl-C stops both)"
-	@trap 'kill 0' EXIT INT TERM; $(BIN)/tiaki worker --interval 2 & $(BIN)/tiaki runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000 (task worker and audit sealer alongside; Ctrl-C stops all)"
+	@trap 'kill 0' EXIT INT TERM; $(BIN)/tiaki worker --interval 2 & $(BIN)/tiaki audit seal --follow & $(BIN)/tiaki runserver 127.0.0.1:8000
 
 lint: install
 	$(BIN)/ruff check .

@@ -26,6 +26,10 @@ PRODUCTION = TIAKI_ENV == "production"
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", not PRODUCTION and TIAKI_ENV == "development")
+# Keys the audit trail's row MACs and seals and signs its checkpoints (tiaki.audit.keys). Held
+# outside the database so that someone who can write to it cannot rewrite the trail unseen.
+DEV_AUDIT_KEY = "dev-only-audit-key-never-use-in-production"
+TIAKI_AUDIT_KEY = env_str("TIAKI_AUDIT_KEY", "" if PRODUCTION else DEV_AUDIT_KEY)
 # Demo mode: banner on every page, demo logins may skip the second factor.
 TIAKI_DEMO = env_bool("TIAKI_DEMO", not PRODUCTION)
 
@@ -41,6 +45,11 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             "production needs TIAKI_FIELD_KEYS: comma-separated Fernet keys, newest first "
             "(see tiaki.core.crypto)"
+        )
+    if len(TIAKI_AUDIT_KEY) < 32 or TIAKI_AUDIT_KEY == DEV_AUDIT_KEY:
+        raise ImproperlyConfigured(
+            "production needs TIAKI_AUDIT_KEY: at least 32 random characters, kept outside "
+            "the database (it keys the audit trail; see tiaki.audit.keys)"
         )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])

@@ -116,6 +116,8 @@ def _settings_in(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
       "SECRET_KEY": "dev-only-insecure-secret-key-never-use-in-production"}, "SECRET_KEY"),
     ({"TIAKI_ENV": "production", "SECRET_KEY": "x" * 50, "TIAKI_DEMO": "true"}, "TIAKI_DEMO"),
     ({"TIAKI_ENV": "production", "SECRET_KEY": "x" * 50}, "TIAKI_FIELD_KEYS"),
+    ({"TIAKI_ENV": "production", "SECRET_KEY": "x" * 50,
+      "TIAKI_FIELD_KEYS": "k" * 44}, "TIAKI_AUDIT_KEY"),
 ])
 def test_production_refuses_development_settings(env: dict[str, str], message: str) -> None:
     result = _settings_in(env)
@@ -127,5 +129,6 @@ def test_production_starts_with_real_secret() -> None:
 
     result = _settings_in({"TIAKI_ENV": "production", "SECRET_KEY": "k" * 50,
                            "ALLOWED_HOSTS": "tiaki.example",
-                           "TIAKI_FIELD_KEYS": Fernet.generate_key().decode()})
+                           "TIAKI_FIELD_KEYS": Fernet.generate_key().decode(),
+                           "TIAKI_AUDIT_KEY": "a" * 40})
     assert result.returncode == 0, result.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import pytest
@@ -12,23 +11,53 @@ from django.db import connection, transaction
 
 from tests.conftest import login
 from tiaki.accounts.models import User
-from tiaki.audit.models import AppendOnlyError, AuditEvent
+from tiaki.audit.models import AppendOnlyError, AuditEvent, AuditSeal
+from tiaki.audit.sealing import audit_seal
 from tiaki.audit.services import Action, audit_record, audit_verify
 
 
-def _rows(n: int, actor: Any = None) -> list[AuditEvent]:
-    return [audit_record(actor=actor, action=Action.UPDATE, object_type="test.thing",
+def _rows(n: int, actor: Any = None, *, seal: bool = True) -> list[AuditEvent]:
+    rows = [audit_record(actor=actor, action=Action.UPDATE, object_type="test.thing",
                          object_id=str(i), summary=f"change {i}", changes={"n": i, "é": "ā"})
             for i in range(n)]
+    if seal:
+        audit_seal()
+    return rows
 
 
 @pytest.mark.django_db
 def test_rows_chain_and_verify() -> None:
     rows = _rows(5)
-    assert rows[0].prev_hash == "0" * 64
-    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
+    seals = list(AuditSeal.objects.order_by("seq"))
+    assert [s.seq for s in seals] == [1, 2, 3, 4, 5]
+    assert [s.event_id for s in seals] == [r.pk for r in rows]
+    assert len({r.mac for r in rows}) == 5
     result = audit_verify()
-    assert result.ok and result.checked == 5
+    assert result.ok and result.checked == 5 and result.unsealed == 0
+
+
+@pytest.mark.django_db
+def test_unsealed_rows_are_reported_and_still_checked() -> None:
+    _rows(3)
+    later = _rows(2, seal=False)
+    result = audit_verify()
+    assert result.ok and result.unsealed == 2 and result.last_seq == 3
+    out = _verify_output()
+    assert "2 rows not yet sealed" in out
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {AuditEvent._meta.db_table} SET reason = %s WHERE id = %s",
+                       ["edited before sealing", later[1].pk])
+    result = audit_verify()
+    assert result.first_break is not None and result.first_break.event_id == later[1].pk
+    assert audit_seal() == 2
+
+
+def _verify_output(*args: str) -> str:
+    import io
+
+    out = io.StringIO()
+    call_command("audit", "verify", *args, stdout=out)
+    return out.getvalue()
 
 
 @pytest.mark.django_db
@@ -45,12 +74,24 @@ def test_direct_database_edit_is_named_by_verify(capsys: pytest.CaptureFixture[s
 
 
 @pytest.mark.django_db
-def test_deleting_a_row_in_the_database_is_detected() -> None:
+def test_deleting_a_row_in_the_database_names_that_row() -> None:
     rows = _rows(4)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [rows[1].pk])
     result = audit_verify()
-    assert result.first_break is not None and result.first_break.event_id == rows[2].pk
+    assert result.first_break is not None and result.first_break.event_id == rows[1].pk
+    assert "deleted" in result.first_break.problem
+
+
+@pytest.mark.django_db
+def test_deleting_a_row_and_its_seal_names_the_missing_position() -> None:
+    rows = _rows(4)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [rows[1].pk])
+        cursor.execute(f"DELETE FROM {AuditSeal._meta.db_table} WHERE seq = 2")
+    result = audit_verify()
+    assert result.first_break is not None and result.first_break.seq == 2
+    assert "positions 2–2 are missing" in result.first_break.problem
 
 
 @pytest.mark.django_db

@@ -1,9 +1,11 @@
-"""The audit trail: append-only, hash-chained rows that outlive the users they name.
+"""The audit trail: append-only, keyed, sealed rows that outlive the users they name.
 
 Every create, update and delete, and every read of a sensitive record, writes one row in the
-same transaction as the change (see ``tiaki.audit.services.audit_record``). Each row stores
-the hash of the row before it, so an edit made behind the application's back (directly in the
-database) breaks the chain, and ``tiaki audit verify`` names the first broken row.
+same transaction as the change (see ``tiaki.audit.services.audit_record``). A writer takes no
+lock: it stores the row with its MAC (an HMAC of its contents under a key held outside the
+database). The sealer (``tiaki audit seal --follow``) then gives committed rows their place in
+one keyed hash chain (``AuditSeal``), in batches; ``tiaki audit verify`` recomputes both and
+names the first row that does not fit (see docs/decisions/0002-audit-chain.md).
 """
 
 from __future__ import annotations
@@ -52,8 +54,8 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # HMAC-SHA256 of the row's contents under the audit key (``TIAKI_AUDIT_KEY``).
+    mac = models.CharField(max_length=64)
 
     objects = AuditQuerySet.as_manager()
 
@@ -75,10 +77,32 @@ class AuditEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """One row holding the newest hash; locking it serialises writers of the chain."""
+    """The newest seal: only the sealer locks it, so writers never wait on it."""
 
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(null=True)
+    last_seq = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return self.last_hash
+        return f"{self.last_seq}:{self.last_hash}"
+
+
+class AuditSeal(models.Model):
+    """A row's place in the chain: ``chain = HMAC(key, seq | event id | row MAC | previous)``.
+
+    Positions run 1, 2, 3 … without gaps, so a deleted seal shows as a missing position. The
+    link to the row has no database constraint: deleting a row must be detectable, not
+    prevented by (or cascaded through) the database an insider controls.
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    event = models.OneToOneField(AuditEvent, on_delete=models.DO_NOTHING, db_constraint=False,
+                                 null=True, related_name="seal")
+    chain = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.chain}"

@@ -20,3 +20,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ReferenceCounter(models.Model):
+    """The last number handed out under one reference stem (``VC-2026-``): a locked counter,
+    so parallel writers each get the next number instead of clashing (tiaki.core.references)."""
+
+    stem = models.CharField(max_length=40, unique=True)
+    last = models.PositiveBigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.stem}{self.last}"

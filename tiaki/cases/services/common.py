@@ -28,6 +28,7 @@ from tiaki.cases.policies import (
 )
 from tiaki.core import crypto
 from tiaki.core.policy import Refused, policy_for
+from tiaki.core.references import next_number
 
 CHILD_AGE = 18
 IDENTITY_KEYS = ("given_names", "family_name", "other_names", "date_of_birth", "documents",
@@ -56,15 +57,19 @@ MFAT_SERVICE = "country_of_origin_liaison"
 # ---------------------------------------------------------------- helpers
 
 def _next_reference(model: type[models.Model], prefix: str) -> str:
-    """The next ``PREFIX-YEAR-NNNN``: a number, not a name, so it identifies no one."""
+    """The next ``PREFIX-YEAR-NNNN``: a number, not a name, so it identifies no one. From a
+    locked counter (``tiaki.core.references``), so parallel writers never clash."""
     year = timezone.localdate().year
     stem = f"{prefix}-{year}-"
-    # Longest first, so VC-2026-10000 sorts after VC-2026-9999.
-    last = (model._default_manager.filter(reference__startswith=stem)
-            .order_by(Length("reference").desc(), "-reference")
-            .values_list("reference", flat=True).first())
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{stem}{number:04d}"
+
+    def highest_stored() -> int:
+        # Longest first, so VC-2026-10000 sorts after VC-2026-9999.
+        last = (model._default_manager.filter(reference__startswith=stem)
+                .order_by(Length("reference").desc(), "-reference")
+                .values_list("reference", flat=True).first())
+        return int(last.rsplit("-", 1)[1]) if last else 0
+
+    return f"{stem}{next_number(stem, highest_stored=highest_stored):04d}"
 
 
 def _event(case: VictimCase, actor: Any, kind: str, summary: str, *,
