@@ -28,8 +28,9 @@ def child_env() -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": url, "TIAKI_ENV": "test"}
 
 
-def start(code: str, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", PRELUDE + code, *args], env=child_env(),
+def start(code: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", PRELUDE + code, *args],
+                            env={**child_env(), **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -22,6 +22,15 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiaki.settings")
     from django.core.management import execute_from_command_line
 
+    if args and args[0] == "worker" and "--help" not in args:
+        import django
+
+        django.setup()
+        from tiaki.screening.tasks import requeue_stalled
+
+        # Work a killed worker left half done is queued again before taking new work.
+        for batch_id in requeue_stalled():
+            print(f"resuming screening of stalled batch {batch_id}", flush=True)
     if args and args[0] in ALIASES:
         args[0] = ALIASES[args[0]]
     execute_from_command_line(["tiaki", *args])

@@ -19,7 +19,7 @@ from tiaki.cases.models import (
     Repatriation,
     VictimCase,
 )
-from tiaki.core.models import Notification
+from tiaki.core.models import Notification, ReferenceCounter
 from tiaki.core.policy import Refused
 
 pytestmark = pytest.mark.django_db
@@ -371,9 +371,18 @@ def test_every_state_change_is_audited(case: VictimCase, team: Team) -> None:
     assert sorted(actions) == ["inv", "snr"]
 
 
+def test_a_new_counter_starts_after_the_highest_stored_reference(case: VictimCase,
+                                                                 team: Team) -> None:
+    year = timezone.localdate().year
+    VictimCase.objects.filter(pk=case.pk).update(reference=f"VC-{year}-0041")
+    ReferenceCounter.objects.all().delete()  # e.g. data restored or imported without counters
+    assert open_case(team["investigator"]).reference == f"VC-{year}-0042"
+
+
 def test_references_keep_counting_past_9999(case: VictimCase, team: Team) -> None:
     year = timezone.localdate().year
     VictimCase.objects.filter(pk=case.pk).update(reference=f"VC-{year}-9999")
+    ReferenceCounter.objects.filter(stem=f"VC-{year}-").update(last=9999)
     assert open_case(team["investigator"]).reference == f"VC-{year}-10000"
     assert open_case(team["investigator"]).reference == f"VC-{year}-10001"
 

@@ -74,6 +74,11 @@ class IngestBatch(models.Model):
     screen_done = models.PositiveIntegerField(default=0)
     alert_count = models.PositiveIntegerField(default=0)
     screen_error = models.TextField(blank=True)
+    # Screening resumes after the last traveller it finished (committed with that chunk's
+    # alerts), so a killed screening picks up where it stopped; the heartbeat says when a
+    # screener last made progress (a stalled batch is one whose screener died).
+    screen_cursor = models.BigIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

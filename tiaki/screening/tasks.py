@@ -23,3 +23,14 @@ def screen_pending(*, version_id: int) -> int:
     from tiaki.screening.services import pending_screen
 
     return pending_screen(version=RiskProfileVersion.objects.get(pk=version_id))
+
+
+def requeue_stalled() -> list[int]:
+    """Queue the rest of every batch whose screener died (``tiaki worker`` calls this as it
+    starts, so a worker killed mid-screening is followed by one that finishes the batch)."""
+    from tiaki.screening.services.resume import stalled_batches
+
+    stalled = stalled_batches()
+    for batch_id in stalled:
+        screen_batch.enqueue(batch_id=batch_id)
+    return stalled

@@ -27,6 +27,7 @@ from tiaki.screening.services.ingest import (  # noqa: F401
     ingest_file,
     read_source,
     record_screen,
+    resume_stalled,
     route_post,
     traveller_from_record,
 )

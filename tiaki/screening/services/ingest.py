@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused
@@ -35,6 +36,7 @@ from tiaki.screening.parsers.records import detect_format, ingest
 from tiaki.screening.policies import (
     can_ingest,
 )
+from tiaki.screening.services import resume
 from tiaki.screening.services.common import MAX_PROBLEMS_KEPT, SCREEN_CHUNK, Progress
 
 # --- ingestion ------------------------------------------------------------------------------
@@ -129,6 +131,9 @@ def traveller_from_record(rec: TravellerRecord,
 class IngestOutcome:
     batch: IngestBatch
     problems: list[dict[str, Any]] = field(default_factory=list)
+    # Earlier batches holding some of these records whose screening never finished (their
+    # screener crashed): screened again from where they stopped (``batch_screen``).
+    unfinished: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
         b = self.batch
@@ -170,11 +175,14 @@ def ingest_file(*, actor: Any, data: bytes, file_name: str, kind: str | None = N
             problems=problems[:MAX_PROBLEMS_KEPT],
         )
         added = present = 0
+        holders: set[int | None] = set()
         for start in range(0, len(records), SCREEN_CHUNK):
             chunk = records[start:start + SCREEN_CHUNK]
-            held = set(Traveller.objects.filter(
+            held_by = dict(Traveller.objects.filter(
                 fingerprint__in=[r.fingerprint for r in chunk]).values_list("fingerprint",
-                                                                           flat=True))
+                                                                           "batch_id"))
+            holders.update(held_by.values())
+            held = set(held_by)
             new: list[Traveller] = []
             for rec in chunk:
                 if rec.fingerprint in held:
@@ -199,12 +207,13 @@ def ingest_file(*, actor: Any, data: bytes, file_name: str, kind: str | None = N
                      changes={"sha256": batch.sha256, "format": batch.format,
                               "read": batch.read_count, "added": added, "present": present,
                               "rejected": rejected})
-        if screen and added:
+        unfinished = resume.unfinished(holders)
+        if screen:
             from tiaki.screening.tasks import screen_batch
 
-            batch_id = batch.pk
-            transaction.on_commit(lambda: screen_batch.enqueue(batch_id=batch_id))
-    return IngestOutcome(batch, problems)
+            to_screen = [*unfinished, batch.pk] if added else unfinished
+            transaction.on_commit(lambda: [screen_batch.enqueue(batch_id=b) for b in to_screen])
+    return IngestOutcome(batch, problems, unfinished)
 
 
 def _create_alerts(hits: Iterable[checks.Hit], batch: IngestBatch | None) -> list[Alert]:
@@ -235,38 +244,72 @@ def _create_alerts(hits: Iterable[checks.Hit], batch: IngestBatch | None) -> lis
 
 
 def batch_screen(*, batch: IngestBatch, progress: Progress | None = None) -> int:
-    """Screen a batch's new records against watchlists, the document register and published
-    profiles; returns the number of new alerts. Progress is saved on the batch per chunk."""
-    IngestBatch.objects.filter(pk=batch.pk).update(status=IngestBatch.Status.SCREENING,
-                                                   screen_done=0, screen_error="")
-    versions = checks.active_versions()
-    ids = list(batch.travellers.order_by("pk").values_list("pk", flat=True))
-    total = 0
+    """Screen a batch's records against watchlists, the document register and published
+    profiles; returns the number of new alerts.
+
+    Resumable: each chunk's alerts commit together with the batch's cursor (the last record
+    screened), so after a crash the next call screens only the rest, and alerts are unique
+    by their dedupe key, so none is raised twice. A batch another live screener holds is left
+    to it (0 is returned).
+    """
+    if not resume.claim(batch.pk):
+        return 0
     try:
-        for start in range(0, len(ids), SCREEN_CHUNK):
-            chunk = list(Traveller.objects.filter(pk__in=ids[start:start + SCREEN_CHUNK])
-                         .order_by("pk"))
+        return _screen_claimed(batch.pk, progress)
+    finally:
+        resume.release(batch.pk)
+
+
+def _screen_claimed(batch_id: int, progress: Progress | None) -> int:
+    batch = IngestBatch.objects.get(pk=batch_id)
+    if batch.status == IngestBatch.Status.DONE:
+        return 0
+    IngestBatch.objects.filter(pk=batch_id).update(status=IngestBatch.Status.SCREENING,
+                                                   screen_error="", heartbeat_at=timezone.now())
+    versions = checks.active_versions()
+    total_records = batch.travellers.count()
+    cursor, done, total = batch.screen_cursor, batch.screen_done, 0
+    resumed_from = cursor
+    try:
+        while True:
+            chunk = list(batch.travellers.filter(pk__gt=cursor).order_by("pk")[:SCREEN_CHUNK])
+            if not chunk:
+                break
             hits = [*checks.watchlist_hits(chunk), *checks.document_hits(chunk),
                     *checks.profile_hits(chunk, versions)]
+            cursor, done = chunk[-1].pk, done + len(chunk)
             with transaction.atomic():
                 created = _create_alerts(hits, batch)
                 total += len(created)
-                IngestBatch.objects.filter(pk=batch.pk).update(
-                    screen_done=start + len(chunk), alert_count=F("alert_count") + len(created))
+                IngestBatch.objects.filter(pk=batch_id).update(
+                    screen_cursor=cursor, screen_done=done, heartbeat_at=timezone.now(),
+                    alert_count=F("alert_count") + len(created))
             if progress is not None:
-                progress(start + len(chunk), len(ids))
+                progress(done, total_records)
     except Exception as exc:
-        IngestBatch.objects.filter(pk=batch.pk).update(status=IngestBatch.Status.FAILED,
+        IngestBatch.objects.filter(pk=batch_id).update(status=IngestBatch.Status.FAILED,
                                                        screen_error=str(exc)[:2000])
         raise
     with transaction.atomic():
-        IngestBatch.objects.filter(pk=batch.pk).update(status=IngestBatch.Status.DONE,
-                                                       screen_done=len(ids))
+        IngestBatch.objects.filter(pk=batch_id).update(status=IngestBatch.Status.DONE,
+                                                       screen_done=total_records)
+        batch.refresh_from_db()
         audit_record(actor=None, action=Action.UPDATE, obj=batch,
-                     summary=f"Screened {batch.file_name}: {len(ids)} records, {total} alerts",
-                     changes={"screened": len(ids), "alerts": total,
+                     summary=f"Screened {batch.file_name}: {total_records} records, "
+                             f"{batch.alert_count} alerts",
+                     changes={"screened": total_records, "alerts": batch.alert_count,
+                              "alerts_this_run": total,
+                              "resumed": resumed_from > 0,
                               "profiles": [str(v) for v, _ in versions]})
     return total
+
+
+def resume_stalled(*, progress: Progress | None = None) -> list[int]:
+    """Screen the rest of every batch whose screener died; returns their ids."""
+    stalled = resume.stalled_batches()
+    for batch_id in stalled:
+        batch_screen(batch=IngestBatch.objects.get(pk=batch_id), progress=progress)
+    return stalled
 
 
 @dataclass

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from tiaki.core.policy import Refused
+from tiaki.screening.models import IngestBatch
 from tiaki.screening.services import batch_screen, ingest_file
 from tiaki.screening.tasks import screen_batch
 
@@ -67,20 +68,33 @@ class Command(BaseCommand):
                 self.stdout.write(f"  … {len(outcome.problems) - len(shown)} more "
                                   "(use -v 2 to see all)")
             batch = outcome.batch
-            if options["no_screen"] or batch.added_count == 0:
+            if options["no_screen"]:
                 continue
-            if options["queue"]:
-                screen_batch.enqueue(batch_id=batch.pk)
-                self.stdout.write(f"  screening queued for the worker (batch {batch.pk})")
-                continue
-            sbar = tqdm(desc=f"screening {path.name}", unit="rec", disable=None, leave=False)
-
-            def sstep(done: int, total: int, bar: tqdm[Any] = sbar) -> None:
-                bar.total = total
-                bar.update(done - bar.n)
-
-            alerts = batch_screen(batch=batch, progress=sstep)
-            sbar.close()
-            self.stdout.write(f"  screened {batch.added_count}: {alerts} alert(s) raised")
+            for earlier in IngestBatch.objects.filter(pk__in=outcome.unfinished):
+                # A crash (or kill -9) stopped this batch's screening: finish it now.
+                self.stdout.write(f"  batch {earlier.pk} ({earlier.file_name}) stopped at "
+                                  f"{earlier.screen_done} of {earlier.added_count}: resuming")
+                self._screen(earlier, path.name, options["queue"])
+            if batch.added_count:
+                self._screen(batch, path.name, options["queue"])
         if failures:
             raise CommandError(f"{failures} file(s) could not be ingested")
+
+    def _screen(self, batch: IngestBatch, name: str, queue: bool) -> None:
+        if queue:
+            screen_batch.enqueue(batch_id=batch.pk)
+            self.stdout.write(f"  screening queued for the worker (batch {batch.pk})")
+            return
+        sbar = tqdm(desc=f"screening {name}", unit="rec", disable=None, leave=False)
+
+        def sstep(done: int, total: int, bar: tqdm[Any] = sbar) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        alerts = batch_screen(batch=batch, progress=sstep)
+        sbar.close()
+        batch.refresh_from_db()
+        if batch.status != IngestBatch.Status.DONE:
+            self.stdout.write(f"  batch {batch.pk} is being screened by another process")
+            return
+        self.stdout.write(f"  screened {batch.screen_done}: {alerts} alert(s) raised")

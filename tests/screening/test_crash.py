@@ -1,0 +1,115 @@
+"""``kill -9`` mid-screening, of ``tiaki ingest`` and of the worker: the batch resumes where it
+stopped, the rest is screened, and every alert is raised once (issue 15)."""
+
+from __future__ import annotations
+
+import random
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from tests.crash import kill9, start, wait_for_line
+from tiaki.screening import services
+from tiaki.screening.models import Alert, IngestBatch, Traveller
+from tiaki.screening.services.common import SCREEN_CHUNK
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TRAVELLERS = SCREEN_CHUNK * 3 + 500
+SUSPECTS = [("Roe", "Richard", "1980-01-01", "GBR"), ("Lima", "Ana", "1990-02-03", "BRA"),
+            ("Tavita", "Sione", "1975-07-30", "WSM"), ("Nguyen", "Thi Mai", "1988-11-11", "VNM"),
+            ("Okafor", "Chidi", "1969-04-22", "NGA"), ("Petrov", "Ivan", "1983-09-09", "RUS")]
+# After the first chunk is committed, the child stops inside the next chunk's transaction.
+SLOW_SECOND_CHUNK = """
+from tiaki.screening.services import ingest
+real = ingest._create_alerts
+calls = []
+def slow(hits, batch):
+    calls.append(1)
+    if len(calls) == 2:
+        print("mid-screening", flush=True)
+        time.sleep(600)
+    return real(hits, batch)
+ingest._create_alerts = slow
+"""
+
+
+def _files(tmp_path: Path, analyst: Any) -> Path:
+    services.watchlist_import(
+        actor=analyst, list_name="Suspects", reason="Named in an investigation",
+        file_name="w.csv", data=("id,given_name,family_name,date_of_birth,nationality\n" + "".join(
+            f"W{i},{g},{f},{d},{n}\n" for i, (f, g, d, n) in enumerate(SUSPECTS))).encode())
+    rng = random.Random(15)
+    rows = [f"Traveller{i:05d},Person{rng.randrange(10**6):06d},19{rng.randrange(50, 99)}-0"
+            f"{rng.randrange(1, 9)}-1{rng.randrange(0, 9)},AUS,P{i:08d},AKL"
+            for i in range(TRAVELLERS)]
+    # The suspects travel in every chunk, the last ones after the crash point.
+    for n, (f, g, d, nat) in enumerate(SUSPECTS):
+        rows[(n * TRAVELLERS) // len(SUSPECTS) + 7] = f"{f},{g},{d},{nat},S{n:08d},AKL"
+    path = tmp_path / "arrivals.csv"
+    path.write_text("family_name,given_name,date_of_birth,nationality,passport_number,"
+                    "arrival_port\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def _assert_screened_once(batch: IngestBatch) -> None:
+    batch.refresh_from_db()
+    assert batch.status == IngestBatch.Status.DONE
+    assert batch.screen_done == TRAVELLERS == Traveller.objects.count()
+    hits = list(Alert.objects.filter(source=Alert.Source.WATCHLIST)
+                .values_list("traveller__family_name", flat=True))
+    assert sorted(hits) == sorted(f for f, *_ in SUSPECTS)  # each raised, and once
+    assert batch.alert_count == Alert.objects.count()
+
+
+def test_ingest_killed_mid_screening_resumes_on_rerun(tmp_path: Path, analyst: Any,
+                                                      posts: Any) -> None:
+    path = _files(tmp_path, analyst)
+    child = start(SLOW_SECOND_CHUNK + "from django.core.management import call_command\n"
+                  "call_command('ingest', sys.argv[1])\n", str(path))
+    wait_for_line(child, "mid-screening")
+    kill9(child)
+    batch = IngestBatch.objects.get()
+    assert batch.status == IngestBatch.Status.SCREENING
+    assert batch.screen_done == SCREEN_CHUNK  # the first chunk's work is kept
+    kept = Alert.objects.count()
+    assert kept >= 1
+
+    out = StringIO()
+    call_command("ingest", str(path), stdout=out)
+    text = out.getvalue()
+    assert f"0 added, {TRAVELLERS} already present" in text
+    assert f"stopped at {SCREEN_CHUNK} of {TRAVELLERS}: resuming" in text
+    _assert_screened_once(batch)
+
+
+def test_worker_killed_mid_screening_is_followed_by_one_that_finishes(
+    tmp_path: Path, analyst: Any, posts: Any
+) -> None:
+    path = _files(tmp_path, analyst)
+    batch = services.ingest_file(actor=analyst, data=path.read_bytes(), file_name=path.name,
+                                 screen=False).batch
+    # The children queue in the database, as production does (the tests run tasks inline).
+    db_tasks = {"TIAKI_TASK_BACKEND": "django_tasks_db.DatabaseBackend"}
+    queue = start("from tiaki.screening.tasks import screen_batch\n"
+                  "screen_batch.enqueue(batch_id=int(sys.argv[1])); print('queued', flush=True)",
+                  str(batch.pk), env=db_tasks)
+    wait_for_line(queue, "queued")
+    queue.wait(timeout=60)
+    child = start(SLOW_SECOND_CHUNK + "from django.core.management import call_command\n"
+                  "call_command('db_worker', '--batch', '--no-startup-delay')\n", env=db_tasks)
+    wait_for_line(child, "mid-screening")
+    kill9(child)
+    batch.refresh_from_db()
+    assert batch.status == IngestBatch.Status.SCREENING and batch.screen_done == SCREEN_CHUNK
+
+    # A new worker starting up finds the stalled batch and finishes it.
+    second = start("from tiaki.cli import main\n"
+                   "main(['worker', '--batch', '--no-startup-delay'])\n", env=db_tasks)
+    wait_for_line(second, f"resuming screening of stalled batch {batch.pk}")
+    second.wait(timeout=300)
+    assert second.returncode == 0, second.stderr.read() if second.stderr else ""
+    _assert_screened_once(batch)
