@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models.functions import Length
+from django.utils import timezone
 
 from tiaki.core.models import ReferenceCounter
 
@@ -46,3 +48,18 @@ def next_number(stem: str, *, highest_stored: Callable[[], int]) -> int:
             row = cursor.fetchone()
         assert row is not None
         return int(row[0])
+
+
+def next_reference(model: type[models.Model], prefix: str) -> str:
+    """The next ``PREFIX-YEAR-NNNN`` for ``model``'s ``reference`` field: a number, not a
+    name, so it identifies no one."""
+    stem = f"{prefix}-{timezone.localdate().year}-"
+
+    def highest_stored() -> int:
+        # Longest first, so VC-2026-10000 sorts after VC-2026-9999.
+        last = (model._default_manager.filter(reference__startswith=stem)
+                .order_by(Length("reference").desc(), "-reference")
+                .values_list("reference", flat=True).first())
+        return int(last.rsplit("-", 1)[1]) if last else 0
+
+    return f"{stem}{next_number(stem, highest_stored=highest_stored):04d}"

@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from tiaki.cases.models import VictimCase
 from tiaki.cases.policies import EDIT as CASE_EDIT
 from tiaki.cases.services import case_team
 from tiaki.core.policy import Refused, get_visible, policy_for
+from tiaki.core.references import next_reference
 from tiaki.core.services import notify
 from tiaki.intake.models import Report, Screening
 from tiaki.investigations import offences
@@ -79,13 +79,8 @@ WITHHOLDING_GROUNDS = {
 # ---------------------------------------------------------------- helpers
 
 def _next_reference(prefix: str) -> str:
-    year = timezone.localdate().year
-    stem = f"{prefix}-{year}-"
-    last = (Investigation.objects.filter(reference__startswith=stem)
-            .order_by(Length("reference").desc(), "-reference")
-            .values_list("reference", flat=True).first())
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{stem}{number:04d}"
+    # A locked counter, like case references: parallel openings never clash.
+    return next_reference(Investigation, prefix)
 
 
 def _url(investigation: Investigation) -> str:

@@ -7,9 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import models
-from django.db.models.functions import Length
 from django.urls import reverse
-from django.utils import timezone
 
 from tiaki.accounts.models import Agency, User
 from tiaki.accounts.selectors import staff_of
@@ -28,7 +26,7 @@ from tiaki.cases.policies import (
 )
 from tiaki.core import crypto
 from tiaki.core.policy import Refused, policy_for
-from tiaki.core.references import next_number
+from tiaki.core.references import next_reference
 
 CHILD_AGE = 18
 IDENTITY_KEYS = ("given_names", "family_name", "other_names", "date_of_birth", "documents",
@@ -57,19 +55,8 @@ MFAT_SERVICE = "country_of_origin_liaison"
 # ---------------------------------------------------------------- helpers
 
 def _next_reference(model: type[models.Model], prefix: str) -> str:
-    """The next ``PREFIX-YEAR-NNNN``: a number, not a name, so it identifies no one. From a
-    locked counter (``tiaki.core.references``), so parallel writers never clash."""
-    year = timezone.localdate().year
-    stem = f"{prefix}-{year}-"
-
-    def highest_stored() -> int:
-        # Longest first, so VC-2026-10000 sorts after VC-2026-9999.
-        last = (model._default_manager.filter(reference__startswith=stem)
-                .order_by(Length("reference").desc(), "-reference")
-                .values_list("reference", flat=True).first())
-        return int(last.rsplit("-", 1)[1]) if last else 0
-
-    return f"{stem}{next_number(stem, highest_stored=highest_stored):04d}"
+    """From a locked counter (``tiaki.core.references``), so parallel writers never clash."""
+    return next_reference(model, prefix)
 
 
 def _event(case: VictimCase, actor: Any, kind: str, summary: str, *,
