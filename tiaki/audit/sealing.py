@@ -31,9 +31,10 @@ BATCH = 5000
 LOOKBACK_IDS = 200_000
 
 
-def chain_link(seq: int, event_id: int, mac: str, previous: str) -> str:
+def chain_link(seq: int, event_id: int, mac: str, previous: str, *,
+               key: bytes | None = None) -> str:
     message = f"{seq}|{event_id}|{mac}|{previous}".encode()
-    return hmac.digest(keys.seal_key(), message, "sha256").hex()
+    return hmac.digest(key or keys.seal_key(), message, "sha256").hex()
 
 
 def _head() -> ChainHead:
@@ -57,10 +58,10 @@ def seal_batch(*, limit: int = BATCH, sweep: bool = False) -> int:
             return 0
         seq, previous = head.last_seq, head.last_hash
         now = timezone.now()
-        seals = []
+        seals, key = [], keys.seal_key()
         for event_id, mac in rows:
             seq += 1
-            previous = chain_link(seq, event_id, mac, previous)
+            previous = chain_link(seq, event_id, mac, previous, key=key)
             seals.append(AuditSeal(seq=seq, event_id=event_id, chain=previous, sealed_at=now))
         AuditSeal.objects.bulk_create(seals, batch_size=1000)
         ChainHead.objects.filter(pk=1).update(

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from tiaki.audit import keys
 from tiaki.audit.models import AuditEvent, AuditSeal, ChainHead
 from tiaki.audit.sealing import GENESIS, chain_link
 from tiaki.audit.services import MAC_FIELDS, row_mac
@@ -75,6 +76,7 @@ def audit_verify(*, anchors: list[Anchor] | None = None) -> VerifyResult:
         result.checked, result.first_break = checked, ChainBreak(event_id, problem, seq)
         return result
 
+    mac_key, seal_key = keys.mac_key(), keys.seal_key()
     for seq, chain, event_id, mac, *values in _sealed_rows():
         if seq != expected:
             return broken(event_id, f"chain positions {expected}–{seq - 1} are missing: the "
@@ -82,9 +84,9 @@ def audit_verify(*, anchors: list[Anchor] | None = None) -> VerifyResult:
         if values[0] is None:
             return broken(event_id, "the row was deleted (its seal remains)", seq)
         checked += 1
-        if row_mac(*values) != mac:
+        if row_mac(*values, key=mac_key) != mac:
             return broken(event_id, "its contents do not match its MAC (row edited)", seq)
-        if chain_link(seq, event_id, mac, previous) != chain:
+        if chain_link(seq, event_id, mac, previous, key=seal_key) != chain:
             return broken(event_id, "its seal does not follow from the one before it (rows "
                                     "reordered, removed or recomputed)", seq)
         if seq in pinned:
@@ -103,7 +105,7 @@ def audit_verify(*, anchors: list[Anchor] | None = None) -> VerifyResult:
                       f"the newest sealed rows (positions {expected}–{head.last_seq}) are "
                       f"missing (deleted)", expected)
     for event_id, mac, *values in _unsealed_rows():
-        if row_mac(*values) != mac:
+        if row_mac(*values, key=mac_key) != mac:
             return broken(event_id, "its contents do not match its MAC (row edited or forged; "
                                     "not yet sealed)")
         result.unsealed += 1

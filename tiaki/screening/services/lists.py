@@ -40,6 +40,12 @@ WATCHLIST_COLUMNS = ("id", "full_name", "given_name", "family_name", "date_of_bi
                      "address", "postcode")
 
 
+# Rows read and written per round trip by the imports (one transaction for the whole file).
+BULK_CHUNK = 5000
+DOCUMENT_FIELDS = ("number", "number_normalised", "number_folded", "issuer", "doc_type",
+                   "status", "reference", "reported_on")
+
+
 @dataclass
 class ImportOutcome:
     added: int = 0
@@ -97,43 +103,55 @@ def watchlist_import(*, actor: Any, data: bytes, file_name: str, list_name: str,
                       f"{', '.join(header) or 'none'})")
     out = ImportOutcome()
     now = timezone.now()
-    seen: set[str] = set()
+    wanted: dict[str, dict[str, str]] = {}
+    for line, row in rows:
+        if not row.get("id"):
+            out.problems.append(f"line {line}: empty id; row skipped")
+            continue
+        if row.get("date_of_birth") and not _DOB_RE.match(row["date_of_birth"]):
+            out.problems.append(f"line {line}, field date_of_birth: "
+                                f"{row['date_of_birth']!r} is not YYYY, YYYY-MM or "
+                                "YYYY-MM-DD; row skipped")
+            continue
+        if not any(row.get(c) for c in ("full_name", "given_name", "family_name",
+                                        "document_number")):
+            out.problems.append(f"line {line}: no name and no document; row skipped")
+            continue
+        values = {c: row.get(c, "")[:300] for c in WATCHLIST_COLUMNS[1:]}
+        values["sex"] = values["sex"][:1].upper()
+        values["nationality"] = values["nationality"][:3].upper()
+        values["document_country"] = values["document_country"][:3].upper()
+        wanted[row["id"][:100]] = values  # a repeated id: the later row is the one kept
+    seen = set(wanted)
+    fields = [*WATCHLIST_COLUMNS[1:], "reason", "active", "updated_at"]
     with transaction.atomic():
-        for line, row in rows:
-            if row.get("id"):
-                seen.add(row["id"][:100])
-            if not row.get("id"):
-                out.problems.append(f"line {line}: empty id; row skipped")
-                continue
-            if row.get("date_of_birth") and not _DOB_RE.match(row["date_of_birth"]):
-                out.problems.append(f"line {line}, field date_of_birth: "
-                                    f"{row['date_of_birth']!r} is not YYYY, YYYY-MM or "
-                                    "YYYY-MM-DD; row skipped")
-                continue
-            if not any(row.get(c) for c in ("full_name", "given_name", "family_name",
-                                            "document_number")):
-                out.problems.append(f"line {line}: no name and no document; row skipped")
-                continue
-            values = {c: row.get(c, "")[:300] for c in WATCHLIST_COLUMNS[1:]}
-            values["sex"] = values["sex"][:1].upper()
-            values["nationality"] = values["nationality"][:3].upper()
-            values["document_country"] = values["document_country"][:3].upper()
-            entry = WatchlistEntry.objects.filter(list_name=list_name,
-                                                  external_id=row["id"][:100]).first()
-            if entry is None:
-                WatchlistEntry.objects.create(
-                    list_name=list_name, external_id=row["id"][:100], reason=reason,
-                    owner_agency=agency, added_by=actor, updated_at=now, **values)
-                out.added += 1
-            elif any(getattr(entry, k) != v for k, v in values.items()) or not entry.active \
-                    or entry.reason != reason:
-                for k, v in values.items():
-                    setattr(entry, k, v)
-                entry.reason, entry.active, entry.updated_at = reason, True, now
-                entry.save()
-                out.updated += 1
-            else:
-                out.unchanged += 1
+        # In batches: one read of what is held and one write each for new and changed rows,
+        # instead of two round trips per row (100,000 entries took ten minutes that way).
+        ids = list(wanted)
+        for start in range(0, len(ids), BULK_CHUNK):
+            chunk = ids[start:start + BULK_CHUNK]
+            held = {e.external_id: e for e in WatchlistEntry.objects.filter(
+                list_name=list_name, external_id__in=chunk)}
+            new, changed = [], []
+            for external_id in chunk:
+                values = wanted[external_id]
+                entry = held.get(external_id)
+                if entry is None:
+                    new.append(WatchlistEntry(
+                        list_name=list_name, external_id=external_id, reason=reason,
+                        owner_agency=agency, added_by=actor, updated_at=now, **values))
+                elif any(getattr(entry, k) != v for k, v in values.items()) \
+                        or not entry.active or entry.reason != reason:
+                    for k, v in values.items():
+                        setattr(entry, k, v)
+                    entry.reason, entry.active, entry.updated_at = reason, True, now
+                    changed.append(entry)
+                else:
+                    out.unchanged += 1
+            WatchlistEntry.objects.bulk_create(new, batch_size=BULK_CHUNK)
+            WatchlistEntry.objects.bulk_update(changed, fields, batch_size=1000)
+            out.added += len(new)
+            out.updated += len(changed)
         if replace:
             out.removed = WatchlistEntry.objects.filter(list_name=list_name, active=True).exclude(
                 external_id__in=seen).update(active=False, updated_at=now)
@@ -145,6 +163,8 @@ def watchlist_import(*, actor: Any, data: bytes, file_name: str, list_name: str,
                              f"added, {out.updated} updated, {out.unchanged} unchanged, "
                              f"{out.removed} removed",
                      changes={"sha256": hashlib.sha256(data).hexdigest(),
+                              "added": out.added, "updated": out.updated,
+                              "unchanged": out.unchanged, "removed": out.removed,
                               "problems": len(out.problems)})
     return out
 
@@ -212,36 +232,49 @@ def lost_documents_import(*, actor: Any, data: bytes, file_name: str) -> ImportO
         raise Refused(f"{file_name}: the header needs document_number and issuer columns "
                       f"(found: {', '.join(header) or 'none'})")
     out = ImportOutcome()
+    wanted: dict[tuple[str, str], dict[str, Any]] = {}
+    for line, row in rows:
+        try:
+            reported = (dt.date.fromisoformat(row["reported_on"])
+                        if row.get("reported_on") else None)
+            values = _document_values(row.get(number_col, ""), row.get(issuer_col, ""),
+                                      row.get("doc_type", "P") or "P",
+                                      row.get("status", "lost"), row.get("reference", ""),
+                                      reported)
+        except (Refused, ValueError) as exc:
+            out.problems.append(f"line {line}: {exc}; row skipped")
+            continue
+        wanted[(values["issuer"], values["number_normalised"])] = values
+    fields = [*DOCUMENT_FIELDS, "active", "updated_at"]
+    now = timezone.now()
     with transaction.atomic():
-        for line, row in rows:
-            try:
-                reported = (dt.date.fromisoformat(row["reported_on"])
-                            if row.get("reported_on") else None)
-                values = _document_values(row.get(number_col, ""), row.get(issuer_col, ""),
-                                          row.get("doc_type", "P") or "P",
-                                          row.get("status", "lost"), row.get("reference", ""),
-                                          reported)
-            except (Refused, ValueError) as exc:
-                out.problems.append(f"line {line}: {exc}; row skipped")
-                continue
-            doc = LostDocument.objects.filter(
-                issuer=values["issuer"], number_normalised=values["number_normalised"]).first()
-            if doc is None:
-                LostDocument.objects.create(**values, added_by=actor)
-                out.added += 1
-            elif doc.active and all(getattr(doc, k) == v for k, v in values.items()):
-                out.unchanged += 1
-            else:
-                for k, v in values.items():
-                    setattr(doc, k, v)
-                doc.active, doc.updated_at = True, timezone.now()
-                doc.save()
-                out.updated += 1
+        keys = list(wanted)
+        for start in range(0, len(keys), BULK_CHUNK):
+            chunk = keys[start:start + BULK_CHUNK]
+            held = {(d.issuer, d.number_normalised): d for d in LostDocument.objects.filter(
+                number_normalised__in={n for _, n in chunk})}
+            new, changed = [], []
+            for key in chunk:
+                values, doc = wanted[key], held.get(key)
+                if doc is None:
+                    new.append(LostDocument(**values, added_by=actor))
+                elif doc.active and all(getattr(doc, k) == v for k, v in values.items()):
+                    out.unchanged += 1
+                else:
+                    for k, v in values.items():
+                        setattr(doc, k, v)
+                    doc.active, doc.updated_at = True, now
+                    changed.append(doc)
+            LostDocument.objects.bulk_create(new, batch_size=BULK_CHUNK)
+            LostDocument.objects.bulk_update(changed, fields, batch_size=1000)
+            out.added += len(new)
+            out.updated += len(changed)
         audit_record(actor=actor, action=Action.UPDATE, object_type="screening.lostdocument",
                      summary=f"Lost/stolen register imported from {file_name}: {out.added} "
                              f"added, {out.updated} updated, {out.unchanged} unchanged",
                      changes={"sha256": hashlib.sha256(data).hexdigest(),
-                              "problems": len(out.problems)})
+                              "added": out.added, "updated": out.updated,
+                              "unchanged": out.unchanged, "problems": len(out.problems)})
     return out
 
 

@@ -1,0 +1,165 @@
+"""Write-path benchmark on the configured database (``DATABASE_URL``; PostgreSQL is the target).
+
+    DATABASE_URL=postgres://… python -m bench.writes [--writers 16] [--rows 500] [--cases 300]
+
+Measures, in one run: audit rows/s from N writer processes making bare audited calls, each in
+its own transaction, with the sealer running alongside (and how long the last row waited for
+its seal); ``tiaki audit verify`` rows/s over everything in the trail; case opening through the
+service per second; and the 100,000-entry watchlist import. It writes into the database it is
+given (migrating it first), so point it at a scratch database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import platform
+import time
+from typing import Any
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiaki.settings")
+    import django
+
+    django.setup()
+
+
+def _audit_writer(rows: int, start: Any, done: Any) -> None:
+    _setup()
+    from django.db import transaction
+
+    from tiaki.audit.services import Action, audit_record
+
+    start.wait()
+    for n in range(rows):
+        with transaction.atomic():
+            audit_record(actor=None, action=Action.READ, object_type="bench.thing",
+                         object_id=str(n), summary="bench read")
+    done.put(rows)
+
+
+def _sealer(stop: Any, lags: Any) -> None:
+    _setup()
+    from tiaki.audit.sealing import audit_seal
+
+    while not stop.is_set():
+        audit_seal()
+        time.sleep(0.5)
+    lags.put(audit_seal())
+
+
+def bench_audit(writers: int, rows: int) -> dict[str, float]:
+    from tiaki.audit.models import AuditEvent, AuditSeal
+
+    ctx = mp.get_context("spawn")
+    start, stop, done, lags = ctx.Barrier(writers + 1), ctx.Event(), ctx.Queue(), ctx.Queue()
+    before = AuditEvent.objects.count()
+    sealer = ctx.Process(target=_sealer, args=(stop, lags))
+    sealer.start()
+    procs = [ctx.Process(target=_audit_writer, args=(rows, start, done)) for _ in range(writers)]
+    for p in procs:
+        p.start()
+    start.wait()
+    began = time.perf_counter()
+    for p in procs:
+        p.join()
+    seconds = time.perf_counter() - began
+    # How long after the last commit until every row is sealed.
+    waited = time.perf_counter()
+    while AuditSeal.objects.count() < AuditEvent.objects.count():
+        time.sleep(0.1)
+    seal_lag = time.perf_counter() - waited
+    stop.set()
+    sealer.join()
+    written = AuditEvent.objects.count() - before
+    return {"writers": writers, "rows": written, "seconds": seconds,
+            "rows_per_s": written / seconds, "seal_lag_s": seal_lag}
+
+
+def bench_verify() -> dict[str, float]:
+    from tiaki.audit.verify import audit_verify
+
+    began = time.perf_counter()
+    result = audit_verify()
+    seconds = time.perf_counter() - began
+    assert result.ok, result.first_break
+    return {"rows": result.checked, "seconds": seconds, "rows_per_s": result.checked / seconds}
+
+
+def bench_cases(n: int) -> dict[str, float]:
+    from tiaki.accounts.loader import agencies_load
+    from tiaki.accounts.models import Agency, User
+    from tiaki.accounts.roles import Role
+    from tiaki.cases import services
+
+    agencies_load(path=__import__("django.conf").conf.settings.TIAKI_DATA_DIR / "nz"
+                  / "agencies.yaml")
+    user, _ = User.objects.get_or_create(username="bench-investigator",
+                                         defaults={"agency": Agency.objects.get(code="POLICE")})
+    user.set_roles([Role.INVESTIGATOR])
+    began = time.perf_counter()
+    for i in range(n):
+        services.case_open(actor=user, identity={"given_names": f"Bench {i}",
+                                                 "family_name": "Example"},
+                           gender="Feminine", nationality="Philippines",
+                           exploitation_types=["ForcedLabour"])
+    seconds = time.perf_counter() - began
+    return {"cases": n, "seconds": seconds, "per_s": n / seconds}
+
+
+def bench_watchlist(n: int) -> dict[str, float]:
+    import random
+
+    from tiaki.accounts.models import Agency, User
+    from tiaki.accounts.roles import Role
+    from tiaki.screening import services
+
+    analyst, _ = User.objects.get_or_create(username="bench-analyst",
+                                            defaults={"agency": Agency.objects.get(code="CUSTOMS")})
+    analyst.set_roles([Role.INTELLIGENCE_ANALYST])
+    rng = random.Random(16)
+    lines = ["id,given_name,family_name,date_of_birth,nationality,document_number"]
+    stamp = time.time_ns()
+    for i in range(n):
+        lines.append(f"B{stamp}-{i},Given{rng.randrange(10**6)},Family{rng.randrange(10**6)},"
+                     f"19{rng.randrange(40, 99)}-0{rng.randrange(1, 9)}-1{rng.randrange(9)},"
+                     f"NZL,D{i:09d}")
+    data = ("\n".join(lines) + "\n").encode()
+    began = time.perf_counter()
+    outcome = services.watchlist_import(actor=analyst, data=data, file_name="bench.csv",
+                                        list_name=f"Bench {stamp}", reason="benchmark")
+    seconds = time.perf_counter() - began
+    return {"entries": outcome.added, "seconds": seconds}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.writes", description=__doc__)
+    ap.add_argument("--writers", type=int, default=16)
+    ap.add_argument("--rows", type=int, default=500, help="audit rows per writer")
+    ap.add_argument("--cases", type=int, default=300)
+    ap.add_argument("--watchlist", type=int, default=100_000)
+    ap.add_argument("--skip", action="append", default=[],
+                    choices=["audit", "verify", "cases", "watchlist"])
+    args = ap.parse_args(argv)
+    _setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    print(f"database: {connection.vendor}; machine: {platform.machine()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    if "audit" not in args.skip:
+        print("audit writes:", bench_audit(args.writers, args.rows), flush=True)
+    if "verify" not in args.skip:
+        print("audit verify:", bench_verify(), flush=True)
+    if "cases" not in args.skip:
+        print("case opening:", bench_cases(args.cases), flush=True)
+    if "watchlist" not in args.skip:
+        print("watchlist import:", bench_watchlist(args.watchlist), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
