@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tiaki.accounts.models import Agency
 from tiaki.audit.services import Action, audit_record
+from tiaki.core.bulk import bulk_insert
 from tiaki.core.policy import Refused, policy_for
 from tiaki.screening import checks
 from tiaki.screening.models import (
@@ -132,14 +133,15 @@ def watchlist_import(*, actor: Any, data: bytes, file_name: str, list_name: str,
             chunk = ids[start:start + BULK_CHUNK]
             held = {e.external_id: e for e in WatchlistEntry.objects.filter(
                 list_name=list_name, external_id__in=chunk)}
-            new, changed = [], []
+            new: list[dict[str, Any]] = []
+            changed: list[WatchlistEntry] = []
             for external_id in chunk:
                 values = wanted[external_id]
                 entry = held.get(external_id)
                 if entry is None:
-                    new.append(WatchlistEntry(
-                        list_name=list_name, external_id=external_id, reason=reason,
-                        owner_agency=agency, added_by=actor, updated_at=now, **values))
+                    new.append({"list_name": list_name, "external_id": external_id,
+                                "reason": reason, "owner_agency_id": agency.pk,
+                                "added_by_id": actor.pk, "updated_at": now, **values})
                 elif any(getattr(entry, k) != v for k, v in values.items()) \
                         or not entry.active or entry.reason != reason:
                     for k, v in values.items():
@@ -148,7 +150,7 @@ def watchlist_import(*, actor: Any, data: bytes, file_name: str, list_name: str,
                     changed.append(entry)
                 else:
                     out.unchanged += 1
-            WatchlistEntry.objects.bulk_create(new, batch_size=BULK_CHUNK)
+            bulk_insert(WatchlistEntry, new)
             WatchlistEntry.objects.bulk_update(changed, fields, batch_size=1000)
             out.added += len(new)
             out.updated += len(changed)
