@@ -134,14 +134,43 @@ def bench_watchlist(n: int) -> dict[str, float]:
     return {"entries": outcome.added, "seconds": seconds}
 
 
+def bench_ingest(n: int) -> dict[str, float]:
+    """``ingest_file`` then ``batch_screen`` of an n-traveller CSV (against the watchlist the
+    watchlist benchmark left, if it ran first)."""
+    import random
+
+    from tiaki.accounts.models import Agency, User
+    from tiaki.accounts.roles import Role
+    from tiaki.screening import services
+
+    analyst, _ = User.objects.get_or_create(username="bench-analyst",
+                                            defaults={"agency": Agency.objects.get(code="CUSTOMS")})
+    analyst.set_roles([Role.INTELLIGENCE_ANALYST])
+    rng, stamp = random.Random(17), time.time_ns()
+    lines = ["family_name,given_name,date_of_birth,nationality,passport_number,arrival_port"]
+    lines += [f"Family{rng.randrange(10**6)},Given{rng.randrange(10**6)},19{rng.randrange(40, 99)}"
+              f"-0{rng.randrange(1, 9)}-1{rng.randrange(9)},AUS,T{stamp % 10**6}{i:07d},AKL"
+              for i in range(n)]
+    data = ("\n".join(lines) + "\n").encode()
+    began = time.perf_counter()
+    batch = services.ingest_file(actor=analyst, data=data, file_name="bench.csv",
+                                 screen=False).batch
+    stored = time.perf_counter() - began
+    alerts = services.batch_screen(batch=batch)
+    seconds = time.perf_counter() - began
+    return {"travellers": batch.added_count, "store_s": stored, "total_s": seconds,
+            "per_s": batch.added_count / seconds, "alerts": alerts}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.writes", description=__doc__)
     ap.add_argument("--writers", type=int, default=16)
     ap.add_argument("--rows", type=int, default=500, help="audit rows per writer")
     ap.add_argument("--cases", type=int, default=300)
     ap.add_argument("--watchlist", type=int, default=100_000)
+    ap.add_argument("--travellers", type=int, default=20_000)
     ap.add_argument("--skip", action="append", default=[],
-                    choices=["audit", "verify", "cases", "watchlist"])
+                    choices=["audit", "verify", "cases", "watchlist", "ingest"])
     args = ap.parse_args(argv)
     _setup()
     from django.core.management import call_command
@@ -158,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         print("case opening:", bench_cases(args.cases), flush=True)
     if "watchlist" not in args.skip:
         print("watchlist import:", bench_watchlist(args.watchlist), flush=True)
+    if "ingest" not in args.skip:
+        print("ingest + screening (CSV):", bench_ingest(args.travellers), flush=True)
     return 0
 
 
