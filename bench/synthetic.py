@@ -4,7 +4,8 @@ Names are drawn from Zipf-distributed vocabularies (a few very common tokens, a 
 rare ones, as in real surname tables), with the world's most common tokens from the engine's
 lexicon at the head. A share of travellers are planted copies of watchlist persons with the
 errors the engine must tolerate: a typo, reversed name order, an initial, day/month swapped,
-a missing day, and names re-written in Cyrillic.
+a missing day, and names re-written in Cyrillic; a share of the watchlist itself is written
+in Cyrillic (`native_share`), so Latin-script travellers meet native-script entries.
 """
 
 from __future__ import annotations
@@ -182,7 +183,18 @@ def _perturb(row: dict[str, str], kind: int, rng: np.random.Generator) -> dict[s
     return out
 
 
-def generate(n_watchlist: int, n_travellers: int, planted: int, seed: int = 7) -> Synthetic:
+def _native(watch: pl.DataFrame, share: float, rng: np.random.Generator) -> pl.DataFrame:
+    """Write a share of the watchlist's names in Cyrillic, as a list compiled abroad would."""
+    mask = rng.random(watch.height) < share
+    given, family = watch["given_name"].to_list(), watch["family_name"].to_list()
+    for i in np.flatnonzero(mask):
+        given[i], family[i] = _cyrillic(given[i]), _cyrillic(family[i])
+    return watch.with_columns(given_name=pl.Series(given), family_name=pl.Series(family))
+
+
+def generate(
+    n_watchlist: int, n_travellers: int, planted: int, seed: int = 7, native_share: float = 0.2
+) -> Synthetic:
     rng = np.random.default_rng(seed)
     head = [t.capitalize() for t in COMMON_NAME_TOKENS]
     given = head[:60] + _vocabulary(rng, 20_000)
@@ -198,7 +210,7 @@ def generate(n_watchlist: int, n_travellers: int, planted: int, seed: int = 7) -
     truth = pl.DataFrame({"watchlist_id": [r["id"] for r in rows], "traveller_id": plant["id"]})
     order = rng.permutation(n_travellers)
     all_travellers = pl.concat([travellers, plant])[order]
-    return Synthetic(watch, all_travellers, truth)
+    return Synthetic(_native(watch, native_share, rng), all_travellers, truth)
 
 
 def write(data: Synthetic, folder: Path) -> tuple[Path, Path]:

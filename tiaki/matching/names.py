@@ -21,6 +21,7 @@ tolerates any name order. Rules on top make it fit people's names:
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -44,6 +45,9 @@ INITIALS_ONLY_CAP = 0.5
 COMPACT_MIN = 0.88
 # Minimum cost, in bits, of each pair of contradicting tokens.
 CONFLICT_MIN_BITS = 8.0
+# Similarities closer than this are equal: RapidFuzz returns single-precision floats on one
+# path and Python doubles on the other, and "better than" must not depend on the last bit.
+SIM_EPSILON = 1e-6
 # Highest similarity of two names with contradicting tokens (below NAME_MATCH).
 CONFLICT_CAP = 0.8
 # Rounds of the greedy one-to-one alignment; names rarely have more than 4 ambiguous tokens.
@@ -207,7 +211,7 @@ def compare(pairs: pl.DataFrame) -> pl.DataFrame:
     aligned = pl.when(has_full).then(aligned).otherwise(aligned.clip(0.0, INITIALS_ONLY_CAP))
     use_compact = (
         (pl.col("compact_sim") >= COMPACT_MIN)
-        & (pl.col("compact_sim") > aligned)
+        & (pl.col("compact_sim") > aligned + SIM_EPSILON)
         & (pl.col("l_compact") != "")
         & (pl.col("r_compact") != "")
     )
@@ -266,6 +270,9 @@ def _cpdist(a: pl.Series, b: pl.Series) -> pl.Series:
         uniq["b"].to_list(),
         scorer=OSA.normalized_similarity,
         workers=workers(uniq.height),
+        # Double precision, as the single-record path computes it: a similarity of exactly
+        # 0.7 must stay at TOKEN_MATCH, not fall to 0.69999999 in single precision.
+        dtype=np.float64,
     )
     lookup = uniq.with_columns(s=pl.Series(sims, dtype=pl.Float64))
     return df.join(lookup, on=["a", "b"], how="left", maintain_order="left")["s"]

@@ -313,7 +313,7 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
         aligned = min(max(aligned, 0.0), names.INITIALS_ONLY_CAP)
     use_compact = (
         compact_sim >= names.COMPACT_MIN
-        and compact_sim > aligned
+        and compact_sim > aligned + names.SIM_EPSILON
         and q["compact"] != ""
         and r["compact"] != ""
     )
