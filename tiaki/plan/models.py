@@ -215,4 +215,4 @@ class Evidence(models.Model):
 
 # Structured records and report builds live in their own modules; importing them here is
 # what registers their models with the app.
-from tiaki.plan import records, report_models  # noqa: E402, F401
+from tiaki.plan import records, report_models, working_group  # noqa: E402, F401

@@ -74,12 +74,16 @@ class EvidencePolicy(Policy[Evidence]):
         return queryset if _is_staff_member(user) else queryset.none()
 
 
-class StructuredRecordPolicy(Policy[Any]):
-    """Agencies' structured records (``tiaki.plan.records``): read by all staff like the
-    Plan itself; filed by staff in a Plan-reporting role, for their own agency."""
+class PlanWidePolicy(Policy[Any]):
+    """Read by every staff member, like the Plan itself."""
 
     def scope(self, user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         return queryset if _is_staff_member(user) else queryset.none()
+
+
+class StructuredRecordPolicy(PlanWidePolicy):
+    """Agencies' structured records (``tiaki.plan.records``): read by all staff like the
+    Plan itself; filed by staff in a Plan-reporting role, for their own agency."""
 
     def refusal(self, user: Any, action: str, obj: Any) -> str | None:
         if action != RECORD:
@@ -108,6 +112,11 @@ _register_record_policies()
 
 def _register_report_policy() -> None:
     from tiaki.plan.report_models import ReportBuild
+    from tiaki.plan.working_group import Meeting, WorkingGroupAction
+
+    for model in (Meeting, WorkingGroupAction):
+        # The working group's meetings and actions are read by all staff, like the Plan.
+        register(type(f"{model.__name__}Policy", (PlanWidePolicy,), {"model": model}))
 
     @register
     class ReportBuildPolicy(Policy[ReportBuild]):

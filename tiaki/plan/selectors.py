@@ -111,3 +111,33 @@ def current_plan(user: Any, code: str | None = None) -> Plan | None:
     if code:
         return plans.filter(code=code).first()
     return plans.filter(country="NZ").order_by("-start_date").first() or plans.first()
+
+
+@dataclass
+class ReportingGap:
+    agency: Any
+    items: list[int]
+    last_reported: dt.date | None
+
+    @property
+    def silent(self) -> bool:
+        return self.last_reported is None
+
+
+def reporting_gaps(plan: Plan, today: dt.date, *, within_days: int = 90) -> list[ReportingGap]:
+    """Agencies (as they are today) responsible for items that have not recorded progress
+    on any of them in the last ``within_days`` days: the secretariat's chase list."""
+    items_by_agency: dict[Any, list[int]] = defaultdict(list)
+    last: dict[int, dt.date] = {}
+    for item in with_details(plan.items.all()):
+        for link in item.agency_links.all():
+            items_by_agency[link.agency.current()].append(item.number)
+        for update in item.updates.all():
+            key = update.agency.current().pk
+            if key not in last or update.reported_on > last[key]:
+                last[key] = update.reported_on
+    since = today - dt.timedelta(days=within_days)
+    gaps = [ReportingGap(agency, sorted(set(numbers)), last.get(agency.pk))
+            for agency, numbers in items_by_agency.items()
+            if last.get(agency.pk) is None or last[agency.pk] < since]
+    return sorted(gaps, key=lambda g: (g.last_reported or dt.date.min, g.agency.code))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tiaki.plan import record_views, report_views, views
+from tiaki.plan import record_views, report_views, views, working_group_views
 
 app_name = "plan"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
          name="report_sign_off"),
     path("report/builds/<int:pk>/report.<str:kind>", report_views.report_download_view,
          name="report_download"),
+    path("working-group/", working_group_views.working_group_view, name="working_group"),
+    path("working-group/meetings/<int:pk>/", working_group_views.meeting_view, name="meeting"),
     path("records/", record_views.records_index_view, name="records_index"),
     path("records/<slug:slug>/", record_views.records_view, name="records"),
     path("evidence/<int:pk>/", views.evidence_view, name="evidence"),
