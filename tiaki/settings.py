@@ -196,6 +196,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded evidence is served only through permission-checked views, never as /media/.
 TIAKI_MAX_UPLOAD_BYTES = env_int("TIAKI_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Safe statistics (tiaki.plan.statistics): the smallest cell an aggregate table publishes,
+# and k for the record-level research file (CTDC publishes with k = 11).
+TIAKI_STATS_MIN_CELL = env_int("TIAKI_STATS_MIN_CELL", 3)
+TIAKI_STATS_K = env_int("TIAKI_STATS_K", 11)
 DATA_UPLOAD_MAX_MEMORY_SIZE = TIAKI_MAX_UPLOAD_BYTES + 1024 * 1024
 
 TASKS = {

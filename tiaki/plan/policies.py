@@ -111,10 +111,10 @@ _register_record_policies()
 
 
 def _register_report_policy() -> None:
-    from tiaki.plan.report_models import ReportBuild
+    from tiaki.plan.report_models import ReportBuild, StatisticsRelease
     from tiaki.plan.working_group import Meeting, WorkingGroupAction
 
-    for model in (Meeting, WorkingGroupAction):
+    for model in (Meeting, WorkingGroupAction, StatisticsRelease):
         # The working group's meetings and actions are read by all staff, like the Plan.
         register(type(f"{model.__name__}Policy", (PlanWidePolicy,), {"model": model}))
 

@@ -59,3 +59,27 @@ class ReportBuild(models.Model):
     @property
     def frozen(self) -> bool:
         return self.signed_off_at is not None
+
+
+class StatisticsRelease(models.Model):
+    """The release log: what was published, for which period, under which parameters."""
+
+    class Kind(models.TextChoices):
+        AGGREGATES = "aggregates", "UNODC / US TIP aggregate tables"
+        RESEARCH_FILE = "research_file", "Record-level research file (CTDC terms)"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    start = models.DateField()
+    end = models.DateField(help_text="exclusive")
+    parameters = models.JSONField(default=dict)
+    content = models.JSONField(default=dict)
+    sha256 = models.CharField(max_length=64)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start} to {self.end}"

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from tiaki.plan import record_views, report_views, views, working_group_views
+from tiaki.plan import (
+    record_views,
+    report_views,
+    statistics_views,
+    views,
+    working_group_views,
+)
 
 app_name = "plan"
 urlpatterns = [
@@ -16,6 +22,9 @@ urlpatterns = [
          name="report_download"),
     path("working-group/", working_group_views.working_group_view, name="working_group"),
     path("working-group/meetings/<int:pk>/", working_group_views.meeting_view, name="meeting"),
+    path("statistics/", statistics_views.statistics_view, name="statistics"),
+    path("statistics/releases/<int:pk>/", statistics_views.statistics_release_view,
+         name="statistics_release"),
     path("records/", record_views.records_index_view, name="records_index"),
     path("records/<slug:slug>/", record_views.records_view, name="records"),
     path("evidence/<int:pk>/", views.evidence_view, name="evidence"),
