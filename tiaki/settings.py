@@ -200,6 +200,8 @@ TIAKI_MAX_UPLOAD_BYTES = env_int("TIAKI_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # and k for the record-level research file (CTDC publishes with k = 11).
 TIAKI_STATS_MIN_CELL = env_int("TIAKI_STATS_MIN_CELL", 3)
 TIAKI_STATS_K = env_int("TIAKI_STATS_K", 11)
+# The free information line printed on victims' information pages and pamphlets (item 27).
+TIAKI_VICTIMS_INFO_LINE = env_str("TIAKI_VICTIMS_INFO_LINE", "0800 650 654")
 DATA_UPLOAD_MAX_MEMORY_SIZE = TIAKI_MAX_UPLOAD_BYTES + 1024 * 1024
 
 TASKS = {

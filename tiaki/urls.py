@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", include("tiaki.cases.urls")),
     path("screening/", include("tiaki.screening.urls")),
     path("investigations/", include("tiaki.investigations.urls")),
+    path("victims-information/", include("tiaki.plan.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -21,6 +21,7 @@ PUBLIC_PREFIXES: tuple[str, ...] = (
     "/i18n/",
     "/healthz",
     "/report",
+    "/victims-information/",  # victims' rights and help, per language (Plan item 27)
     "/api/",  # the API authenticates each request itself (tokens or a verified session)
 )
 SECOND_FACTOR_PREFIXES: tuple[str, ...] = ("/accounts/2fa/", "/accounts/logout/")
