@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tiaki.accounts.models import User
+from tiaki.accounts.models import Agency, User
 from tiaki.cases.models import VictimCase
 from tiaki.core.policy import Refused, get_visible
 from tiaki.intake.models import Report, Screening
@@ -71,10 +71,10 @@ def _context(request: HttpRequest, investigation: Investigation, **extra: Any) -
         "charges", "charges__sentence", "charges__sentence__reparations",
         "charges__sentence__reparations__case", "charges__appeals", "charges__victims",
         "hearings", "disclosures"))
-    contacts = [{"spec": c, "people": services.contact_people(a)}
-                for c in rules.spec.contacts
-                for a in [investigation.lead_agency.__class__.objects.filter(code=c.agency)
-                          .first()] if a is not None]
+    agencies = {a.code: a for a in Agency.objects.filter(
+        code__in=[c.agency for c in rules.spec.contacts])}
+    contacts = [{"spec": c, "people": services.contact_people(agencies[c.agency])}
+                for c in rules.spec.contacts if c.agency in agencies]
     context: dict[str, Any] = {
         "investigation": investigation,
         "members": investigation.members.select_related("user", "user__agency"),
