@@ -78,6 +78,35 @@ def bench_audit(writers: int, rows: int) -> dict[str, float]:
             "rows_per_s": written / seconds, "seal_lag_s": seal_lag}
 
 
+def fill_audit(n: int) -> dict[str, float]:
+    """Add ``n`` valid audit rows through the bulk path (``COPY`` on PostgreSQL), then seal
+    them, timing the sealer."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from tiaki.audit.models import AuditEvent
+    from tiaki.audit.sealing import audit_seal
+    from tiaki.audit.services import MAC_FIELDS, row_mac
+    from tiaki.core.bulk import bulk_insert
+
+    at = timezone.now()
+    for start in range(0, n, 50_000):
+        rows = []
+        for i in range(start, min(n, start + 50_000)):
+            row = {"at": at, "actor_id": None, "actor_username": "", "actor_agency": "",
+                   "actor_roles": "", "action": "read", "object_type": "bench.thing",
+                   "object_id": str(i), "summary": f"bench row {i}", "changes": {"i": i},
+                   "reason": ""}
+            row["mac"] = row_mac(*(row[f] for f in MAC_FIELDS))
+            rows.append(row)
+        with transaction.atomic():
+            bulk_insert(AuditEvent, rows)
+    began = time.perf_counter()
+    sealed = audit_seal()
+    seconds = time.perf_counter() - began
+    return {"sealed": sealed, "seconds": seconds, "rows_per_s": sealed / seconds}
+
+
 def bench_verify() -> dict[str, float]:
     from tiaki.audit.verify import audit_verify
 
@@ -169,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cases", type=int, default=300)
     ap.add_argument("--watchlist", type=int, default=100_000)
     ap.add_argument("--travellers", type=int, default=20_000)
+    ap.add_argument("--fill-audit", type=int, default=0,
+                    help="first add this many audit rows in bulk (to verify a larger trail)")
     ap.add_argument("--skip", action="append", default=[],
                     choices=["audit", "verify", "cases", "watchlist", "ingest"])
     args = ap.parse_args(argv)
@@ -181,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{os.cpu_count()} cores, Python {platform.python_version()}")
     if "audit" not in args.skip:
         print("audit writes:", bench_audit(args.writers, args.rows), flush=True)
+    if args.fill_audit:
+        print("sealer:", fill_audit(args.fill_audit), flush=True)
     if "verify" not in args.skip:
         print("audit verify:", bench_verify(), flush=True)
     if "cases" not in args.skip:
