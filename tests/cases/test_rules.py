@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -421,3 +422,27 @@ def test_a_birth_date_found_later_can_make_it_a_child_case(case: VictimCase,
     with pytest.raises(Refused, match="Oranga Tamariki must acknowledge"):
         services.referral_create(case=case, actor=team["investigator"],
                                  service="acc_rehabilitation", agency_code="ACC")
+
+
+def test_certification_makes_the_case_an_actual_victim_and_revocation_undoes_it(
+        case: VictimCase, team: Team) -> None:
+    assert case.trafficking_status == "PossibleVictimOfTrafficking"
+    cert = certify(case, team)
+    case.refresh_from_db()
+    assert case.trafficking_status == "ActualVictimOfTrafficking"
+    services.certification_revoke(certification=cert, actor=team["senior"],
+                                  reason="Found not to have been trafficked")
+    case.refresh_from_db()
+    assert case.trafficking_status == "NotAVictimOfTrafficking"
+
+
+def test_certificate_date_is_shown_in_the_install_time_zone(
+        case: VictimCase, team: Team, settings: Any) -> None:
+    # 2 December 01:30 in Auckland is still 1 December in UTC.
+    settings.TIME_ZONE = "Pacific/Auckland"
+    cert = certify(case, team)
+    cert.decided_at = dt.datetime(2026, 12, 1, 12, 30, tzinfo=dt.UTC)
+    cert.save(update_fields=["decided_at"])
+    referral = Referral(case=case, service="x", certification=cert)
+    assert services._shared_value(case, referral, "certification", {}) == (
+        f"{cert.reference}, issued 02 Dec 2026")

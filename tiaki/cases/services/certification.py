@@ -17,6 +17,7 @@ from tiaki.cases.models import (
     Certification,
     MinisterNotice,
     Referral,
+    TraffickingStatus,
     VictimCase,
 )
 from tiaki.cases.policies import (
@@ -107,6 +108,9 @@ def certification_endorse(*, certification: Certification, actor: Any,
         certification.decided_at = timezone.now()
         certification.decision_note = note.strip()
         certification.save()
+        # The case says what the certificate says (HTCDS vic_TraffickingStatus).
+        case.trafficking_status = TraffickingStatus.ACTUAL
+        case.save(update_fields=["trafficking_status"])
         _event(case, actor, "certification",
                f"Certification {certification.reference} endorsed and issued",
                certification=certification)
@@ -160,6 +164,9 @@ def certification_revoke(*, certification: Certification, actor: Any,
         certification.revoked_at = timezone.now()
         certification.revoke_reason = reason
         certification.save()
+        # Revocation means Police found the person was not trafficked (see above).
+        case.trafficking_status = TraffickingStatus.NOT_VICTIM
+        case.save(update_fields=["trafficking_status"])
         _event(case, actor, "certification",
                f"Certification {certification.reference} revoked", certification=certification)
         audit_record(actor=actor, action=Action.UPDATE, obj=certification,

@@ -39,7 +39,8 @@ def interview_plan(*, case: VictimCase, actor: Any, planned_for: dt.datetime,
         if case.witness_statement == "not_started":
             case.witness_statement = "planned"
             case.save(update_fields=["witness_statement"])
-        _event(case, actor, "justice", f"Interview planned for {planned_for:%d %b %Y}")
+        _event(case, actor, "justice",
+               f"Interview planned for {timezone.localtime(planned_for):%d %b %Y}")
         audit_record(actor=actor, action=Action.CREATE, obj=plan,
                      summary=f"Interview planned on {case.reference}")
     return plan

@@ -193,8 +193,9 @@ def _shared_value(case: VictimCase, referral: Referral, field: str,
                          for c in case.methods_of_control)
     if field == "certification":
         cert = issued_certification(case)
-        return f"{cert.reference}, issued {cert.decided_at:%d %b %Y}" if cert and \
-            cert.decided_at else "not certified"
+        # Shown in the install's time zone, as the certificate itself prints it.
+        return (f"{cert.reference}, issued {timezone.localtime(cert.decided_at):%d %b %Y}"
+                if cert and cert.decided_at else "not certified")
     if field == "risk_level":
         risk = case.risks.first()
         return risk.get_level_display() if risk else "not assessed"
