@@ -60,15 +60,17 @@ def test_adult_deceived_documents_taken_debt_bondage_is_referred(
     # The official decides; differing from the engine needs a reason.
     differ = staff.post(response["Location"], {"action": "decide", "decision": "not_indicated"})
     assert differ.status_code == 400 and "say why" in differ.content.decode()
-    staff.post(response["Location"], {"action": "decide", "decision": "refer"})
+    # One decision, one action: deciding "refer" puts it in the Police/MBIE queue as a
+    # report from the official's agency; no second step.
+    referred = staff.post(response["Location"], {"action": "decide", "decision": "refer"})
+    assert referred.status_code == 302
     screening.refresh_from_db()
     assert screening.decision == "refer" and screening.decided_at is not None
     event = AuditEvent.objects.get(summary__contains="decided refer")
     assert event.changes["engine_version"] == screening.engine_version
-    # Referral puts it in the Police/MBIE queue as a report from the official's agency.
-    referred = staff.post(response["Location"], {"action": "refer"})
-    assert referred.status_code == 302
     report = Report.objects.get()
+    page = staff.get(response["Location"]).content.decode()
+    assert 'id="refer-form"' not in page and report.reference in page
     screening.refresh_from_db()
     assert screening.report == report and report.channel == "screening"
     assert report.source_agency == official.agency
@@ -94,7 +96,6 @@ def test_sixteen_year_old_recruited_for_sex_without_means_is_referred(
     page = staff.get(response["Location"]).content.decode()
     assert "article 3(c)" in page
     staff.post(response["Location"], {"action": "decide", "decision": "refer"})
-    staff.post(response["Location"], {"action": "refer"})
     report = Report.objects.get()
     assert report.children == "yes"
     assert "ORANGA_TAMARIKI" in {r.agency.code for r in report.routes.all()}

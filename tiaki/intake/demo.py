@@ -169,6 +169,5 @@ def _frontline_screening(users: dict[str, Any]) -> Screening:
     services.screening_decide(screening=screening, actor=inspector,
                               decision=Screening.Decision.REFER,
                               note="Indicators of deception, debt bondage and documents held.")
-    services.screening_refer(screening=screening, actor=inspector)
     screening.refresh_from_db()
     return screening

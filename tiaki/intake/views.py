@@ -238,6 +238,8 @@ def _screening_context(request: HttpRequest, screening: Screening) -> dict[str, 
         "can_refer": policy_for(Screening).allows(request.user, "refer", screening)
         and screening.decision == Screening.Decision.REFER and screening.report_id is None,
         "decision_form": DecisionForm(initial={"decision": screening.recommendation}),
+        "report_visible": screening.report_id is not None
+        and visible(request.user, Report).filter(pk=screening.report_id).exists(),
     }
 
 
@@ -254,7 +256,9 @@ def screening_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 services.screening_decide(screening=screening, actor=request.user,
                                           decision=form.cleaned_data["decision"],
                                           note=form.cleaned_data["note"])
-                messages.success(request, "Decision recorded.")
+                messages.success(request, "Decision recorded." + (
+                    f" Referred to the triage queue as {screening.report.reference}."
+                    if screening.report else ""))
                 return redirect("intake:screening_detail", pk=screening.pk)
             if action == "refer":
                 report = services.screening_refer(screening=screening, actor=request.user)
