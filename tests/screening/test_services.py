@@ -186,17 +186,30 @@ def test_trafficking_disposition_reports_and_counts(
     disposition = services.alert_dispose(actor=officer, alert=alert, outcome="trafficking",
                                          note="Passport held by companion; debt described")
 
-    # Police and MBIE investigators are told; the officer goes on to a frontline screening
-    # of the person, labelled (not named), with the indicator set for her age group.
-    assert disposition.follow_up == ("Frontline screening opened; reported to 1 Police and "
-                                     "MBIE investigator(s)")
+    # A triage item for Police and MBIE, whose investigators are told; the officer goes on
+    # to a frontline screening of the person, labelled (not named), with the indicator set
+    # for her age group.
+    report = disposition.report
+    assert report is not None and report.channel == "border_alert"
+    assert {r.agency.code for r in report.routes.all()} == {"POLICE", "MBIE"}
+    assert disposition.follow_up == ("Frontline screening opened; referred to Police and "
+                                     f"MBIE investigators as {report.reference}")
+    assert "Passport held by companion" in report.what_seen
+    assert "DOE" not in report.what_seen.upper() and "JANE" not in report.what_seen.upper()
     assert disposition.follow_up_url.startswith("/intake/screening/new/?")
     assert "age_group=adult" in disposition.follow_up_url  # 18 on the day she lands
     assert "subject_label=Border+alert" in disposition.follow_up_url
     assert "DOE" not in disposition.follow_up_url.upper()
     police = personas["police"]
     note = Notification.objects.get(recipient=police)
-    assert "Suspected trafficking" in note.subject and "DOE" not in note.body.upper()
+    assert "suspected trafficking" in note.subject and "DOE" not in note.body.upper()
+    assert note.url == f"/intake/triage/{report.pk}/"
+    # Need to know: the investigator may open this alert and its traveller, nothing else
+    # of the passenger list; the frontline officer of another agency sees nothing.
+    assert list(visible(police, Alert)) == [alert]
+    assert list(visible(police, Traveller)) == [alert.traveller]
+    assert Traveller.objects.count() == 2
+    assert not visible(personas["mbie"], Alert).exists()
     with pytest.raises(Refused, match="already has a disposition"):
         services.alert_dispose(actor=officer, alert=alert, outcome="cleared")
     total, by_month = selectors.border_reports(analyst)

@@ -10,6 +10,7 @@ from django.test import TestCase
 
 from tests.conftest import login
 from tests.screening.conftest import PAXLST_AKL
+from tiaki.core.models import Notification
 from tiaki.screening import services
 from tiaki.screening.models import Alert, Disposition, IngestBatch, RiskProfile
 
@@ -25,9 +26,13 @@ def test_pages_answer_by_role(client: Any, analyst: Any, officer: Any, personas:
     assert client.get("/screening/").status_code == 200
     assert client.get("/screening/profiles/").status_code == 403
     assert client.get("/screening/watchlists/").status_code == 403
+    # Investigators see the alerts reported to them (none yet), never the queues or uploads.
     login(client, personas["police"])
-    assert client.get("/screening/").status_code == 403
+    assert "reported to your agency as suspected trafficking (0)" in client.get(
+        "/screening/").content.decode()
     assert client.get("/screening/ingest/").status_code == 403
+    login(client, personas["minister"])
+    assert client.get("/screening/").status_code == 403
 
 
 def test_profile_workflow_by_form(client: Any, analyst: Any) -> None:
@@ -84,7 +89,26 @@ def test_upload_raises_alert_and_officer_reports_trafficking(
     done = client.post(f"/screening/alerts/{alert.pk}/", {"outcome": "trafficking",
                                                           "note": "Debt bondage described"})
     assert done.status_code == 302
-    assert Disposition.objects.get().outcome == "trafficking"
+    disposition = Disposition.objects.get()
+    assert disposition.outcome == "trafficking" and disposition.report is not None
+    # The receiving investigator opens the notification: the triage item, which leads to
+    # the alert, the traveller and the officer's note; other alerts stay missing.
+    other = Alert.objects.create(traveller=alert.traveller, post=alert.post,
+                                 source="profile", explanation="x", dedupe_key="other")
+    login(client, personas["police"])
+    note = Notification.objects.get(recipient=personas["police"])
+    triage = client.get(note.url)
+    assert triage.status_code == 200
+    assert f"/screening/alerts/{alert.pk}/" in triage.content.decode()
+    opened = client.get(f"/screening/alerts/{alert.pk}/")
+    assert opened.status_code == 200
+    text = opened.content.decode()
+    assert "Debt bondage described" in text and "DOE" in text.upper()
+    assert "akl.edi" not in text  # the passenger list itself is not theirs
+    assert client.get(f"/screening/alerts/{other.pk}/").status_code == 404
+    assert client.get(f"/screening/batches/{batch.pk}/").status_code == 404
+    assert f"/screening/alerts/{alert.pk}/" in client.get("/screening/").content.decode()
+    login(client, officer)
     login(client, analyst)
     review = client.get("/screening/profiles/").content.decode()
     assert "suspected trafficking activity (item 10): <strong>1</strong>" in review

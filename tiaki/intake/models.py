@@ -34,6 +34,7 @@ class Channel(models.TextChoices):
     PUBLIC_API = "public_api", "Public JSON API"
     PARTNER = "partner", "Partner system (JSON API with a token)"
     SCREENING = "screening", "Frontline screening"
+    BORDER_ALERT = "border_alert", "Border alert"
 
 
 class Industry(models.TextChoices):

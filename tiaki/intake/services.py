@@ -212,6 +212,11 @@ def _detail_url(report: Report) -> str:
     return reverse("intake:triage_detail", args=[report.pk])
 
 
+# Referrals made by officials (a screening, a border alert): no proof of work, routed as
+# screening referrals (data/intake/routing.yaml).
+OFFICIAL_CHANNELS = frozenset({Channel.SCREENING, Channel.BORDER_ALERT})
+
+
 def report_submit(
     *,
     fields: ReportFields,
@@ -236,7 +241,7 @@ def report_submit(
     cleaned = fields.cleaned()
     prepared = _prepare(attachments)
     rules = routing()
-    receivers = _agencies(rules.public_reports if channel != Channel.SCREENING
+    receivers = _agencies(rules.public_reports if channel not in OFFICIAL_CHANNELS
                           else rules.screening_referrals)
     children_agencies = (_agencies(rules.children_involved)
                          if cleaned["children"] == YesNoUnknown.YES else [])
@@ -245,7 +250,7 @@ def report_submit(
     written: list[str] = []
     try:
         with transaction.atomic():
-            if channel != Channel.SCREENING:
+            if channel not in OFFICIAL_CHANNELS:
                 proof.spend(pow_token, pow_nonce, purpose=pow_purpose)
             report = Report.objects.create(
                 lookup_digest=receipts.lookup_digest(code), code_salt=salt, code_hash=verifier,
@@ -666,7 +671,8 @@ def screening_record(*, actor: Any, data: ScreeningInput) -> Screening:
 def screening_decide(*, screening: Screening, actor: Any, decision: str,
                      note: str = "") -> Screening:
     """The official's own decision (issue 3: "A person decides; the decision and the
-    engine's version are recorded")."""
+    engine's version are recorded"). One decision, one action: deciding "refer for
+    investigation" puts the screening in the triage queue in the same transaction."""
     policy_for(Screening).check(actor, "decide", screening)
     if decision not in Screening.Decision.values:
         raise Refused(f"unknown decision {decision!r}")
@@ -684,17 +690,26 @@ def screening_decide(*, screening: Screening, actor: Any, decision: str,
                      summary=f"Screening {screening.reference}: decided {decision}",
                      changes={"decision": decision, "recommendation": screening.recommendation,
                               "engine_version": screening.engine_version})
+        if decision == Screening.Decision.REFER:
+            _refer(screening=screening, actor=actor)
     return screening
 
 
 def screening_refer(*, screening: Screening, actor: Any) -> Report:
-    """Put a screening into the triage queue for Police and MBIE (seed 002 goal 4;
-    seed 004), as a report from the official's agency."""
+    """Refer a screening whose decision to refer was recorded before referral came with the
+    decision (older rows); a new "refer" decision refers by itself (``screening_decide``)."""
     policy_for(Screening).check(actor, "refer", screening)
     if screening.report_id is not None:
         raise Refused("this screening was already referred")
     if screening.decision != Screening.Decision.REFER:
         raise Refused("record a decision to refer before referring")
+    with transaction.atomic():
+        return _refer(screening=screening, actor=actor)
+
+
+def _refer(*, screening: Screening, actor: Any) -> Report:
+    """Put a screening into the triage queue for Police and MBIE (seed 002 goal 4;
+    seed 004), as a report from the official's agency."""
     result = screening.result
     met = [f"{name}: {', '.join(e['met_values'] or e['values']) or 'missing'} ({e['status']})"
            for name, e in result.get("elements", {}).items()]
@@ -711,18 +726,48 @@ def screening_refer(*, screening: Screening, actor: Any) -> Report:
     child = result.get("age_group") == "child"
     industry = {"sexual": Industry.SEX_INDUSTRY}.get(screening.exploitation_type,
                                                      Industry.UNKNOWN)
+    submitted = report_submit(
+        fields=ReportFields(what_seen=summary[:LIMITS["what_seen"]], industry=industry,
+                            children=YesNoUnknown.YES if child else YesNoUnknown.UNKNOWN,
+                            place=screening.setting[:LIMITS["place"]]),
+        pow_token="", pow_nonce="", channel=Channel.SCREENING,
+        source_agency=actor.agency,
+    )
+    report = submitted.report
+    screening.report = report
+    screening.save(update_fields=["report"])
+    audit_record(actor=actor, action=Action.UPDATE, obj=screening,
+                 summary=f"Screening {screening.reference} referred as {report.reference}",
+                 changes={"report": report.pk})
+    return report
+
+
+def alert_referral_submit(*, actor: Any, alert_reference: str, summary: str, place: str = "",
+                          child: bool | None = None) -> Report:
+    """A border officer's "suspected trafficking" disposition becomes a triage item for the
+    agencies that receive referrals (data/intake/routing.yaml; seed 004: MBIE and Police
+    investigate jointly), and their investigators are told at once. The report carries the
+    alert's reference and the officer's account; the alert itself opens for whoever may
+    triage the report (``tiaki.screening.policies.AlertPolicy``)."""
+    if actor.agency is None:
+        raise Refused("you do not belong to an agency")
+    text = _CONTROL.sub("", summary).strip()
     with transaction.atomic():
-        submitted = report_submit(
-            fields=ReportFields(what_seen=summary[:LIMITS["what_seen"]], industry=industry,
-                                children=YesNoUnknown.YES if child else YesNoUnknown.UNKNOWN,
-                                place=screening.setting[:LIMITS["place"]]),
-            pow_token="", pow_nonce="", channel=Channel.SCREENING,
-            source_agency=actor.agency,
-        )
-        report = submitted.report
-        screening.report = report
-        screening.save(update_fields=["report"])
-        audit_record(actor=actor, action=Action.UPDATE, obj=screening,
-                     summary=f"Screening {screening.reference} referred as {report.reference}",
-                     changes={"report": report.pk})
+        report = report_submit(
+            fields=ReportFields(what_seen=text[:LIMITS["what_seen"]],
+                                children=(YesNoUnknown.UNKNOWN if child is None
+                                          else YesNoUnknown.YES if child else YesNoUnknown.NO),
+                                place=_CONTROL.sub("", place).strip()[:LIMITS["place"]]),
+            pow_token="", pow_nonce="", channel=Channel.BORDER_ALERT, source_agency=actor.agency,
+        ).report
+        receivers = [route.agency for route in report.routes.select_related("agency")]
+        notify(recipients=_staff_of(receivers, TRIAGE_ROLES),
+               subject=f"Report {report.reference}: suspected trafficking at the border",
+               body=(f"{actor.get_full_name() or actor.get_username()} ({actor.agency}) reported "
+                     f"suspected trafficking on {alert_reference}. The report and the alert "
+                     "open in Tiaki."),
+               url=_detail_url(report))
+        audit_record(actor=actor, action=Action.CREATE, obj=report,
+                     summary=f"{alert_reference} referred for triage as {report.reference}",
+                     changes={"routed_to": [a.code for a in receivers]})
     return report

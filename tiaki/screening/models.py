@@ -392,6 +392,10 @@ class Disposition(models.Model):
     # What the "suspected trafficking" report opened: a frontline screening, or a notice.
     follow_up = models.CharField(max_length=300, blank=True)
     follow_up_url = models.CharField(max_length=300, blank=True)
+    # The triage item a "suspected trafficking" disposition opened for the investigators
+    # (seed 004); whoever may triage that report may open this alert (need to know).
+    report = models.OneToOneField("intake.Report", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="alert_disposition")
 
     class Meta:
         ordering = ["-decided_at"]

@@ -112,6 +112,17 @@ class IngestBatchPolicy(Policy[IngestBatch]):
         return queryset.none()
 
 
+def reported_to(user: Any) -> models.QuerySet[Alert]:
+    """Alerts reported as suspected trafficking in a triage item ``user`` may see: the
+    receiving investigators' need to know (seed 004). Only those alerts and their
+    travellers, never the rest of the passenger list."""
+    from tiaki.core.policy import visible
+    from tiaki.intake.models import Report
+
+    reports = visible(user, Report).values("pk")
+    return Alert.objects.filter(disposition__report__in=reports)
+
+
 @register
 class TravellerPolicy(Policy[Traveller]):
     model = Traveller
@@ -119,7 +130,8 @@ class TravellerPolicy(Policy[Traveller]):
     def scope(self, user: Any, queryset: models.QuerySet[Traveller]) -> models.QuerySet[Traveller]:
         if is_analyst(user):
             return queryset
-        return queryset.filter(post__in=posts_of(user))
+        return queryset.filter(models.Q(post__in=posts_of(user))
+                               | models.Q(pk__in=reported_to(user).values("traveller_id")))
 
 
 @register
@@ -207,7 +219,8 @@ class AlertPolicy(Policy[Alert]):
     model = Alert
 
     def scope(self, user: Any, queryset: models.QuerySet[Alert]) -> models.QuerySet[Alert]:
-        return queryset.filter(post__in=posts_of(user))
+        return queryset.filter(models.Q(post__in=posts_of(user))
+                               | models.Q(pk__in=reported_to(user).values("pk")))
 
     def refusal(self, user: Any, action: str, obj: Alert) -> str | None:
         if action != DISPOSE:
@@ -227,4 +240,5 @@ class DispositionPolicy(Policy[Disposition]):
 
     def scope(self, user: Any,
               queryset: models.QuerySet[Disposition]) -> models.QuerySet[Disposition]:
-        return queryset.filter(alert__post__in=posts_of(user))
+        return queryset.filter(models.Q(alert__post__in=posts_of(user))
+                               | models.Q(alert__in=reported_to(user).values("pk")))

@@ -43,6 +43,15 @@ def alert_open(user: Any, pk: int) -> Alert:
     return alert
 
 
+def disposition_report_visible(user: Any, alert: Alert) -> bool:
+    """Whether ``user`` may open the triage item this alert's disposition opened."""
+    from tiaki.intake.models import Report
+
+    disposition = getattr(alert, "disposition", None)
+    report_id = disposition.report_id if disposition is not None else None
+    return report_id is not None and visible(user, Report).filter(pk=report_id).exists()
+
+
 def alert_queue(user: Any, post: Post | None, *, open_only: bool = True) -> QuerySet[Alert]:
     alerts = alerts_for(user)
     if post is not None:

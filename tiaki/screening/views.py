@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tiaki.core.policy import Refused, get_visible, policy_for, visible
 from tiaki.core.refusals import refusal_kept
 from tiaki.core.uploads import check_upload
+from tiaki.intake.policies import TRIAGE_ROLES
 from tiaki.screening import selectors, services
 from tiaki.screening.forms import (
     DispositionForm,
@@ -42,6 +43,7 @@ from tiaki.screening.policies import (
     can_manage_documents,
     is_analyst,
     is_border_officer,
+    reported_to,
 )
 from tiaki.screening.rules import FIELDS, FUNCTIONS, RuleError
 
@@ -53,14 +55,20 @@ def _require(allowed: bool) -> None:
 
 @require_GET
 def queue_view(request: HttpRequest) -> HttpResponse:
-    _require(is_analyst(request.user) or is_border_officer(request.user))
+    reported = reported_to(request.user)
+    _require(is_analyst(request.user) or is_border_officer(request.user)
+             or bool(getattr(request.user, "has_role", lambda *r: False)(*TRIAGE_ROLES)))
     counts = selectors.queue_counts(request.user)
     code = request.GET.get("post") or ""
     post = get_visible(request.user, Post, code=code) if code else None
-    show = request.GET.get("show", "open")
+    # Investigators have no queue of their own: they see the alerts reported to them,
+    # which all carry a disposition already.
+    officer = is_analyst(request.user) or is_border_officer(request.user)
+    show = request.GET.get("show", "open" if officer else "all")
     alerts = selectors.alert_queue(request.user, post, open_only=show != "all")[:200]
     return render(request, "screening/queue.html", {
-        "counts": counts, "post": post, "alerts": alerts, "show": show,
+        "counts": counts, "post": post, "alerts": alerts, "show": show, "officer": officer,
+        "reported": reported.count() if not officer else 0,
     })
 
 
@@ -91,6 +99,8 @@ def alert_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "screening/alert.html", {
         "alert": alert, "traveller": alert.traveller, "form": form, "error": error,
         "can_dispose": can_dispose and not hasattr(alert, "disposition"),
+        "officer": is_analyst(request.user) or is_border_officer(request.user),
+        "report_visible": selectors.disposition_report_visible(request.user, alert),
     }, status=400 if error or form.errors else 200)
 
 

@@ -7,7 +7,6 @@ transaction (docs/architecture.md).
 
 from tiaki.screening.services.common import MAX_PROBLEMS_KEPT, SCREEN_CHUNK, Progress  # noqa: F401
 from tiaki.screening.services.dispositions import (  # noqa: F401
-    _investigators,
     _report_trafficking,
     alert_dispose,
     post_membership_set,

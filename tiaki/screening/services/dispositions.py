@@ -9,12 +9,12 @@ from urllib.parse import urlencode
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
-from tiaki.accounts.models import Agency, User
+from tiaki.accounts.models import User
 from tiaki.accounts.roles import Role
-from tiaki.accounts.selectors import staff_of
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused, policy_for
-from tiaki.core.services import notify
+from tiaki.intake.models import Report
+from tiaki.intake.services import alert_referral_submit
 from tiaki.screening import checks
 from tiaki.screening.models import (
     Alert,
@@ -26,12 +26,6 @@ from tiaki.screening.policies import (
 )
 
 # --- dispositions -------------------------------------------------------------------------------
-
-
-def _investigators() -> list[User]:
-    """Police and MBIE investigators, who jointly investigate trafficking (seed 004)."""
-    return list(staff_of(Agency.objects.filter(code__in=("POLICE", "MBIE")),
-                         [Role.INVESTIGATOR]))
 
 
 def screening_link(alert: Alert) -> str:
@@ -55,23 +49,35 @@ def screening_link(alert: Alert) -> str:
                                 'age_group': age_group, 'alert': alert.pk})}"
 
 
-def _report_trafficking(*, actor: Any, alert: Alert) -> tuple[str, str]:
-    """A border officer's report of suspected trafficking (item 10): Police and MBIE
-    investigators, who jointly investigate (seed 004), are told at once, and the officer is
-    sent on to a frontline screening of the person. Returns (what happened, where next)."""
-    count = notify(
-        recipients=_investigators(),
-        subject=f"Suspected trafficking reported at {alert.post}",
-        body=(f"{actor.get_full_name() or actor.get_username()} ({actor.agency}) reported "
-              f"suspected trafficking on a {alert.get_source_display().lower()} alert. "
-              "Open the alert in Tiaki for the details."),
-        url=reverse("screening:alert", args=[alert.pk]),
-    )
+def _report_trafficking(*, actor: Any, alert: Alert, note: str) -> tuple[str, str, Report]:
+    """A border officer's report of suspected trafficking (item 10): a triage item for the
+    agencies that receive referrals (Police and MBIE, who jointly investigate: seed 004),
+    whose investigators are told at once and may open this alert; the officer is sent on
+    to a frontline screening of the person. Returns (what happened, where next, report)."""
+    traveller = alert.traveller
+    facts = checks.traveller_facts(traveller)
+    age = facts.get("age")
+    leg = traveller.itinerary[-1] if traveller.itinerary else {}
+    flight = f"{leg.get('carrier') or ''}{leg.get('flight_number') or ''}".strip()
+    # No name in the report: identity stays with the alert, which shows it to those who
+    # may open it, and every opening is audited.
+    summary = "\n".join(line for line in [
+        f"Suspected trafficking reported on border alert {alert.pk} at {alert.post} "
+        f"({alert.get_source_display().lower()}: {alert.fired_by}).",
+        f"Flight {flight}, arriving {traveller.arrival_date:%d %b %Y}."
+        if flight and traveller.arrival_date else "",
+        f"Officer's note: {note}",
+    ] if line)
+    report = alert_referral_submit(
+        actor=actor, alert_reference=f"border alert {alert.pk}", summary=summary,
+        place=f"{alert.post.name}, border", child=None if age is None else age < 18)
+    agencies = " and ".join(str(r.agency)
+                            for r in report.routes.select_related("agency").order_by("pk"))
+    told = f"referred to {agencies} investigators as {report.reference}"
     link = screening_link(alert)
-    told = f"reported to {count} Police and MBIE investigator(s)"
     if link:
-        return f"Frontline screening opened; {told}", link
-    return told[:1].upper() + told[1:], ""
+        return f"Frontline screening opened; {told}", link, report
+    return told[:1].upper() + told[1:], "", report
 
 
 def alert_dispose(*, actor: Any, alert: Alert, outcome: str, note: str = "") -> Disposition:
@@ -90,8 +96,8 @@ def alert_dispose(*, actor: Any, alert: Alert, outcome: str, note: str = "") -> 
         disposition = Disposition(alert=locked, outcome=outcome, note=note, officer=actor,
                                   agency=actor.agency)
         if outcome == Disposition.Outcome.TRAFFICKING:
-            disposition.follow_up, disposition.follow_up_url = _report_trafficking(
-                actor=actor, alert=locked)
+            (disposition.follow_up, disposition.follow_up_url,
+             disposition.report) = _report_trafficking(actor=actor, alert=locked, note=note)
         disposition.save()
         audit_record(actor=actor, action=Action.CREATE, obj=disposition,
                      summary=f"Alert {alert.pk}: {disposition.get_outcome_display()}",
