@@ -122,3 +122,9 @@ def personas(make_user: MakeUser) -> dict[str, User]:
         "minister": make_user("min", "MBIE", [Role.MINISTER_OFFICE]),
         "auditor": make_user("aud", "DIA", [Role.AUDITOR]),
     }
+
+
+def page_main(response: Any) -> str:
+    """The <main> of a page: what a person reads, without per-response tokens (CSRF)."""
+    page = response.content.decode()
+    return page[page.index("<main"):page.index("</main>")]

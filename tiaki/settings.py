@@ -25,13 +25,16 @@ PRODUCTION = TIAKI_ENV == "production"
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else DEV_SECRET_KEY)
-DEBUG = env_bool("DEBUG", not PRODUCTION and TIAKI_ENV == "development")
 # Keys the audit trail's row MACs and seals and signs its checkpoints (tiaki.audit.keys). Held
 # outside the database so that someone who can write to it cannot rewrite the trail unseen.
 DEV_AUDIT_KEY = "dev-only-audit-key-never-use-in-production"
 TIAKI_AUDIT_KEY = env_str("TIAKI_AUDIT_KEY", "" if PRODUCTION else DEV_AUDIT_KEY)
 # Demo mode: banner on every page, demo logins may skip the second factor.
 TIAKI_DEMO = env_bool("TIAKI_DEMO", not PRODUCTION)
+# Debug pages list every URL pattern and settings: never on where people try the product.
+DEBUG = env_bool("DEBUG", False)
+if DEBUG and TIAKI_DEMO:
+    raise ImproperlyConfigured("DEBUG cannot be on in demo mode (set TIAKI_DEMO=false)")
 
 if PRODUCTION:
     if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 40:

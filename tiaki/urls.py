@@ -1,8 +1,10 @@
-from django.urls import include, path
+from django.conf import settings
+from django.contrib.staticfiles.views import serve
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from tiaki.api import api
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tiaki.core.urls")),
     path("accounts/", include("tiaki.accounts.urls")),
     path("plan/", include("tiaki.plan.urls")),
@@ -15,3 +17,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]
+
+# Error pages inside the layout (DEBUG is never on in demo mode or production).
+handler400 = "tiaki.core.errors.bad_request"
+handler403 = "tiaki.core.errors.permission_denied"
+handler404 = "tiaki.core.errors.page_not_found"
+handler500 = "tiaki.core.errors.server_error"
+
+if settings.TIAKI_DEMO and not settings.DEBUG:
+    # The demo runs on runserver with DEBUG off; serve its static files the way runserver
+    # would (production serves them from STATIC_ROOT with the web server).
+    urlpatterns.append(re_path(r"^static/(?P<path>.*)$", serve, {"insecure": True}))

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.conftest import login
+from tests.conftest import login, page_main
 from tests.intake.conftest import submit_report
 from tiaki.accounts.models import Agency, User
 from tiaki.audit.models import AuditEvent
@@ -35,7 +35,7 @@ def test_other_agency_cannot_see_a_report_not_routed_to_it(
     missing = customs.get("/intake/triage/999999/")
     forbidden = customs.get(f"/intake/triage/{report.pk}/")
     assert forbidden.status_code == missing.status_code == 404
-    assert forbidden.content == missing.content
+    assert page_main(forbidden) == page_main(missing)
     acted = customs.post(f"/intake/triage/{report.pk}/reply/", {"body": "hello"})
     assert acted.status_code == 404
     with pytest.raises(NotVisible):
@@ -136,6 +136,12 @@ def test_related_reports_are_suggested_and_linked(
     again = staff.post(f"/intake/triage/{first.pk}/link/",
                        {"other": second.reference, "kind": "related"})
     assert again.status_code == 400 and "already linked" in again.content.decode()
+    # A mistyped number keeps what was typed and says what is wrong.
+    typo = staff.post(f"/intake/triage/{first.pk}/link/",
+                      {"other": "R-999999", "kind": "related", "reason": "same van"})
+    page = typo.content.decode()
+    assert typo.status_code == 400 and "no report R-999999 in your queues" in page
+    assert 'value="R-999999"' in page and 'value="same van"' in page
     assert selectors.related_suggestions(triage["police"], second) == []
 
 

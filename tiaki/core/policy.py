@@ -20,7 +20,16 @@ class Refused(Exception):
 
 
 class NotVisible(Http404):
-    """The object does not exist or the user may not see it (the two answer alike)."""
+    """The object does not exist or the user may not see it (the two answer alike).
+
+    It remembers which kind of record and which key were asked for, so the refusal can be
+    audited (``tiaki.core.errors``); the page shown says neither."""
+
+    def __init__(self, message: str = "not found", *, object_type: str = "",
+                 object_id: str = "") -> None:
+        super().__init__(message)
+        self.object_type = object_type
+        self.object_id = object_id
 
 
 class Policy[M: models.Model]:
@@ -37,10 +46,23 @@ class Policy[M: models.Model]:
     def check(self, user: Any, action: str, obj: M) -> None:
         reason = self.refusal(user, action, obj)
         if reason is not None:
+            refusal_record(user, action=action, obj=obj, reason=reason)
             raise Refused(reason)
 
     def allows(self, user: Any, action: str, obj: M) -> bool:
         return self.refusal(user, action, obj) is None
+
+
+def refusal_record(user: Any, *, action: str, obj: models.Model, reason: str) -> None:
+    """Audit a refused action (who, what, which object, why). Services check before they
+    open their transaction, so the row is not undone with the refused change."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    from tiaki.audit.services import Action, audit_record  # audit's own policies import us
+
+    audit_record(actor=user, action=Action.REFUSED, obj=obj,
+                 summary=f"Refused: {action} {obj._meta.verbose_name} {obj.pk}"[:300],
+                 changes={"action": action}, reason=reason)
 
 
 _REGISTRY: dict[type[models.Model], Policy[Any]] = {}
@@ -71,7 +93,10 @@ def get_visible[M: models.Model](
     user: Any, source: type[M] | models.QuerySet[M], **lookup: Any
 ) -> M:
     """Fetch one row the user may see, or raise ``NotVisible`` (a 404) whatever the cause."""
+    queryset = visible(user, source)
     try:
-        return visible(user, source).get(**lookup)
+        return queryset.get(**lookup)
     except (models.ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise NotVisible("not found") from exc
+        key = ",".join(f"{k}={v}" for k, v in sorted(lookup.items()))
+        raise NotVisible("not found", object_type=queryset.model._meta.label_lower,
+                         object_id=key) from exc

@@ -107,8 +107,15 @@ def _run(request: HttpRequest, report: Report, action: str) -> tuple[str, Any]:
                     else "Reply sent: the reporter sees it with their receipt code."), None
     elif action == "link":
         form = LinkForm(request.POST)
+        other = None
         if form.is_valid():
-            other = get_visible(user, Report, pk=form.cleaned_data["other"])
+            try:
+                other = get_visible(user, Report, pk=form.cleaned_data["other"])
+            except NotVisible:
+                # A mistyped number stays on the form, with what was typed.
+                form.add_error("other", f"There is no report R-{form.cleaned_data['other']:06d} "
+                                        "in your queues. Check the number.")
+        if other is not None:
             services.triage_link(report=report, actor=user, other=other,
                                  kind=form.cleaned_data["kind"],
                                  reason=form.cleaned_data["reason"])
