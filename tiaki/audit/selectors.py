@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from tiaki.audit.models import AuditEvent
+from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import visible
 
 
@@ -36,3 +37,16 @@ def audit_search(
     if until:
         events = events.filter(at__date__lte=until)
     return events.order_by("-id")
+
+
+def audit_search_recorded(user: Any, **filters: Any) -> QuerySet[AuditEvent]:
+    """``audit_search`` for the search page: the auditor's own search is itself audited
+    (who searched for what), so watching the watchers needs no other tool."""
+    used = {k: (v.isoformat() if isinstance(v, dt.date) else v)
+            for k, v in filters.items() if v not in ("", None)}
+    audit_record(actor=user, action=Action.READ, object_type="audit.auditevent",
+                 summary="Audit trail searched"
+                         + (": " + ", ".join(f"{k}={v}" for k, v in sorted(used.items()))
+                            if used else "")[:270],
+                 changes={"filters": used})
+    return audit_search(user, **filters)

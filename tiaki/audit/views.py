@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from tiaki.accounts.roles import Role
 from tiaki.audit.models import AuditEvent
-from tiaki.audit.selectors import audit_search
+from tiaki.audit.selectors import audit_search_recorded
 
 
 class AuditSearchForm(forms.Form):
@@ -26,7 +26,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only auditors search the audit trail.")
     form = AuditSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(audit_search(request.user, **filters), 50).get_page(request.GET.get("page"))
+    events = audit_search_recorded(request.user, **filters)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/search.html",

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tiaki.cases import catalogue, pdf, selectors, services
+from tiaki.cases import catalogue, selectors, services
 from tiaki.cases.forms import (
     CaseForm,
     CertificationRequestForm,
@@ -470,7 +470,9 @@ def certificate_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def certificate_pdf_view(request: HttpRequest, reference: str) -> HttpResponse:
     cert = _issued(request, reference)
-    response = HttpResponse(pdf.certificate_pdf(cert), content_type="application/pdf")
+    response = HttpResponse(services.certificate_pdf_export(certification=cert,
+                                                            actor=request.user),
+                            content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{cert.reference}.pdf"'
     return response
 

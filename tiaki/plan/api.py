@@ -8,7 +8,7 @@ from ninja.files import UploadedFile
 
 from tiaki.core.policy import get_visible, visible
 from tiaki.plan import selectors
-from tiaki.plan.models import Evidence, Plan, ProgressStatus
+from tiaki.plan.models import Plan, ProgressStatus
 from tiaki.plan.services import progress_update_record
 
 router = Router()
@@ -157,7 +157,7 @@ def post_update_with_evidence(
 
 @router.get("/evidence/{evidence_id}", summary="Download an evidence file")
 def get_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
-    evidence = get_visible(request.user, Evidence, pk=evidence_id)
+    evidence = selectors.evidence_download(request.user, evidence_id)
     return FileResponse(evidence.file.open("rb"), as_attachment=True,
                         filename=evidence.original_name, content_type=evidence.content_type)
 

@@ -10,8 +10,9 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from tiaki.core.policy import visible
-from tiaki.plan.models import ActionItem, Plan, ProgressStatus, ProgressUpdate
+from tiaki.audit.services import Action, audit_record
+from tiaki.core.policy import get_visible, visible
+from tiaki.plan.models import ActionItem, Evidence, Plan, ProgressStatus, ProgressUpdate
 
 # An item reported complete, or delivered and now continuing as business as usual, is not
 # overdue; anything else past its due date is.
@@ -141,3 +142,12 @@ def reporting_gaps(plan: Plan, today: dt.date, *, within_days: int = 90) -> list
             for agency, numbers in items_by_agency.items()
             if last.get(agency.pk) is None or last[agency.pk] < since]
     return sorted(gaps, key=lambda g: (g.last_reported or dt.date.min, g.agency.code))
+
+
+def evidence_download(user: Any, pk: int) -> Evidence:
+    """An evidence file for download (page and API alike); each download is audited."""
+    evidence = get_visible(user, Evidence, pk=pk)
+    audit_record(actor=user, action=Action.EXPORT, obj=evidence,
+                 summary=f"Evidence {evidence.original_name[:200]} downloaded",
+                 changes={"sha256": evidence.sha256})
+    return evidence

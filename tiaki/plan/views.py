@@ -12,7 +12,7 @@ from tiaki.core.refusals import refusal_kept
 from tiaki.plan import selectors
 from tiaki.plan.charts import STATUS_ORDER, stacked_bars
 from tiaki.plan.forms import ProgressUpdateForm
-from tiaki.plan.models import ActionItem, Evidence, Plan, ProgressStatus
+from tiaki.plan.models import ActionItem, Plan, ProgressStatus
 from tiaki.plan.policies import REPORT
 from tiaki.plan.report import annual_report, plan_year_of
 from tiaki.plan.report_models import ReportBuild
@@ -99,6 +99,6 @@ def report_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def evidence_view(request: HttpRequest, pk: int) -> FileResponse:
-    evidence = get_visible(request.user, Evidence, pk=pk)
+    evidence = selectors.evidence_download(request.user, pk)
     return FileResponse(evidence.file.open("rb"), as_attachment=True,
                         filename=evidence.original_name, content_type=evidence.content_type)

@@ -16,6 +16,7 @@ from tiaki.cases.services.case import (  # noqa: F401
 )
 from tiaki.cases.services.certification import (  # noqa: F401
     _minister_summary,
+    certificate_pdf_export,
     certification_decline,
     certification_endorse,
     certification_request,

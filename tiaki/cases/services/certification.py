@@ -183,3 +183,15 @@ def certification_revoke(*, certification: Certification, actor: Any,
     return certification
 
 
+
+
+def certificate_pdf_export(*, certification: Certification, actor: Any) -> bytes:
+    """The certificate as a PDF; every download is in the audit trail (who took a copy of
+    which certificate, and when)."""
+    from tiaki.cases.pdf import certificate_pdf
+
+    data = certificate_pdf(certification)
+    audit_record(actor=actor, action=Action.EXPORT, obj=certification,
+                 summary=f"Certificate {certification.reference} downloaded as PDF",
+                 changes={"format": "pdf", "bytes": len(data)})
+    return data
