@@ -176,12 +176,14 @@ def test_minister_office_sees_notices_not_cases(client: Any, case: VictimCase,
     certify(case, team)
     login(client, team["minister"])
     notices = client.get("/cases/minister/").content.decode()
-    assert "Philippines" in notices and case.reference not in notices
+    # The notice: reference, agency, region, exploitation, age band; no identity.
+    assert "Forced labour" in notices and case.reference in notices
+    assert "Analyn" not in notices and "Philippines" not in notices
     assert client.get(f"/cases/{case.reference}/").status_code == 404
     assert client.get("/cases/measures/").status_code == 200
     login(client, team["health"])
     assert client.get("/cases/measures/").status_code == 404
-    assert "Philippines" not in client.get("/cases/minister/").content.decode()
+    assert "Forced labour" not in client.get("/cases/minister/").content.decode()
 
 
 def test_measures_api_counts_certifications_per_period(client: Any, case: VictimCase,

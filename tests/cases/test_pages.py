@@ -172,14 +172,29 @@ def test_inbox_and_measures_pages(client: Any, case: VictimCase, team: Team) -> 
 
 
 def test_case_links_to_the_report_and_screening_it_came_from(client: Any, team: Team) -> None:
-    case = open_case(team["investigator"], source_report="R-000123",
+    from tiaki.accounts.models import Agency
+    from tiaki.intake.models import Report, ReportRoute
+
+    report = Report.objects.create(lookup_digest="d", code_salt="s", code_hash="h",
+                                   channel="portal", what_seen="Workers locked in")
+    ReportRoute.objects.create(report=report, agency=Agency.objects.get(code="POLICE"),
+                               reason="test")
+    case = open_case(team["investigator"], source_report=report.reference,
                      source_screening="S-000045")
+    # A key where the record is in Tiaki and the actor may see it; a paper reference
+    # (no such screening) keeps its text.
+    assert case.report == report and case.screening is None
     login(client, team["investigator"])
-    form = client.get("/cases/new/?report=R-000123").content.decode()
-    assert 'value="R-000123"' in form
+    form = client.get(f"/cases/new/?report={report.reference}").content.decode()
+    assert f'value="{report.reference}"' in form
     page = client.get(f"/cases/{case.reference}/").content.decode()
-    assert 'href="/intake/triage/123/">R-000123</a>' in page
-    assert 'href="/intake/screening/45/">S-000045</a>' in page
+    assert f'href="/intake/triage/{report.pk}/">{report.reference}</a>' in page
+    assert "S-000045" in page and 'href="/intake/screening/45/"' not in page
+    # The report shows its case to those who may see both.
+    triage = client.get(f"/intake/triage/{report.pk}/").content.decode()
+    assert f'href="/cases/{case.reference}/">{case.reference}</a>' in triage
+    # A reference to no report in Tiaki stays text.
+    assert open_case(team["investigator"], source_report="R-999999").report is None
 
 
 def test_identity_correction_page(client: Any, case: VictimCase, team: Team) -> None:

@@ -93,13 +93,25 @@ def test_one_active_certification_at_a_time(case: VictimCase, team: Team) -> Non
                                        assessment=ASSESSMENT)
 
 
-def test_issue_informs_the_minister_anonymously(case: VictimCase, team: Team) -> None:
+def test_the_minister_is_told_as_cases_arise_anonymously(case: VictimCase,
+                                                          team: Team) -> None:
+    # Seed 002: "informed of any cases of people trafficking as they arise": on opening,
+    # certification, revocation and closure, with reference, agency, region, exploitation
+    # and age band, never identifying details.
     cert = certify(case, team)
     notice = MinisterNotice.objects.get(certification=cert)
-    assert "Philippines" in notice.summary and "Forced labour" in notice.summary
-    assert case.reference not in notice.summary and "Analyn" not in notice.summary
-    assert Notification.objects.filter(recipient=team["minister"]).exists()
-    assert list(selectors.minister_notices(team["minister"])) == [notice]
+    assert notice.kind == "certified" and notice.reference == case.reference
+    assert notice.agency == str(case.agency) and notice.exploitation == "Forced labour"
+    assert notice.age_band and notice.region
+    for text in (notice.summary, *Notification.objects.filter(
+            recipient=team["minister"]).values_list("body", flat=True)):
+        assert "Analyn" not in text and "Philippines" not in text
+    services.certification_revoke(certification=cert, actor=team["senior"],
+                                  reason="Not trafficked after all")
+    services.case_close(case=case, actor=team["investigator"], reason="not_trafficking")
+    kinds = [n.kind for n in selectors.minister_notices(team["minister"]).order_by("pk")]
+    assert kinds == ["case_opened", "certified", "revoked", "closed"]
+    assert Notification.objects.filter(recipient=team["minister"]).count() == 4
     assert list(selectors.minister_notices(team["investigator"])) == []
 
 

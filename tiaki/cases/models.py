@@ -71,6 +71,14 @@ class VictimCase(models.Model):
     # reference, so a case can also start from a paper referral).
     source_report = models.CharField(max_length=40, blank=True)
     source_screening = models.CharField(max_length=40, blank=True)
+    # The same links as keys, when the source is in Tiaki: each side shows the other to
+    # whoever may see it (its own policy decides).
+    report = models.ForeignKey("intake.Report", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="cases")
+    screening = models.ForeignKey("intake.Screening", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="cases")
+    alert = models.ForeignKey("screening.Alert", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="cases")
     referring_agency = models.ForeignKey(Agency, null=True, blank=True,
                                          on_delete=models.SET_NULL, related_name="+")
     # Justice (items 24, 28)
@@ -406,17 +414,34 @@ class CourtDate(models.Model):
 
 
 class MinisterNotice(models.Model):
-    """Anonymised notice to the Minister's office of a newly certified case (seed 002: "The
-    Minister of Immigration will be informed of any cases of people trafficking as they
-    arise")."""
+    """Anonymised notice to the Minister's office (seed 002, "Review of the Plan of Action
+    implementation": "The Minister of Immigration will be informed of any cases of people
+    trafficking as they arise"): when a report or screening is triaged as suspected
+    trafficking, when a case opens, and again on certification, revocation and closure.
+    It carries the record's reference, agency, region, form of exploitation and age band,
+    never identifying details."""
 
-    certification = models.OneToOneField(Certification, on_delete=models.CASCADE,
-                                          related_name="minister_notice")
+    class Kind(models.TextChoices):
+        REPORT = "report", "Report triaged as suspected trafficking"
+        SCREENING = "screening", "Screening referred as suspected trafficking"
+        CASE_OPENED = "case_opened", "Victim case opened"
+        CERTIFIED = "certified", "Victim certified by Police"
+        REVOKED = "revoked", "Certification revoked"
+        CLOSED = "closed", "Case closed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CERTIFIED)
+    certification = models.ForeignKey(Certification, null=True, blank=True,
+                                      on_delete=models.CASCADE, related_name="minister_notices")
+    reference = models.CharField(max_length=40, blank=True)
+    agency = models.CharField(max_length=200, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    exploitation = models.CharField(max_length=300, blank=True)
+    age_band = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     summary = models.TextField()
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Notice {self.pk}"

@@ -152,3 +152,30 @@ def services_received(period: Period) -> list[tuple[str, int]]:
     names = catalogue.catalogue().services
     return sorted(((names[c].name if c in names else c, n) for c, n in counts.items()),
                   key=lambda row: (-row[1], row[0]))
+
+
+def case_sources(user: Any, case: VictimCase) -> list[tuple[str, str]]:
+    """The report, screening and border alert a case came from, as (text, address) pairs.
+    Each is linked only when ``user`` may open it (its own app's policy decides); a source
+    the user may not see shows its reference without a link, and a paper referral's text
+    reference is shown as it was typed."""
+    from django.urls import reverse
+
+    from tiaki.intake.models import Report, Screening
+    from tiaki.screening.models import Alert
+
+    out: list[tuple[str, str]] = []
+    for model, pk, text, url_name in (
+        (Report, case.report_id, case.source_report, "intake:triage_detail"),
+        (Screening, case.screening_id, case.source_screening, "intake:screening_detail"),
+        (Alert, case.alert_id, "", "screening:alert"),
+    ):
+        if pk is None:
+            if text:
+                out.append((text, ""))
+            continue
+        label = (f"Border alert {pk}" if model is Alert
+                 else f"{'R' if model is Report else 'S'}-{pk:06d}")
+        may_open = visible(user, model).filter(pk=pk).exists()
+        out.append((label, reverse(url_name, args=[pk]) if may_open else ""))
+    return out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -11,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tiaki.cases import catalogue, selectors, services
@@ -74,31 +72,6 @@ def _case(request: HttpRequest, reference: str) -> VictimCase:
                        reference=reference)
 
 
-SOURCE_PATTERNS = (
-    # Intake's staff references (tiaki.intake.models): reports R-000123, screenings S-000045.
-    (re.compile(r"^R-0*(\d+)$"), "intake:triage_detail", "Report"),
-    (re.compile(r"^S-0*(\d+)$"), "intake:screening_detail", "Screening"),
-)
-
-
-def _source_links(case: VictimCase) -> list[tuple[str, str]]:
-    """Links to the report and screening a case came from (their pages check access)."""
-    links = []
-    for ref in (case.source_report, case.source_screening):
-        if not ref:
-            continue
-        url = ""
-        for pattern, name, _label in SOURCE_PATTERNS:
-            match = pattern.match(ref)
-            if match:
-                try:
-                    url = reverse(name, kwargs={"pk": int(match.group(1))})
-                except NoReverseMatch:
-                    url = ""
-        links.append((ref, url))
-    return links
-
-
 def _case_context(request: HttpRequest, case: VictimCase, **extra: Any) -> dict[str, Any]:
     purposes = catalogue.catalogue().purposes()
     consents = []
@@ -135,7 +108,7 @@ def _case_context(request: HttpRequest, case: VictimCase, **extra: Any) -> dict[
         "witness_label": services.WITNESS_STATUSES.get(case.witness_statement, ""),
         "closure_label": services.CLOSURE_REASONS.get(case.closure_reason, ""),
         "history": case.history.select_related("actor")[:50],
-        "sources": _source_links(case),
+        "sources": selectors.case_sources(request.user, case),
         "reveal_form": ReasonForm(),
         "error": "",
     }

@@ -521,7 +521,24 @@ def triage_close(*, report: Report, actor: Any, outcome: str, note: str = "") ->
         audit_record(actor=actor, action=Action.UPDATE, obj=report,
                      summary=f"{report.reference} closed: {report.get_outcome_display()}",
                      changes={"outcome": outcome, "status": "closed"})
+        if outcome == Report.Outcome.INVESTIGATION:
+            _tell_minister(actor=actor, kind="report", reference=report.reference,
+                           region=report.get_region_display(),
+                           exploitation=report.get_industry_display(),
+                           child=report.child_involved or None)
     return report
+
+
+def _tell_minister(*, actor: Any, kind: str, reference: str, region: str, exploitation: str,
+                   child: bool | None, age: int | None = None) -> None:
+    """Seed 002: the Minister is told of trafficking cases "as they arise", here when a
+    report or screening is triaged as suspected trafficking (anonymised; see
+    ``tiaki.cases.services.minister``)."""
+    from tiaki.cases.services.minister import age_band, minister_notify
+
+    minister_notify(actor=actor, kind=kind, reference=reference, agency=str(actor.agency),
+                    region=region, exploitation=exploitation,
+                    band=age_band(age, child=child))
 
 
 # --------------------------------------------------------------------------- retention
@@ -692,6 +709,11 @@ def screening_decide(*, screening: Screening, actor: Any, decision: str,
                               "engine_version": screening.engine_version})
         if decision == Screening.Decision.REFER:
             _refer(screening=screening, actor=actor)
+            _tell_minister(actor=actor, kind="screening", reference=screening.reference,
+                           region="", exploitation=f"{screening.exploitation_type} exploitation",
+                           child={"child": True, "adult": False}.get(
+                               screening.result.get("age_group", "")),
+                           age=screening.age)
     return screening
 
 

@@ -61,6 +61,8 @@ def queue_view(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, report: Report) -> dict[str, Any]:
     return {
         "report": report,
+        # Cases opened from this report that the viewer may see (the cases policy decides).
+        "cases": visible(request.user, report.cases.all()),
         "routes": report.routes.select_related("agency"),
         "thread": report.messages.select_related("author"),
         "attachments": report.attachments.all(),
@@ -245,6 +247,7 @@ def _screening_context(request: HttpRequest, screening: Screening) -> dict[str, 
         "can_refer": policy_for(Screening).allows(request.user, "refer", screening)
         and screening.decision == Screening.Decision.REFER and screening.report_id is None,
         "decision_form": DecisionForm(initial={"decision": screening.recommendation}),
+        "cases": visible(request.user, screening.cases.all()),
         "report_visible": screening.report_id is not None
         and visible(request.user, Report).filter(pk=screening.report_id).exists(),
     }

@@ -15,7 +15,6 @@ from tiaki.cases.services.case import (  # noqa: F401
     member_add,
 )
 from tiaki.cases.services.certification import (  # noqa: F401
-    _minister_summary,
     certificate_pdf_export,
     certification_decline,
     certification_endorse,
@@ -53,6 +52,7 @@ from tiaki.cases.services.justice import (  # noqa: F401
     interview_plan,
     witness_statement_set,
 )
+from tiaki.cases.services.minister import age_band, case_notice, minister_notify  # noqa: F401
 from tiaki.cases.services.referrals import (  # noqa: F401
     TRANSITIONS,
     _close_referral,

@@ -16,6 +16,7 @@ from tiaki.cases.models import (
     CaseMember,
     ChildInvolvement,
     IdentifyingDetails,
+    MinisterNotice,
     TraffickingEvent,
     VictimCase,
 )
@@ -39,8 +40,9 @@ from tiaki.cases.services.common import (
     agency_staff,
     case_team,
 )
+from tiaki.cases.services.minister import case_notice
 from tiaki.core import crypto
-from tiaki.core.policy import Refused, policy_for
+from tiaki.core.policy import Refused, policy_for, visible
 from tiaki.core.services import notify
 
 # ---------------------------------------------------------------- cases
@@ -104,6 +106,7 @@ def case_open(
             relationship_to_trafficker=relationship_to_trafficker,
             source_report=source_report.strip(), source_screening=source_screening.strip(),
             referring_agency=referring_agency,
+            **source_links(actor, source_report, source_screening),
         )
         IdentifyingDetails.objects.create(case=case, ciphertext=crypto.encrypt_json(details))
         for event in cleaned_events:
@@ -119,7 +122,30 @@ def case_open(
                               "identifying_fields": sorted(details)})
         if is_child:
             _involve_oranga_tamariki(case, actor)
+        case_notice(actor=actor, case=case, kind=MinisterNotice.Kind.CASE_OPENED)
     return case
+
+
+def _by_reference(actor: Any, model: Any, text: str, prefix: str) -> Any:
+    number = text.strip().upper().removeprefix(prefix)
+    if not number.isdigit():
+        return None
+    return visible(actor, model).filter(pk=int(number)).first()
+
+
+def source_links(actor: Any, source_report: str, source_screening: str) -> dict[str, Any]:
+    """Keys for the report, screening and border alert a case starts from, where they are
+    in Tiaki and the actor may see them (a paper referral keeps its text reference only).
+    A screening brings its report, and a report made from a border alert brings the alert."""
+    from tiaki.intake.models import Report, Screening
+
+    screening = _by_reference(actor, Screening, source_screening, "S-")
+    report = _by_reference(actor, Report, source_report, "R-")
+    if report is None and screening is not None and screening.report_id is not None:
+        report = visible(actor, Report).filter(pk=screening.report_id).first()
+    disposition = getattr(report, "alert_disposition", None) if report is not None else None
+    return {"report": report, "screening": screening,
+            "alert": disposition.alert if disposition is not None else None}
 
 
 def _involve_oranga_tamariki(case: VictimCase, actor: Any) -> None:

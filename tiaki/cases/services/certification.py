@@ -9,7 +9,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tiaki.accounts.models import User
 from tiaki.accounts.roles import Role
 from tiaki.audit.services import Action, audit_record
 from tiaki.cases import catalogue
@@ -35,6 +34,7 @@ from tiaki.cases.services.common import (
     case_team,
     child_gate,
 )
+from tiaki.cases.services.minister import case_notice
 from tiaki.cases.services.referrals import _close_referral
 from tiaki.core.policy import Refused, policy_for
 from tiaki.core.services import notify
@@ -83,17 +83,6 @@ def certification_request(
     return cert
 
 
-def _minister_summary(case: VictimCase, cert: Certification) -> str:
-    """Anonymised: no names, no reference the Minister's office could match to a person."""
-    band = ("age unknown" if case.age is None else "under 18" if case.is_child
-            else "18-24" if case.age < 25 else "25-39" if case.age < 40 else "40 or older")
-    kinds = ", ".join(catalogue.label_of("exploitation_types", c)
-                      for c in case.exploitation_types) or "not yet recorded"
-    return (f"A suspected victim of trafficking was certified by Police on "
-            f"{timezone.localdate():%d %B %Y}. Nationality: {case.nationality or 'unknown'}. "
-            f"Age: {band}. Exploitation: {kinds}.")
-
-
 def certification_endorse(*, certification: Certification, actor: Any,
                           note: str = "") -> Certification:
     """A senior officer who did not request it endorses the certification (seed 002)."""
@@ -117,14 +106,8 @@ def certification_endorse(*, certification: Certification, actor: Any,
         audit_record(actor=actor, action=Action.UPDATE, obj=certification,
                      summary=f"Certification {certification.reference} issued",
                      changes={"status": "issued"})
-        notice = MinisterNotice.objects.create(certification=certification,
-                                               summary=_minister_summary(case, certification))
-        audit_record(actor=actor, action=Action.CREATE, obj=notice,
-                     summary="Anonymised notice to the Minister's office")
-        notify(recipients=User.objects.filter(role_grants__role=Role.MINISTER_OFFICE,
-                                              is_active=True).distinct(),
-               subject="New certified trafficking case", body=notice.summary,
-               url=reverse("cases:minister"))
+        case_notice(actor=actor, case=case, kind=MinisterNotice.Kind.CERTIFIED,
+                    certification=certification)
         notify(recipients=case_team(case),
                subject=f"Certification {certification.reference} issued", url=_case_url(case))
     return certification
@@ -167,6 +150,8 @@ def certification_revoke(*, certification: Certification, actor: Any,
         # Revocation means Police found the person was not trafficked (see above).
         case.trafficking_status = TraffickingStatus.NOT_VICTIM
         case.save(update_fields=["trafficking_status"])
+        case_notice(actor=actor, case=case, kind=MinisterNotice.Kind.REVOKED,
+                    certification=certification)
         _event(case, actor, "certification",
                f"Certification {certification.reference} revoked", certification=certification)
         audit_record(actor=actor, action=Action.UPDATE, obj=certification,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tiaki.audit.services import Action, audit_read, audit_record
 from tiaki.cases.models import (
     CaseStatus,
+    MinisterNotice,
     Referral,
     VictimCase,
 )
@@ -25,6 +26,7 @@ from tiaki.cases.services.common import (
     issued_certification,
 )
 from tiaki.cases.services.consent import require_consent
+from tiaki.cases.services.minister import case_notice
 from tiaki.core.policy import Refused
 
 # ---------------------------------------------------------------- closure and export
@@ -54,6 +56,7 @@ def case_close(*, case: VictimCase, actor: Any, reason: str, note: str = "",
                      summary=f"Case {case.reference} closed",
                      changes={"status": case.status, "reason": reason,
                               "services_received": received})
+        case_notice(actor=actor, case=case, kind=MinisterNotice.Kind.CLOSED)
     return case
 
 
