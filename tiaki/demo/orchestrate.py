@@ -21,7 +21,13 @@ from tiaki.plan.demo import demo_progress
 from tiaki.plan.demo_records import demo_records
 from tiaki.plan.loader import plan_load
 from tiaki.plan.models import ActionItem
-from tiaki.screening.demo import PROFILE_NAME, demo_posts, demo_screening, demo_visa_applications
+from tiaki.screening.demo import (
+    PROFILE_NAME,
+    demo_border_report,
+    demo_posts,
+    demo_screening,
+    demo_visa_applications,
+)
 from tiaki.screening.models import Alert, RiskProfile
 
 
@@ -44,6 +50,7 @@ def load_demo() -> list[tuple[Persona, User]]:
         if not RiskProfile.objects.filter(name=PROFILE_NAME).exists():
             demo_screening(users)
         demo_visa_applications(users)
+        demo_border_report(users)
         intake = demo_intake(users)
         if intake is not None:
             demo_cases(users, partner_report=intake.reports["partner"],

@@ -133,6 +133,15 @@ def demo_intake(users: dict[str, Any]) -> DemoIntake | None:
                               body="E toaono, e matutua uma. Six workers, all adults.")
         services.triage_link(report=maori, actor=investigator, other=samoan,
                              kind="related", reason="Same labour-hire contractor named")
+        # MBIE and Police triage jointly (seed 004): the labour-hire report goes to MBIE's
+        # investigator, who notes the labour inspectorate's history with the contractor.
+        mbie = users.get("mbie_investigator")
+        if mbie is not None:
+            services.triage_assign(report=maori, actor=mbie, assignee=mbie)
+            services.triage_reply(
+                report=maori, actor=mbie, internal=True,
+                body="Labour Inspectorate visited this contractor last year; joint visit with "
+                     "Police planned. (Synthetic demo note.)")
 
         # Children involved: routed to Oranga Tamariki too; Police pick it up.
         services.triage_assign(report=children, actor=senior, assignee=investigator)

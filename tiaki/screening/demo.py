@@ -109,3 +109,19 @@ def demo_visa_applications(users: dict[str, User]) -> None:
                           file_name=VISA_FILE_NAME, kind="visa_application", screen=False)
     if outcome.batch.added_count:
         services.batch_screen(batch=outcome.batch)
+
+
+def demo_border_report(users: dict[str, Any]) -> None:
+    """One watchlist alert reported as suspected trafficking by the Customs officer, so the
+    demo shows the hand-off: a triage item for Police and MBIE, whose investigators are
+    told and may open that alert (the other alerts stay open for the officers to work)."""
+    if Alert.objects.filter(disposition__outcome="trafficking").exists():
+        return
+    alert = (Alert.objects.filter(source=Alert.Source.WATCHLIST, disposition__isnull=True)
+             .order_by("pk").first())
+    if alert is None:
+        return
+    services.alert_dispose(
+        actor=users["customs"], alert=alert, outcome="trafficking",
+        note="Travelling with three young workers whose passports he holds; says he "
+             "arranged their jobs and their debts. (Synthetic demo.)")

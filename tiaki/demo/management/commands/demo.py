@@ -20,6 +20,6 @@ class Command(BaseCommand):
             roles = ", ".join(r.label for r in persona.roles)  # type: ignore[attr-defined]
             post = f" (post {PERSONA_POSTS[user.username]})" if user.username in PERSONA_POSTS \
                 else ""
-            self.stdout.write(f"  {user.username:<13} {persona.agency:<16} {roles}{post}")
+            self.stdout.write(f"  {user.username:<18} {persona.agency:<16} {roles}{post}")
         loaded = ", ".join(f"{count} {what}" for what, count in demo_summary().items())
         self.stdout.write(f"Demo data: {loaded}.")
