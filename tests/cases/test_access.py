@@ -182,7 +182,7 @@ def test_minister_office_sees_notices_not_cases(client: Any, case: VictimCase,
     assert client.get(f"/cases/{case.reference}/").status_code == 404
     assert client.get("/cases/measures/").status_code == 200
     login(client, team["health"])
-    assert client.get("/cases/measures/").status_code == 404
+    assert client.get("/cases/measures/").status_code == 403
     assert "Forced labour" not in client.get("/cases/minister/").content.decode()
 
 

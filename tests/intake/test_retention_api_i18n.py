@@ -212,7 +212,7 @@ def test_fluent_reviewer_approval_is_audited_and_shown(
     assert "data-unreviewed" in Client().get("/report/?lang=sm").content.decode()
     # Only the secretariat or an administrator records reviews.
     police = login(Client(), triage["police"])
-    assert police.get("/intake/translations/").status_code == 404
+    assert police.get("/intake/translations/").status_code == 403
 
 
 def test_system_check_reports_a_broken_language_file(tmp_path: Path, settings: Any) -> None:

@@ -127,8 +127,9 @@ def test_contradictory_age_and_unknown_codes_get_clear_messages(
 
 def test_only_screening_roles_screen_and_only_the_official_decides(
         client: Client, agencies: dict[str, Agency], triage: dict[str, User]) -> None:
+    # A section the role may never use: 403, in the layout.
     assert login(Client(), triage["secretariat"]).get("/intake/screening/new/"
-                                                      ).status_code == 404
+                                                      ).status_code == 403
     staff = login(client, triage["frontline"])
     _screen(staff, indicators=[])
     screening = Screening.objects.get()

@@ -156,4 +156,4 @@ def test_counts_for_the_plan(client: Client, agencies: dict[str, Agency],
     assert counts.median_hours_to_first_action is not None
     page = login(Client(), triage["secretariat"]).get("/intake/counts/")
     assert page.status_code == 200 and "Public reporting portal" in page.content.decode()
-    assert login(Client(), triage["frontline"]).get("/intake/counts/").status_code == 404
+    assert login(Client(), triage["frontline"]).get("/intake/counts/").status_code == 403

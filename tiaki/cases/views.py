@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -546,7 +547,7 @@ def minister_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def measures_view(request: HttpRequest) -> HttpResponse:
     if not may_see_measures(request.user):
-        raise Http404("not found")
+        raise PermissionDenied("the measures are not open to your role")
     period = selectors.period_from(request.GET.get("start"), request.GET.get("end"))
     return render(request, "cases/measures.html", {
         "period": period, "rows": selectors.measures(period),

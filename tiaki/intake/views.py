@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.csp import CSP
@@ -42,8 +43,9 @@ from tiaki.intake.rules import ruleset
 
 
 def _require_roles(request: HttpRequest, roles: frozenset[str]) -> None:
+    """A whole section the role may never use answers 403 (records answer 404 alike)."""
     if not request.user.has_role(*roles):  # type: ignore[union-attr]
-        raise NotVisible("not found")
+        raise PermissionDenied("this section is not open to your role")
 
 
 @require_GET
