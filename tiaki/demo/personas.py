@@ -28,9 +28,6 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("inspector", "Mere", "Tāwhiri", "MBIE", (Role.FRONTLINE,)),
     Persona("investigator", "Sam", "Patel", "POLICE", (Role.INVESTIGATOR,)),
     Persona("senior", "Hine", "Walker", "POLICE", (Role.SENIOR_OFFICER, Role.INVESTIGATOR)),
-    # MBIE and Police investigate trafficking jointly (seed 004), so reports routed to MBIE
-    # have an MBIE investigator to triage them.
-    Persona("mbie_investigator", "Nikau", "Rangi", "MBIE", (Role.INVESTIGATOR,)),
     Persona("casemanager", "Lena", "Schmidt", "POLICE", (Role.CASE_MANAGER,)),
     Persona("provider", "Grace", "Liu", "MSD", (Role.SERVICE_PROVIDER,)),
     Persona("analyst", "Raj", "Singh", "MBIE", (Role.INTELLIGENCE_ANALYST,)),

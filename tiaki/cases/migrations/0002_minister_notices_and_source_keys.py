@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('cases', '0001_initial'),
         ('intake', '0002_alter_report_channel'),
-        ('screening', '0002_disposition_report'),
+        ('screening', '0003_disposition_report'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('intake', '0002_alter_report_channel'),
-        ('screening', '0001_initial'),
+        ('screening', '0002_batch_resume'),
     ]
 
     operations = [
