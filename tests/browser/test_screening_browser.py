@@ -91,5 +91,6 @@ def test_profile_to_alert_to_trafficking_report(page: Any, live_server: Any, tmp
     disposition = Disposition.objects.get()
     assert disposition.outcome == Disposition.Outcome.TRAFFICKING
     assert disposition.officer == officer
-    assert Notification.objects.filter(recipient=personas["police"],
-                                       subject__contains="Suspected trafficking").exists()
+    assert Notification.objects.filter(
+        recipient=personas["police"], subject__contains="suspected trafficking at the border",
+    ).exists()
