@@ -96,7 +96,7 @@ def get_measures(request: HttpRequest, start: dt.date | None = None,
         raise NotVisible("not found")
     period = selectors.period_from(start.isoformat() if start else None,
                                    end.isoformat() if end else None)
-    return {"start": period.start, "end": period.end,
+    return {"start": period.start, "end": selectors.last_day(period),
             "certifications": selectors.certification_counts(period),
             "measures": [{"item": i, "measure": m, "count": n}
                          for i, m, n in selectors.measures(period)]}

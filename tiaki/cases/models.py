@@ -92,6 +92,9 @@ class VictimCase(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The case list's default order and the measures' period filters use these ranges.
+        indexes = [models.Index(fields=["-created_at"], name="case_created_idx"),
+                   models.Index(fields=["closed_at"], name="case_closed_idx")]
 
     def __str__(self) -> str:
         return self.reference
@@ -192,6 +195,9 @@ class Certification(models.Model):
 
     class Meta:
         ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["-requested_at"], name="cert_requested_idx"),
+                   models.Index(fields=["decided_at"], name="cert_decided_idx"),
+                   models.Index(fields=["revoked_at"], name="cert_revoked_idx")]
 
     def __str__(self) -> str:
         return self.reference
@@ -247,6 +253,9 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["-requested_at"], name="referral_requested_idx"),
+                   models.Index(fields=["status", "service", "updated_at"],
+                                name="referral_done_idx")]
 
     OPEN = frozenset({Status.REQUESTED, Status.ACCEPTED, Status.IN_PROGRESS})
 
@@ -301,6 +310,7 @@ class RiskAssessment(models.Model):
 
     class Meta:
         ordering = ["-assessed_at"]
+        indexes = [models.Index(fields=["assessed_at"], name="risk_assessed_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} risk"
@@ -349,6 +359,9 @@ class Repatriation(models.Model):
     travel_date = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     mfat_task = models.ForeignKey(Referral, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["planned_at"], name="repatriation_planned_idx")]
 
     def __str__(self) -> str:
         return f"Repatriation to {self.destination_country}"

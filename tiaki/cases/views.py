@@ -550,8 +550,9 @@ def measures_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("the measures are not open to your role")
     period = selectors.period_from(request.GET.get("start"), request.GET.get("end"))
     return render(request, "cases/measures.html", {
-        "period": period, "rows": selectors.measures(period),
+        "period": period, "last_day": selectors.last_day(period),
+        "rows": selectors.measures(period),
         "certs": selectors.certification_counts(period),
         "received": selectors.services_received(period),
-        "form": PeriodForm(initial={"start": period.start, "end": period.end}),
+        "form": PeriodForm(initial={"start": period.start, "end": selectors.last_day(period)}),
     })
