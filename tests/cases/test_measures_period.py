@@ -8,6 +8,7 @@ the last day counts and one at 00:10 the next day does not, whatever the databas
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -62,3 +63,24 @@ def test_measures_take_the_same_queries_whatever_the_rows(team: Team) -> None:
     for _ in range(3):
         certify(open_case(team["investigator"]), team)
     assert queries() == before <= 10
+
+
+def test_case_list_api_takes_the_same_queries_whatever_the_rows(client: Any, team: Team) -> None:
+    from tiaki.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(user=team["investigator"], name="query count")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    certify(open_case(team["investigator"]), team)
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get("/api/cases/", **headers).json()
+        return len(captured), len(body)
+
+    queries()  # the token's first use is recorded once; measure the requests after it
+    few, listed = queries()
+    for _ in range(4):
+        certify(open_case(team["investigator"]), team)
+    many, listed_after = queries()
+    assert listed_after == listed + 4
+    assert many == few

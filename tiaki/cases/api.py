@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from tiaki.cases import selectors, services
-from tiaki.cases.models import Referral, VictimCase
+from tiaki.cases.models import Certification, Referral, VictimCase
 from tiaki.cases.policies import RESPOND, may_see_measures
 from tiaki.core.policy import NotVisible, get_visible, policy_for
 
@@ -56,7 +57,11 @@ class StepIn(Schema):
 
 
 def _case_out(case: VictimCase) -> dict[str, Any]:
-    cert = services.latest_certification(case)
+    # A list prefetches each case's certifications newest first (one query for the page,
+    # not one per case); a single case asks the service.
+    prefetched = getattr(case, "certifications_newest_first", None)
+    cert = (prefetched[0] if prefetched else None) if prefetched is not None \
+        else services.latest_certification(case)
     return {
         "reference": case.reference, "agency": case.agency.code, "status": case.status,
         "opened": case.created_at.date(), "age": case.age, "is_child": case.is_child,
@@ -133,7 +138,10 @@ def post_referral_step(request: HttpRequest, referral_id: int,
 
 @router.get("/", response=list[CaseOut], summary="Victim cases my team holds (no identities)")
 def list_cases(request: HttpRequest, q: str = "", status: str = "all") -> list[dict[str, Any]]:
-    return [_case_out(c) for c in selectors.cases_for(request.user, q, status)[:500]]
+    cases = selectors.cases_for(request.user, q, status).prefetch_related(Prefetch(
+        "certifications", to_attr="certifications_newest_first",
+        queryset=Certification.objects.order_by("-requested_at", "-pk")))
+    return [_case_out(c) for c in cases[:500]]
 
 
 @router.get("/{reference}", response=CaseOut, summary="One case (pseudonymous)")
