@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "tiaki.core"
     label = "core"
+
+    def ready(self) -> None:
+        # Each app's ``home`` module registers its home-page cards (tiaki.core.home).
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("home")

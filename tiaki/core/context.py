@@ -5,12 +5,16 @@ from django.http import HttpRequest
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
-    """Values every page needs: demo banner, the user's roles and agency."""
+    """Values every page needs: demo banner, the user's roles, unread notifications."""
     user = getattr(request, "user", None)
     roles: set[str] = set()
+    unread = 0
     if user is not None and user.is_authenticated and hasattr(user, "role_codes"):
         roles = user.role_codes()
+        # One indexed count per page (core_notif_unread), for the header.
+        unread = user.notifications.filter(read_at__isnull=True).count()
     return {
         "TIAKI_DEMO": settings.TIAKI_DEMO,
         "user_roles": roles,
+        "unread_notifications": unread,
     }

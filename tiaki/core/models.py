@@ -4,12 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from tiaki.core.notifications import Kind
+
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=40, choices=Kind.choices, default=Kind.GENERAL)
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
@@ -17,9 +20,27 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The header counts a person's unread notifications on every page.
+        indexes = [models.Index(fields=["recipient", "read_at"], name="core_notif_unread")]
 
     def __str__(self) -> str:
         return self.subject
+
+
+class NotificationPreference(models.Model):
+    """One person's choice for one kind: email on or off (no row means on)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notification_preferences")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"],
+                                               name="core_notif_pref_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} email={'on' if self.email else 'off'}"
 
 
 class ReferenceCounter(models.Model):

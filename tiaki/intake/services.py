@@ -29,6 +29,7 @@ from django.utils import timezone
 from tiaki.accounts.models import Agency, User
 from tiaki.accounts.selectors import staff_of
 from tiaki.audit.services import Action, audit_record
+from tiaki.core.notifications import Kind
 from tiaki.core.policy import Refused, policy_for
 from tiaki.core.services import notify
 from tiaki.core.uploads import check_upload
@@ -284,13 +285,13 @@ def report_submit(
             if children_agencies:
                 # Seed 004: "When children are involved, Oranga Tamariki works closely with
                 # New Zealand Police or MBIE". The message carries no details of the report.
-                notify(recipients=_staff_of(children_agencies, READ_ROLES),
+                notify(kind=Kind.REPORT, recipients=_staff_of(children_agencies, READ_ROLES),
                        subject=f"Report {report.reference} says children are involved",
                        body="A report of suspected trafficking involving children was routed "
                             "to your agency. Open it in Tiaki.",
                        url=_detail_url(report), from_public=True)
             if report.risk_to_life:
-                notify(recipients=_staff_of(receivers, TRIAGE_ROLES),
+                notify(kind=Kind.REPORT, recipients=_staff_of(receivers, TRIAGE_ROLES),
                        subject=f"Report {report.reference}: risk to life",
                        body="A new report says someone's life or safety is at risk now.",
                        url=_detail_url(report), from_public=True)
@@ -385,7 +386,7 @@ def reporter_add(*, report: Report, body: str,
                          changes={"message": message.pk,
                                   "attachments": [p.sha256 for p in prepared]})
             if report.assignee is not None:
-                notify(recipients=[report.assignee],
+                notify(kind=Kind.REPORT, recipients=[report.assignee],
                        subject=f"New information on report {report.reference}",
                        body="The reporter added information.", url=_detail_url(report),
                        from_public=True)
@@ -431,6 +432,7 @@ def triage_assign(*, report: Report, actor: Any, assignee: User) -> Report:
                      changes={"assignee": [before, assignee.get_username()]})
         if assignee.pk != getattr(actor, "pk", None):
             notify(recipients=[assignee], subject=f"Report {report.reference} assigned to you",
+                   kind=Kind.REPORT,
                    body=f"Priority: {report.get_priority_display()}.", url=_detail_url(report))
     return report
 
@@ -450,7 +452,7 @@ def triage_prioritise(*, report: Report, actor: Any, priority: str) -> Report:
                      summary=f"{report.reference} priority: {report.get_priority_display()}",
                      changes={"priority": [before, priority]})
         if report.assignee is not None and report.assignee.pk != getattr(actor, "pk", None):
-            notify(recipients=[report.assignee],
+            notify(kind=Kind.REPORT, recipients=[report.assignee],
                    subject=f"Report {report.reference} is now {report.get_priority_display()}",
                    url=_detail_url(report))
     return report
@@ -783,7 +785,7 @@ def alert_referral_submit(*, actor: Any, alert_reference: str, summary: str, pla
             pow_token="", pow_nonce="", channel=Channel.BORDER_ALERT, source_agency=actor.agency,
         ).report
         receivers = [route.agency for route in report.routes.select_related("agency")]
-        notify(recipients=_staff_of(receivers, TRIAGE_ROLES),
+        notify(kind=Kind.REPORT, recipients=_staff_of(receivers, TRIAGE_ROLES),
                subject=f"Report {report.reference}: suspected trafficking at the border",
                body=(f"{actor.get_full_name() or actor.get_username()} ({actor.agency}) reported "
                      f"suspected trafficking on {alert_reference}. The report and the alert "

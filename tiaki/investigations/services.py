@@ -28,6 +28,7 @@ from tiaki.cases import services as case_services
 from tiaki.cases.models import VictimCase
 from tiaki.cases.policies import EDIT as CASE_EDIT
 from tiaki.cases.services import case_team
+from tiaki.core.notifications import Kind
 from tiaki.core.policy import Refused, get_visible, policy_for
 from tiaki.core.references import next_reference
 from tiaki.core.services import notify
@@ -189,7 +190,7 @@ def senior_assign(*, investigation: Investigation, actor: Any, senior: User) -> 
         audit_record(actor=actor, action=Action.UPDATE, obj=investigation,
                      summary=f"Senior officer of {investigation.reference} assigned",
                      changes={"senior_officer": senior.username})
-    notify(recipients=[senior],
+    notify(kind=Kind.INVESTIGATION, recipients=[senior],
            subject=f"You are the senior officer on investigation {investigation.reference}",
            url=_url(investigation))
     return investigation
@@ -211,7 +212,7 @@ def member_add(*, investigation: Investigation, actor: Any, username: str,
         audit_record(actor=actor, action=Action.CREATE, obj=member,
                      summary=f"{user.username} added to {investigation.reference}")
     notify(recipients=[user], subject=f"You were added to investigation {investigation.reference}",
-           url=_url(investigation))
+           kind=Kind.INVESTIGATION, url=_url(investigation))
     return member
 
 
@@ -314,7 +315,7 @@ def communication_record(*, investigation: Investigation, actor: Any, agency_cod
                      changes={"channel": channel, "direction": direction,
                               "step": step.code if step else ""})
     if channel == "tiaki" and direction == Communication.Direction.SENT:
-        notify(recipients=contact_people(agency),
+        notify(kind=Kind.INVESTIGATION, recipients=contact_people(agency),
                subject=f"Investigation {investigation.reference}: message from "
                        f"{actor.agency}",
                body=summary.strip()[:500])
@@ -336,7 +337,7 @@ def steps_remind_late(*, now: dt.datetime | None = None) -> int:
             step.save(update_fields=["reminded_at"])
             audit_record(actor=None, action=Action.UPDATE, obj=step,
                          summary=f"Late protocol step reminded on {step.investigation}")
-            notify(recipients=team(step.investigation),
+            notify(kind=Kind.INVESTIGATION, recipients=team(step.investigation),
                    subject=f"Late: {step.title} ({step.agency}) on "
                            f"{step.investigation.reference}",
                    body=f"Due {step.due_at:%d %b %Y %H:%M}. {step.what}",
@@ -367,7 +368,7 @@ def task_assign(*, investigation: Investigation, actor: Any, owner_username: str
                      summary=f"Task on {investigation.reference}",
                      changes={"owner": owner.username, "due_on": due_on})
     notify(recipients=[owner], subject=f"Task on {investigation.reference}: {task.title}",
-           body=f"Due {due_on:%d %b %Y}.", url=_url(investigation))
+           kind=Kind.INVESTIGATION, body=f"Due {due_on:%d %b %Y}.", url=_url(investigation))
     return task
 
 
@@ -389,7 +390,7 @@ def task_finish(*, task: Task, actor: Any, status: str, outcome: str = "") -> Ta
         audit_record(actor=actor, action=Action.UPDATE, obj=task, summary="Task finished",
                      changes={"status": status})
     if task.created_by is not None and task.created_by_id != actor.pk:
-        notify(recipients=[task.created_by],
+        notify(kind=Kind.INVESTIGATION, recipients=[task.created_by],
                subject=f"Task {task.get_status_display().lower()}: {task.title}",
                url=_url(investigation))
     return task
@@ -654,7 +655,7 @@ def sentence_record(*, charge: Charge, actor: Any, kind: str, imposed_on: dt.dat
                          summary=f"Reparation ordered for {order.case.reference}",
                          changes={"amount_nzd": order.amount_nzd})
     for order in made:
-        notify(recipients=case_team(order.case),
+        notify(kind=Kind.INVESTIGATION, recipients=case_team(order.case),
                subject=f"Reparation of ${order.amount_nzd} ordered for case "
                        f"{order.case.reference}",
                url=reverse("cases:detail", kwargs={"reference": order.case.reference}))
@@ -746,7 +747,7 @@ def hearing_add(*, defendant: Suspect, actor: Any, kind: str, on: dt.date, court
                               "court_dates": list(hearing.court_dates.values_list("pk",
                                                                                    flat=True))})
     for case in told:
-        notify(recipients=case_team(case),
+        notify(kind=Kind.INVESTIGATION, recipients=case_team(case),
                subject=f"Court date {on:%d %b %Y} for the victim of case {case.reference}",
                body=f"{label} at {court.strip()}. Add it to the case's court dates.",
                url=reverse("cases:detail", kwargs={"reference": case.reference}))

@@ -18,6 +18,7 @@ from tiaki.accounts.models import Agency
 from tiaki.accounts.roles import PLAN_REPORTING_ROLES, Role
 from tiaki.accounts.selectors import staff_of
 from tiaki.audit.services import Action, audit_record
+from tiaki.core.notifications import Kind
 from tiaki.core.policy import Refused
 from tiaki.core.services import notify
 from tiaki.plan.models import ActionItem, Plan
@@ -129,7 +130,8 @@ def reminders_send(*, plan: Plan | None = None, today: dt.date | None = None) ->
                     parts.append("items " + ", ".join(map(str, sorted(set(items)))))
                 if actions:
                     parts.append(f"{len(actions)} overdue working-group action(s)")
-                count = notify(recipients=people, subject=f"Plan of Action: {' and '.join(parts)}"
+                count = notify(kind=Kind.PLAN, recipients=people,
+                               subject=f"Plan of Action: {' and '.join(parts)}"
                                " due or overdue", body="Record progress on your agency's items.",
                                url=reverse("plan:todo"))
                 reminder = Reminder.objects.create(agency=agency, sent_on=today,

@@ -42,6 +42,7 @@ from tiaki.cases.services.common import (
 )
 from tiaki.cases.services.minister import case_notice
 from tiaki.core import crypto
+from tiaki.core.notifications import Kind
 from tiaki.core.policy import Refused, policy_for, visible
 from tiaki.core.services import notify
 
@@ -155,7 +156,7 @@ def _involve_oranga_tamariki(case: VictimCase, actor: Any) -> None:
     _event(case, actor, "child", "Person under 18: Oranga Tamariki notified")
     audit_record(actor=actor, action=Action.CREATE, object_type="cases.childinvolvement",
                  object_id=str(case.pk), summary=f"Oranga Tamariki notified of {case.reference}")
-    notify(recipients=agency_staff([ORANGA_TAMARIKI], PROVIDER_ROLES),
+    notify(kind=Kind.CASE, recipients=agency_staff([ORANGA_TAMARIKI], PROVIDER_ROLES),
            subject=f"Child in trafficking case {case.reference}: acknowledge",
            body="A case involves a person under 18. Please acknowledge it in Tiaki.",
            url=reverse("cases:children"))
@@ -214,7 +215,7 @@ def member_add(*, case: VictimCase, actor: Any, username: str) -> CaseMember:
         _event(case, actor, "team", f"{user.username} ({user.agency}) added to the case team")
         audit_record(actor=actor, action=Action.CREATE, obj=member,
                      summary=f"{user.username} added to {case.reference}")
-    notify(recipients=[user], subject=f"You were added to case {case.reference}",
+    notify(kind=Kind.CASE, recipients=[user], subject=f"You were added to case {case.reference}",
            url=_case_url(case))
     return member
 
@@ -230,7 +231,7 @@ def child_acknowledge(*, involvement: ChildInvolvement, actor: Any, note: str = 
         _event(involvement.case, actor, "child", "Oranga Tamariki acknowledged the case")
         audit_record(actor=actor, action=Action.UPDATE, obj=involvement,
                      summary=f"Oranga Tamariki acknowledged {involvement.case.reference}")
-    notify(recipients=case_team(involvement.case),
+    notify(kind=Kind.CASE, recipients=case_team(involvement.case),
            subject=f"Oranga Tamariki acknowledged {involvement.case.reference}",
            url=_case_url(involvement.case))
 

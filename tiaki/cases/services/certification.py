@@ -36,6 +36,7 @@ from tiaki.cases.services.common import (
 )
 from tiaki.cases.services.minister import case_notice
 from tiaki.cases.services.referrals import _close_referral
+from tiaki.core.notifications import Kind
 from tiaki.core.policy import Refused, policy_for
 from tiaki.core.services import notify
 
@@ -79,6 +80,7 @@ def certification_request(
                      changes={"findings": {k: v["findings"] for k, v in cleaned.items()}})
         seniors = [u for u in agency_staff([POLICE], [Role.SENIOR_OFFICER]) if u.pk != actor.pk]
         notify(recipients=seniors, subject=f"Certification {cert.reference} awaits endorsement",
+               kind=Kind.CERTIFICATION,
                url=reverse("cases:certification", kwargs={"reference": cert.reference}))
     return cert
 
@@ -108,7 +110,7 @@ def certification_endorse(*, certification: Certification, actor: Any,
                      changes={"status": "issued"})
         case_notice(actor=actor, case=case, kind=MinisterNotice.Kind.CERTIFIED,
                     certification=certification)
-        notify(recipients=case_team(case),
+        notify(kind=Kind.CERTIFICATION, recipients=case_team(case),
                subject=f"Certification {certification.reference} issued", url=_case_url(case))
     return certification
 
@@ -163,8 +165,8 @@ def certification_revoke(*, certification: Certification, actor: Any,
         for referral in dependent:
             _close_referral(referral, actor, Referral.Status.WITHDRAWN,
                             f"Certification {certification.reference} was revoked")
-    notify(recipients=case_team(case), subject=f"Certification {certification.reference} revoked",
-           url=_case_url(case))
+    notify(kind=Kind.CERTIFICATION, recipients=case_team(case),
+           subject=f"Certification {certification.reference} revoked", url=_case_url(case))
     return certification
 
 

@@ -16,6 +16,7 @@ from tiaki.cases.models import (
     VictimCase,
 )
 from tiaki.cases.services.common import WITNESS_STATUSES, _case_url, _check_case, _event
+from tiaki.core.notifications import Kind
 from tiaki.core.policy import Refused
 from tiaki.core.services import notify
 
@@ -78,7 +79,7 @@ def court_date_add(*, case: VictimCase, actor: Any, on: dt.date, court: str, hea
                      summary=f"Court date on {case.reference}")
     if adviser is not None:
         notify(recipients=[adviser], subject=f"You are the adviser for a hearing on {on:%d %b %Y}",
-               url=_case_url(case))
+               kind=Kind.CASE, url=_case_url(case))
     return hearing_row
 
 

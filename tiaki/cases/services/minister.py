@@ -20,6 +20,7 @@ from tiaki.accounts.models import User
 from tiaki.accounts.roles import Role
 from tiaki.audit.services import Action, audit_record
 from tiaki.cases.models import Certification, MinisterNotice
+from tiaki.core.notifications import Kind
 from tiaki.core.services import notify
 
 NOT_RECORDED = "not recorded"
@@ -49,8 +50,9 @@ def minister_notify(*, actor: Any, kind: str, reference: str, agency: str, regio
         summary=summary)
     audit_record(actor=actor, action=Action.CREATE, obj=notice,
                  summary=f"Anonymised notice to the Minister's office: {label} ({reference})")
-    notify(recipients=User.objects.filter(role_grants__role=Role.MINISTER_OFFICE,
-                                          is_active=True).distinct(),
+    notify(kind=Kind.MINISTER,
+           recipients=User.objects.filter(role_grants__role=Role.MINISTER_OFFICE,
+                                           is_active=True).distinct(),
            subject=f"{label}: {reference}", body=summary, url=reverse("cases:minister"))
     return notice
 

@@ -35,6 +35,7 @@ from tiaki.cases.services.common import (
     latest_certification,
 )
 from tiaki.cases.services.consent import require_consent
+from tiaki.core.notifications import Kind
 from tiaki.core.policy import Refused, policy_for
 from tiaki.core.services import notify
 
@@ -84,7 +85,7 @@ def referral_create(*, case: VictimCase, actor: Any, service: str, agency_code: 
                      summary=f"{case.reference} referred to {agency.code} for {service}",
                      changes={"service": service, "agency": agency.code,
                               "consent_version": consent.version, "due": due})
-        notify(recipients=agency_staff([agency.code], PROVIDER_ROLES),
+        notify(kind=Kind.REFERRAL, recipients=agency_staff([agency.code], PROVIDER_ROLES),
                subject=f"New referral for {spec.name}",
                url=reverse("cases:referral", kwargs={"pk": referral.pk}))
     return referral
@@ -140,7 +141,7 @@ def referral_respond(*, referral: Referral, actor: Any, step: str,
                referral=referral)
         audit_record(actor=actor, action=Action.UPDATE, obj=referral,
                      summary=f"Referral {referral.pk} {label}", changes={"status": new})
-        notify(recipients=[u for u in [referral.requested_by] if u is not None],
+        notify(kind=Kind.REFERRAL, recipients=[u for u in [referral.requested_by] if u is not None],
                subject=f"Referral to {referral.agency} {label}",
                url=reverse("cases:referral", kwargs={"pk": referral.pk}))
     return referral
@@ -152,7 +153,7 @@ def referral_withdraw(*, referral: Referral, actor: Any, reason: str) -> Referra
         raise Refused("say why the referral is withdrawn")
     with transaction.atomic():
         _close_referral(referral, actor, Referral.Status.WITHDRAWN, reason.strip())
-    notify(recipients=agency_staff([referral.agency.code], PROVIDER_ROLES),
+    notify(kind=Kind.REFERRAL, recipients=agency_staff([referral.agency.code], PROVIDER_ROLES),
            subject="A referral was withdrawn",
            url=reverse("cases:referral", kwargs={"pk": referral.pk}))
     return referral
@@ -246,7 +247,7 @@ def referrals_remind_overdue(*, today: dt.date | None = None) -> int:
             people = agency_staff([referral.agency.code], PROVIDER_ROLES)
             if referral.requested_by is not None:
                 people.append(referral.requested_by)
-            notify(recipients=people, subject=f"Overdue referral: {name}",
+            notify(kind=Kind.REFERRAL, recipients=people, subject=f"Overdue referral: {name}",
                    body=f"Due {referral.due_date:%d %b %Y}; still "
                         f"{referral.get_status_display().lower()}.",
                    url=reverse("cases:referral", kwargs={"pk": referral.pk}))

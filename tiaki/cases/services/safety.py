@@ -17,6 +17,7 @@ from tiaki.cases.policies import (
     POLICE,
 )
 from tiaki.cases.services.common import _case_url, _check_case, _event, case_team
+from tiaki.core.notifications import Kind
 from tiaki.core.policy import Refused
 from tiaki.core.services import notify
 
@@ -50,6 +51,7 @@ def risk_assess(*, case: VictimCase, actor: Any, level: str, assessment: str,
                               "family_abroad_at_risk": family_abroad_at_risk})
         if level == RiskAssessment.Level.HIGH:
             notify(recipients=case_team(case), subject=f"HIGH RISK: case {case.reference}",
+                   kind=Kind.SAFETY,
                    body="Police assessed the risk to the victim as high. Check the measures.",
                    url=_case_url(case))
     return risk
