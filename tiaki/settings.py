@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tiaki.cases",
     "tiaki.screening",
     "tiaki.investigations",
+    "tiaki.administration",
     "tiaki.demo",
 ]
 

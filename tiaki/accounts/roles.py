@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     SECRETARIAT = "secretariat", "Working-group secretariat"
     MINISTER_OFFICE = "minister_office", "Minister's office"
     ADMINISTRATOR = "administrator", "Administrator"
+    # Administers every agency's users, the agencies themselves and the scheduled jobs; an
+    # agency's administrator (ADMINISTRATOR) manages only the people of that agency.
+    PLATFORM_ADMINISTRATOR = "platform_administrator", "Platform administrator"
     AUDITOR = "auditor", "Auditor"
 
 

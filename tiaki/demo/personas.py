@@ -44,6 +44,12 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("visa", "Ravi", "Sample", "MBIE", (Role.FRONTLINE,)),
     # MBIE investigates trafficking jointly with Police (seed 004).
     Persona("mbie_investigator", "Tane", "Example", "MBIE", (Role.INVESTIGATOR,)),
+    # Each agency with demo staff has its own administrator (who manages only that agency's
+    # people); "platform" manages every agency, the agencies themselves and scheduled jobs.
+    Persona("police_admin", "Nikau", "Example", "POLICE", (Role.ADMINISTRATOR,)),
+    Persona("customs_admin", "Ngaio", "Sample", "CUSTOMS", (Role.ADMINISTRATOR,)),
+    Persona("msd_admin", "Rata", "Specimen", "MSD", (Role.ADMINISTRATOR,)),
+    Persona("platform", "Kauri", "Placeholder", "DIA", (Role.PLATFORM_ADMINISTRATOR,)),
 )
 
 # Which post's queue each border persona works (data/nz/border_posts.yaml).

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from tiaki.accounts.models import Agency, User
+from tiaki.administration.policies import administrable_agencies, grantable_roles
+
+REASON_HELP = "Kept in the audit trail with the change."
+
+
+def _reason() -> forms.CharField:
+    return forms.CharField(label="Reason", max_length=500, help_text=REASON_HELP)
+
+
+class UserForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none())
+    roles = forms.MultipleChoiceField(choices=(), required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    password = forms.CharField(
+        required=False, strip=False, label="First password",
+        help_text="Leave empty for someone who signs in through the agency's identity "
+                  "provider. At least 12 characters; they enrol an authenticator app at "
+                  "their first sign-in.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    reason = _reason()
+
+    def __init__(self, *args: Any, acting_user: Any, editing: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = administrable_agencies(acting_user)
+        agency_field = self.fields["agency"]
+        assert isinstance(agency_field, forms.ModelChoiceField)
+        agency_field.queryset = agencies
+        if agencies.count() == 1:
+            agency_field.initial = agencies.first()
+        roles_field = self.fields["roles"]
+        assert isinstance(roles_field, forms.MultipleChoiceField)
+        roles_field.choices = grantable_roles(acting_user)
+        if editing:
+            for name in ("username", "agency", "password"):
+                del self.fields[name]
+
+
+class ReasonForm(forms.Form):
+    reason = _reason()
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(strip=False, label="New password",
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    reason = _reason()
+
+
+class ColleagueField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
+
+
+class DeactivateForm(forms.Form):
+    successor = ColleagueField(
+        queryset=User.objects.none(), required=False, label="Hand open work to",
+        help_text="Their open triage reports, tasks, investigations, case teams and border "
+                  "posts pass to this colleague.")
+    reason = _reason()
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["successor"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = candidates
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, label="System using the token")
+    reason = _reason()
+
+
+class AgencyForm(forms.Form):
+    active = forms.BooleanField(required=False, label="Active today")
+    successor = forms.ModelChoiceField(queryset=Agency.objects.all(), required=False,
+                                       label="Its work is done today by")
+    reason = _reason()

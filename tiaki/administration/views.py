@@ -1,0 +1,246 @@
+"""Administration pages: server-rendered forms, each making one service call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tiaki.accounts.models import Agency, ApiToken, User
+from tiaki.administration import services
+from tiaki.administration.forms import (
+    AgencyForm,
+    DeactivateForm,
+    PasswordForm,
+    ReasonForm,
+    TokenForm,
+    UserForm,
+)
+from tiaki.administration.policies import is_admin, is_platform_admin
+from tiaki.core.policy import get_visible, visible
+from tiaki.core.refusals import refusal_kept
+
+
+def _admin_only(request: HttpRequest) -> Any:
+    # The section is closed to other roles (403); a record outside an administrator's
+    # agency answers 404 like a missing one (get_visible).
+    if not is_admin(request.user):
+        raise PermissionDenied("administration is open to administrators only")
+    return request.user
+
+
+@require_http_methods(["GET"])
+def users_view(request: HttpRequest) -> HttpResponse:
+    actor = _admin_only(request)
+    q = request.GET.get("q", "").strip()
+    users = visible(actor, User).select_related("agency").order_by("username")
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(first_name__icontains=q)
+                             | Q(last_name__icontains=q) | Q(email__icontains=q))
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "administration/users.html",
+                  {"page": page, "q": q, "platform": is_platform_admin(actor)})
+
+
+@require_http_methods(["GET", "POST"])
+def user_new_view(request: HttpRequest) -> HttpResponse:
+    actor = _admin_only(request)
+    form = UserForm(request.POST or None, acting_user=actor)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with refusal_kept() as refused:
+            user = services.user_create(
+                acting_user=actor, username=data["username"], first_name=data["first_name"],
+                last_name=data["last_name"], email=data["email"], agency=data["agency"],
+                roles=data["roles"], password=data["password"], reason=data["reason"])
+            messages.success(request, f"User {user.username} created.")
+            return redirect("administration:user", pk=user.pk)
+        error = refused.reason
+    return render(request, "administration/user_new.html", {"form": form, "error": error},
+                  status=400 if error or form.errors else 200)
+
+
+def _user_page(request: HttpRequest, actor: Any, user: User, *, status: int = 200,
+               error: str = "", **forms: Any) -> HttpResponse:
+    candidates = visible(actor, User).filter(is_active=True).exclude(pk=user.pk).filter(
+        agency_id__in=user.agency.lineage_ids() if user.agency else []).order_by("username")
+    context = {
+        "subject": user,
+        "error": error,
+        "edit_form": forms.get("edit_form") or UserForm(
+            acting_user=actor, editing=True,
+            initial={"first_name": user.first_name, "last_name": user.last_name,
+                     "email": user.email, "roles": sorted(user.role_codes())}),
+        "password_form": forms.get("password_form") or PasswordForm(),
+        "reset_form": forms.get("reset_form") or ReasonForm(prefix="reset"),
+        "deactivate_form": forms.get("deactivate_form") or DeactivateForm(
+            prefix="leave", candidates=candidates),
+        "reactivate_form": forms.get("reactivate_form") or ReasonForm(prefix="back"),
+        "token_form": forms.get("token_form") or TokenForm(prefix="token"),
+        "tokens": user.api_tokens.order_by("-created_at"),
+        "open_work": services.open_work_count(user=user),
+        "devices": TOTPDevice.objects.filter(user=user, confirmed=True).count(),
+        "new_token": forms.get("new_token", ""),
+    }
+    return render(request, "administration/user.html", context, status=status)
+
+
+def _subject(request: HttpRequest, pk: int) -> tuple[Any, User]:
+    actor = _admin_only(request)
+    return actor, get_visible(actor, User.objects.select_related("agency"), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def user_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, user = _subject(request, pk)
+    if request.method != "POST":
+        return _user_page(request, actor, user)
+    form = UserForm(request.POST, acting_user=actor, editing=True)
+    if form.is_valid():
+        data = form.cleaned_data
+        with refusal_kept() as refused:
+            services.user_update(acting_user=actor, user=user, first_name=data["first_name"],
+                                 last_name=data["last_name"], email=data["email"],
+                                 roles=data["roles"], reason=data["reason"])
+            messages.success(request, f"User {user.username} updated.")
+            return redirect("administration:user", pk=user.pk)
+        return _user_page(request, actor, user, status=400, error=refused.reason,
+                          edit_form=form)
+    return _user_page(request, actor, user, status=400, edit_form=form)
+
+
+@require_POST
+def user_password_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, user = _subject(request, pk)
+    form = PasswordForm(request.POST)
+    if form.is_valid():
+        with refusal_kept() as refused:
+            services.user_password_set(acting_user=actor, user=user,
+                                       password=form.cleaned_data["password"],
+                                       reason=form.cleaned_data["reason"])
+            messages.success(request, f"New password set for {user.username}.")
+            return redirect("administration:user", pk=user.pk)
+        return _user_page(request, actor, user, status=400, error=refused.reason,
+                          password_form=form)
+    return _user_page(request, actor, user, status=400, password_form=form)
+
+
+@require_POST
+def second_factor_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, user = _subject(request, pk)
+    form = ReasonForm(request.POST, prefix="reset")
+    if form.is_valid():
+        with refusal_kept() as refused:
+            services.second_factor_reset(acting_user=actor, user=user,
+                                         reason=form.cleaned_data["reason"])
+            messages.success(request, f"{user.username} enrols a new authenticator app at "
+                                      "their next sign-in.")
+            return redirect("administration:user", pk=user.pk)
+        return _user_page(request, actor, user, status=400, error=refused.reason,
+                          reset_form=form)
+    return _user_page(request, actor, user, status=400, reset_form=form)
+
+
+@require_POST
+def user_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, user = _subject(request, pk)
+    candidates = visible(actor, User).filter(is_active=True).exclude(pk=user.pk)
+    form = DeactivateForm(request.POST, prefix="leave", candidates=candidates)
+    if form.is_valid():
+        with refusal_kept() as refused:
+            done = services.user_deactivate(user=user, successor=form.cleaned_data["successor"],
+                                            acting_user=actor,
+                                            reason=form.cleaned_data["reason"])
+            successor = form.cleaned_data["successor"]
+            messages.success(request, f"{user.username} deactivated"
+                             + (f"; {done.total()} open items handed to {successor.username}."
+                                if successor else "."))
+            return redirect("administration:user", pk=user.pk)
+        return _user_page(request, actor, user, status=400, error=refused.reason,
+                          deactivate_form=form)
+    return _user_page(request, actor, user, status=400, deactivate_form=form)
+
+
+@require_POST
+def user_reactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, user = _subject(request, pk)
+    form = ReasonForm(request.POST, prefix="back")
+    if form.is_valid():
+        with refusal_kept() as refused:
+            services.user_reactivate(acting_user=actor, user=user,
+                                     reason=form.cleaned_data["reason"])
+            messages.success(request, f"{user.username} reactivated.")
+            return redirect("administration:user", pk=user.pk)
+        return _user_page(request, actor, user, status=400, error=refused.reason,
+                          reactivate_form=form)
+    return _user_page(request, actor, user, status=400, reactivate_form=form)
+
+
+@require_POST
+def token_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, user = _subject(request, pk)
+    form = TokenForm(request.POST, prefix="token")
+    if form.is_valid():
+        with refusal_kept() as refused:
+            _, raw = services.api_token_issue(acting_user=actor, user=user,
+                                              name=form.cleaned_data["name"],
+                                              reason=form.cleaned_data["reason"])
+            # Shown once, on this response only: only the token's digest is stored.
+            return _user_page(request, actor, user, new_token=raw)
+        return _user_page(request, actor, user, status=400, error=refused.reason,
+                          token_form=form)
+    return _user_page(request, actor, user, status=400, token_form=form)
+
+
+@require_POST
+def token_revoke_view(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
+    actor, user = _subject(request, pk)
+    token = get_visible(actor, ApiToken.objects.filter(user=user), pk=token_pk)
+    form = ReasonForm(request.POST, prefix=f"revoke{token.pk}")
+    if form.is_valid():
+        with refusal_kept() as refused:
+            services.api_token_revoke(acting_user=actor, token=token,
+                                      reason=form.cleaned_data["reason"])
+            messages.success(request, f"Token {token.prefix}… revoked.")
+            return redirect("administration:user", pk=user.pk)
+        return _user_page(request, actor, user, status=400, error=refused.reason)
+    return _user_page(request, actor, user, status=400, error="Say why the token is revoked.")
+
+
+@require_http_methods(["GET"])
+def agencies_view(request: HttpRequest) -> HttpResponse:
+    actor = _admin_only(request)
+    agencies = visible(actor, Agency).select_related("successor").order_by("code")
+    return render(request, "administration/agencies.html",
+                  {"agencies": agencies, "platform": is_platform_admin(actor)})
+
+
+@require_http_methods(["GET", "POST"])
+def agency_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _admin_only(request)
+    agency = get_visible(actor, Agency, pk=pk)
+    form = AgencyForm(request.POST or None, initial={"active": agency.active,
+                                                    "successor": agency.successor})
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        with refusal_kept() as refused:
+            services.agency_update(acting_user=actor, agency=agency,
+                                   active=form.cleaned_data["active"],
+                                   successor=form.cleaned_data["successor"],
+                                   reason=form.cleaned_data["reason"])
+            messages.success(request, f"Agency {agency.code} updated.")
+            return redirect("administration:agency", pk=agency.pk)
+        error = refused.reason
+    return render(request, "administration/agency.html",
+                  {"agency": agency, "form": form, "error": error,
+                   "platform": is_platform_admin(actor),
+                   "predecessors": agency.predecessors.order_by("code")},
+                  status=400 if error or form.errors else 200)
