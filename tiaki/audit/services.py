@@ -16,11 +16,14 @@ from tiaki.audit.models import AuditEvent
 Action = AuditEvent.Action
 
 
-def _canonical(at: dt.datetime, actor_id: int | None, actor_username: str, actor_agency: str,
+def _canonical(at: dt.datetime | str, actor_id: int | None, actor_username: str, actor_agency: str,
                actor_roles: str, action: str, object_type: str, object_id: str, summary: str,
                changes: Any, reason: str) -> bytes:
     # A list, not a dict: the order is fixed by this function, and it is quicker to dump.
-    return _ENCODE([at.isoformat(timespec="microseconds"), actor_id, actor_username,
+    # ``at`` may come already printed in that form (the verifier streams it so from the
+    # database); a datetime is printed here.
+    stamp = at if isinstance(at, str) else at.isoformat(timespec="microseconds")
+    return _ENCODE([stamp, actor_id, actor_username,
                     actor_agency, actor_roles, action, object_type, object_id, summary,
                     changes, reason]).encode()
 

@@ -11,9 +11,15 @@ the key, and the newest rows deleted together with their seals and the chain hea
 from __future__ import annotations
 
 import datetime as dt
+import json
+import multiprocessing as mp
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max
 
 from tiaki.audit import keys
 from tiaki.audit.models import AuditEvent, AuditSeal, ChainHead
@@ -54,10 +60,39 @@ class VerifyResult:
 
 _SEALED = ("seq", "chain", "event_id", "event__mac", *(f"event__{f}" for f in MAC_FIELDS))
 
+# PostgreSQL hands the two costly columns over already in the form the MAC is computed on:
+# the instant as ``datetime.isoformat(timespec="microseconds")`` prints a UTC time, and the
+# changes as JSON text (``{}`` for most rows, which then needs no decoding). That halves the
+# per-row work of streaming ten million rows; the MAC itself is computed exactly as at write.
+_PG_SEALED = """
+SELECT s.seq, s.chain, s.event_id, e.mac,
+       to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
+       e.actor_id, e.actor_username, e.actor_agency, e.actor_roles, e.action, e.object_type,
+       e.object_id, e.summary, e.changes::text, e.reason
+FROM {seals} s LEFT JOIN {events} e ON e.id = s.event_id
+WHERE s.seq >= %s AND s.seq < %s ORDER BY s.seq
+"""
 
-def _sealed_rows() -> Iterator[tuple[Any, ...]]:
+
+def _sealed_rows(lo: int, hi: int) -> Iterator[tuple[Any, ...]]:
+    """Seals with positions in ``[lo, hi)`` and their rows, in chain order, streamed."""
+    if connection.vendor == "postgresql":
+        return _pg_sealed_rows(lo, hi)
     # A nullable link, so the join is an outer one: a seal whose row was deleted still shows.
-    return AuditSeal.objects.order_by("seq").values_list(*_SEALED).iterator(chunk_size=CHUNK)
+    return (AuditSeal.objects.filter(seq__gte=lo, seq__lt=hi).order_by("seq")
+            .values_list(*_SEALED).iterator(chunk_size=CHUNK))
+
+
+def _pg_sealed_rows(lo: int, hi: int) -> Iterator[tuple[Any, ...]]:
+    sql = _PG_SEALED.format(seals=AuditSeal._meta.db_table, events=AuditEvent._meta.db_table)
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(sql, [lo, hi])
+        while rows := cursor.fetchmany(CHUNK):
+            for row in rows:
+                changes = row[13]
+                if changes is not None:
+                    changes = {} if changes == "{}" else json.loads(changes)
+                yield (*row[:13], changes, row[14])
 
 
 def _unsealed_rows() -> Iterator[tuple[Any, ...]]:
@@ -65,45 +100,134 @@ def _unsealed_rows() -> Iterator[tuple[Any, ...]]:
             .values_list("id", "mac", *MAC_FIELDS).iterator(chunk_size=CHUNK))
 
 
-def audit_verify(*, anchors: list[Anchor] | None = None) -> VerifyResult:
+@dataclass
+class _Stretch:
+    """What one worker found in one stretch of chain positions.
+
+    The first seal's link is left to the caller, who holds the seal before it."""
+
+    checked: int = 0
+    first: tuple[int, int, str, str] | None = None  # seq, event id, row MAC, chain
+    last_seq: int = 0
+    last_chain: str = ""
+    first_break: ChainBreak | None = None
+    anchors_checked: list[int] = field(default_factory=list)
+
+
+def _check_stretch(lo: int, hi: int, pinned: dict[int, str]) -> _Stretch:
+    out = _Stretch()
+    mac_key, seal_key = keys.mac_key(), keys.seal_key()
+    previous, expected = "", lo
+
+    def broken(event_id: int, problem: str, seq: int) -> _Stretch:
+        out.first_break = ChainBreak(event_id, problem, seq)
+        return out
+
+    for seq, chain, event_id, mac, *values in _sealed_rows(lo, hi):
+        if out.first is None:
+            out.first = (seq, event_id, mac or "", chain)
+        elif seq != expected:
+            return broken(event_id, f"chain positions {expected}–{seq - 1} are missing: the "
+                                    f"sealed rows before row {event_id} were deleted", expected)
+        if values[0] is None:
+            return broken(event_id, "the row was deleted (its seal remains)", seq)
+        out.checked += 1
+        if row_mac(*values, key=mac_key) != mac:
+            return broken(event_id, "its contents do not match its MAC (row edited)", seq)
+        if previous and chain_link(seq, event_id, mac, previous, key=seal_key) != chain:
+            return broken(event_id, _RELINKED, seq)
+        if seq in pinned:
+            if pinned[seq] != chain:
+                return broken(event_id, "the chain here differs from the checkpoint (rows up "
+                                        "to here were rewritten)", seq)
+            out.anchors_checked.append(seq)
+        previous, expected = chain, seq + 1
+        out.last_seq, out.last_chain = seq, chain
+    return out
+
+
+_RELINKED = ("its seal does not follow from the one before it (rows reordered, removed or "
+             "recomputed)")
+
+
+def _check_in_child(lo: int, hi: int, pinned: dict[int, str]) -> _Stretch:
+    connection.close()  # a forked worker opens its own connection, never its parent's
+    try:
+        return _check_stretch(lo, hi, pinned)
+    finally:
+        connection.close()
+
+
+def _stretches(jobs: int, parallel_from: int) -> list[tuple[int, int]]:
+    top = AuditSeal.objects.aggregate(top=Max("seq"))["top"] or 0
+    if jobs <= 1 or top < parallel_from:
+        return [(1, top + 1)]
+    size = -(-top // jobs)
+    return [(lo, min(lo + size, top + 1)) for lo in range(1, top + 1, size)]
+
+
+# Below this many seals one process is quicker than starting others.
+PARALLEL_FROM = 200_000
+
+
+def _check_sealed(jobs: int, parallel_from: int, pinned: dict[int, str]) -> list[_Stretch]:
+    spans = _stretches(jobs, parallel_from)
+    if len(spans) == 1:
+        return [_check_stretch(*spans[0], pinned)]
+    connection.close()
+    with ProcessPoolExecutor(len(spans), mp_context=mp.get_context("fork")) as pool:
+        return list(pool.map(_check_in_child, *zip(*spans, strict=True),
+                             [pinned] * len(spans)))
+
+
+def audit_verify(*, anchors: list[Anchor] | None = None, jobs: int = 1,
+                 parallel_from: int = PARALLEL_FROM) -> VerifyResult:
     """Recompute the trail and report the first row that does not fit, and the rows not
-    yet sealed. ``anchors`` are checkpoints: each position must still hold its value."""
+    yet sealed. ``anchors`` are checkpoints: each position must still hold its value.
+
+    With ``jobs`` > 1 the chain is split into stretches of positions checked side by side in
+    forked processes (each seal's link needs only the seal stored before it); the stretches
+    are then joined in order, so the first break named is the same as with one process.
+    """
     pinned = {a.seq: a.chain for a in anchors or []}
-    previous, expected, checked = GENESIS, 1, 0
     result = VerifyResult(0, None)
+    previous, expected, checked = GENESIS, 1, 0
+    seal_key = keys.seal_key()
 
     def broken(event_id: int, problem: str, seq: int | None = None) -> VerifyResult:
         result.checked, result.first_break = checked, ChainBreak(event_id, problem, seq)
         return result
 
-    mac_key, seal_key = keys.mac_key(), keys.seal_key()
-    for seq, chain, event_id, mac, *values in _sealed_rows():
-        if seq != expected:
-            return broken(event_id, f"chain positions {expected}–{seq - 1} are missing: the "
-                                    f"sealed rows before row {event_id} were deleted", expected)
-        if values[0] is None:
-            return broken(event_id, "the row was deleted (its seal remains)", seq)
-        checked += 1
-        if row_mac(*values, key=mac_key) != mac:
-            return broken(event_id, "its contents do not match its MAC (row edited)", seq)
-        if chain_link(seq, event_id, mac, previous, key=seal_key) != chain:
-            return broken(event_id, "its seal does not follow from the one before it (rows "
-                                    "reordered, removed or recomputed)", seq)
-        if seq in pinned:
-            if pinned.pop(seq) != chain:
-                return broken(event_id, "the chain here differs from the checkpoint (rows up "
-                                        "to here were rewritten)", seq)
-            result.anchors_checked.append(seq)
-        previous, expected = chain, expected + 1
+    for stretch in _check_sealed(jobs, parallel_from, pinned):
+        if stretch.first is not None:
+            seq, event_id, mac, chain = stretch.first
+            if seq != expected:
+                return broken(event_id, f"chain positions {expected}–{seq - 1} are missing: "
+                                        f"the sealed rows before row {event_id} were deleted",
+                              expected)
+            joined = stretch.first_break is None or stretch.first_break.seq != seq
+            if joined and mac and chain_link(seq, event_id, mac, previous,
+                                              key=seal_key) != chain:
+                return broken(event_id, _RELINKED, seq)
+        if stretch.first_break is not None:
+            checked += stretch.checked
+            result.checked, result.first_break = checked, stretch.first_break
+            return result
+        checked += stretch.checked
+        result.anchors_checked += stretch.anchors_checked
+        if stretch.first is not None:
+            previous, expected = stretch.last_chain, stretch.last_seq + 1
     result.last_seq = expected - 1
-    if pinned:
-        return broken(0, f"the checkpoint at position {min(pinned)} is beyond the end of the "
-                         f"chain ({expected - 1}): sealed rows were deleted", min(pinned))
+    remaining = set(pinned) - set(result.anchors_checked)
+    if remaining:
+        return broken(0, f"the checkpoint at position {min(remaining)} is beyond the end of "
+                         f"the chain ({expected - 1}): sealed rows were deleted", min(remaining))
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None and head.last_seq > expected - 1:
         return broken(head.last_event_id or 0,
                       f"the newest sealed rows (positions {expected}–{head.last_seq}) are "
                       f"missing (deleted)", expected)
+    mac_key = keys.mac_key()
     for event_id, mac, *values in _unsealed_rows():
         if row_mac(*values, key=mac_key) != mac:
             return broken(event_id, "its contents do not match its MAC (row edited or forged; "
