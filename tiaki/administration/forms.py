@@ -62,6 +62,11 @@ class ColleagueField(forms.ModelChoiceField):
         return f"{obj.get_full_name() or obj.username} ({obj.username})"
 
 
+class ColleagueMultipleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
+
+
 class DeactivateForm(forms.Form):
     successor = ColleagueField(
         queryset=User.objects.none(), required=False, label="Hand open work to",
@@ -86,3 +91,44 @@ class AgencyForm(forms.Form):
     successor = forms.ModelChoiceField(queryset=Agency.objects.all(), required=False,
                                        label="Its work is done today by")
     reason = _reason()
+
+
+class PostForm(forms.Form):
+    code = forms.CharField(max_length=40, help_text="Short code, e.g. NPE.")
+    name = forms.CharField(max_length=200)
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none())
+    ports = forms.CharField(
+        required=False, label="Ports of arrival",
+        help_text="Three-letter IATA codes separated by commas (e.g. NPE, NPL). Travellers "
+                  "arriving there go to this post's queue.")
+    handles_visas = forms.BooleanField(required=False, label="Handles visa applications")
+    reason = _reason()
+
+    def __init__(self, *args: Any, acting_user: Any, editing: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = administrable_agencies(acting_user)
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = agencies
+        if agencies.count() == 1:
+            field.initial = agencies.first()
+        if editing:
+            del self.fields["code"]
+            del self.fields["agency"]
+
+    def port_list(self) -> list[str]:
+        return [p for p in self.cleaned_data.get("ports", "").replace(";", ",").split(",")]
+
+
+class OfficersForm(forms.Form):
+    officers = ColleagueMultipleField(queryset=User.objects.none(), required=False,
+                                      widget=forms.CheckboxSelectMultiple,
+                                      label="Officers who work this queue")
+    reason = _reason()
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["officers"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = candidates

@@ -380,3 +380,129 @@ def _successor_chain(agency: Agency) -> Sequence[Agency]:
     while chain[-1].successor is not None and chain[-1].successor not in chain:
         chain.append(chain[-1].successor)
     return chain
+
+
+# Border posts and their officers --------------------------------------------------------
+
+PORT_PATTERN = r"^[A-Z]{3}$"
+
+
+def _check_post_agency(acting_user: Any, agency: Agency | None) -> Agency:
+    if not is_admin(acting_user):
+        raise Refused("Only administrators manage border posts.")
+    if agency is None:
+        raise Refused("Choose the agency whose officers work the post.")
+    ids = administered_agency_ids(acting_user)
+    if ids is not None and agency.pk not in ids:
+        raise Refused("You manage only your own agency's border posts.")
+    return agency
+
+
+def _clean_ports(ports: Iterable[str], *, post_pk: int | None) -> list[str]:
+    import re
+
+    from tiaki.screening.models import Post
+
+    cleaned: list[str] = []
+    for raw in ports:
+        port = raw.strip().upper()
+        if not port:
+            continue
+        if not re.match(PORT_PATTERN, port):
+            raise Refused(f"{raw.strip()!r} is not a three-letter IATA port code (e.g. AKL).")
+        if port not in cleaned:
+            cleaned.append(port)
+    # Routing takes the first post listing a port, so a port on two posts would leave the
+    # second one's queue silently empty.
+    others = Post.objects.all() if post_pk is None else Post.objects.exclude(pk=post_pk)
+    for other in others:
+        clash = sorted(set(cleaned) & set(other.ports))
+        if clash:
+            raise Refused(f"{', '.join(clash)} already routes to {other.name} ({other.code}).")
+    return cleaned
+
+
+def post_create(*, acting_user: Any, code: str, name: str, agency: Agency | None,
+                ports: Iterable[str], handles_visas: bool = False, reason: str) -> Any:
+    """A new border post (an alert queue). The country's posts file is loaded first if no
+    post exists yet, so the default post that takes unrouted arrivals is always there."""
+    from tiaki.screening.loader import posts_ensure
+    from tiaki.screening.models import Post
+
+    reason = _need_reason(reason)
+    agency = _check_post_agency(acting_user, agency)
+    code = code.strip().upper()
+    if not code or not all(ch.isalnum() or ch == "-" for ch in code):
+        raise Refused("Give the post a short code of letters, digits and hyphens (e.g. NPE).")
+    if not name.strip():
+        raise Refused("Give the post its name.")
+    posts_ensure()
+    if Post.objects.filter(code=code).exists():
+        raise Refused(f"A post with the code {code} exists.")
+    port_list = _clean_ports(ports, post_pk=None)
+    with transaction.atomic():
+        post = Post.objects.create(code=code, name=name.strip(), agency=agency,
+                                   ports=port_list, handles_visas=handles_visas)
+        audit_record(actor=acting_user, action=Action.CREATE, obj=post,
+                     summary=f"Created border post {code} ({name.strip()})",
+                     changes={"agency": agency.code, "ports": port_list,
+                              "handles_visas": handles_visas}, reason=reason)
+    return post
+
+
+def post_update(*, acting_user: Any, post: Any, name: str, ports: Iterable[str],
+                handles_visas: bool, reason: str) -> Any:
+    reason = _need_reason(reason)
+    _check_post_agency(acting_user, post.agency)
+    port_list = _clean_ports(ports, post_pk=post.pk)
+    before = {"name": post.name, "ports": list(post.ports), "handles_visas": post.handles_visas}
+    after = {"name": name.strip() or post.name, "ports": port_list,
+             "handles_visas": handles_visas}
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if not changes:
+        return post
+    with transaction.atomic():
+        post.name, post.ports, post.handles_visas = (after["name"], after["ports"],
+                                                     after["handles_visas"])
+        post.save(update_fields=["name", "ports", "handles_visas"])
+        audit_record(actor=acting_user, action=Action.UPDATE, obj=post,
+                     summary=f"Updated border post {post.code}", changes=changes, reason=reason)
+    return post
+
+
+def post_officer_candidates(post: Any) -> Any:
+    """Who may work a post's queue: active frontline officers of the post's agency (or of
+    an agency whose functions it holds)."""
+    return User.objects.filter(
+        agency_id__in=post.agency.lineage_ids(), is_active=True,
+        role_grants__role=Role.FRONTLINE).distinct().order_by("username")
+
+
+def post_officers_set(*, acting_user: Any, post: Any, officers: Iterable[User],
+                      reason: str) -> list[str]:
+    """The officers who work this post's queue (the ticked ones replace the list).
+
+    An officer on no post sees every post of their agency; on one or more, only those
+    (``tiaki.screening.policies.posts_of``). Returns the officers' usernames."""
+    from tiaki.screening.models import PostMembership
+
+    reason = _need_reason(reason)
+    _check_post_agency(acting_user, post.agency)
+    wanted = {u.pk: u for u in officers}
+    allowed = set(post_officer_candidates(post).values_list("pk", flat=True))
+    stray = [u.username for pk, u in wanted.items() if pk not in allowed]
+    if stray:
+        raise Refused(f"{', '.join(sorted(stray))} cannot work this post: only active "
+                      f"frontline officers of {post.agency} can.")
+    with transaction.atomic():
+        held = set(PostMembership.objects.filter(post=post).values_list("user_id", flat=True))
+        PostMembership.objects.filter(post=post).exclude(user_id__in=wanted).delete()
+        PostMembership.objects.bulk_create(
+            [PostMembership(post=post, user=u) for pk, u in wanted.items() if pk not in held])
+        names = sorted(u.username for u in wanted.values())
+        removed = sorted(User.objects.filter(pk__in=held - set(wanted)).values_list(
+            "username", flat=True))
+        audit_record(actor=acting_user, action=Action.UPDATE, obj=post,
+                     summary=f"Officers of border post {post.code}: {', '.join(names) or 'none'}",
+                     changes={"officers": names, "removed": removed}, reason=reason)
+    return names

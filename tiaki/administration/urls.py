@@ -15,6 +15,9 @@ urlpatterns = [
     path("users/<int:pk>/tokens/", views.token_issue_view, name="token_issue"),
     path("users/<int:pk>/tokens/<int:token_pk>/revoke/", views.token_revoke_view,
          name="token_revoke"),
+    path("posts/", views.posts_view, name="posts"),
+    path("posts/new/", views.post_new_view, name="post_new"),
+    path("posts/<int:pk>/", views.post_view, name="post"),
     path("agencies/", views.agencies_view, name="agencies"),
     path("agencies/<int:pk>/", views.agency_view, name="agency"),
 ]

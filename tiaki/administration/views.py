@@ -7,9 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -18,12 +18,14 @@ from tiaki.administration import services
 from tiaki.administration.forms import (
     AgencyForm,
     DeactivateForm,
+    OfficersForm,
     PasswordForm,
+    PostForm,
     ReasonForm,
     TokenForm,
     UserForm,
 )
-from tiaki.administration.policies import is_admin, is_platform_admin
+from tiaki.administration.policies import administered_agency_ids, is_admin, is_platform_admin
 from tiaki.core.policy import get_visible, visible
 from tiaki.core.refusals import refusal_kept
 
@@ -244,3 +246,82 @@ def agency_view(request: HttpRequest, pk: int) -> HttpResponse:
                    "platform": is_platform_admin(actor),
                    "predecessors": agency.predecessors.order_by("code")},
                   status=400 if error or form.errors else 200)
+
+
+def _posts(actor: Any) -> Any:
+    from tiaki.screening.models import Post
+
+    ids = administered_agency_ids(actor)
+    posts = Post.objects.select_related("agency").order_by("code")
+    return posts if ids is None else posts.filter(agency_id__in=ids)
+
+
+@require_http_methods(["GET"])
+def posts_view(request: HttpRequest) -> HttpResponse:
+    actor = _admin_only(request)
+    posts = _posts(actor).annotate(officer_count=Count("members"))
+    return render(request, "administration/posts.html", {"posts": posts})
+
+
+@require_http_methods(["GET", "POST"])
+def post_new_view(request: HttpRequest) -> HttpResponse:
+    actor = _admin_only(request)
+    form = PostForm(request.POST or None, acting_user=actor)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with refusal_kept() as refused:
+            post = services.post_create(acting_user=actor, code=data["code"], name=data["name"],
+                                        agency=data["agency"], ports=form.port_list(),
+                                        handles_visas=data["handles_visas"],
+                                        reason=data["reason"])
+            messages.success(request, f"Border post {post.code} created. Now choose its "
+                                      "officers.")
+            return redirect("administration:post", pk=post.pk)
+        error = refused.reason
+    return render(request, "administration/post_new.html", {"form": form, "error": error},
+                  status=400 if error or form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def post_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _admin_only(request)
+    post = get_object_or_404(_posts(actor), pk=pk)
+    candidates = services.post_officer_candidates(post)
+    current = list(post.members.values_list("user_id", flat=True))
+    post_form = PostForm(acting_user=actor, editing=True, prefix="post", initial={
+        "name": post.name, "ports": ", ".join(post.ports), "handles_visas": post.handles_visas})
+    officers_form = OfficersForm(candidates=candidates, prefix="officers",
+                                 initial={"officers": current})
+    error = ""
+    if request.method == "POST":
+        which = request.POST.get("form")
+        with refusal_kept() as refused:
+            if which == "officers":
+                officers_form = OfficersForm(request.POST, candidates=candidates,
+                                             prefix="officers")
+                if officers_form.is_valid():
+                    names = services.post_officers_set(
+                        acting_user=actor, post=post,
+                        officers=officers_form.cleaned_data["officers"],
+                        reason=officers_form.cleaned_data["reason"])
+                    messages.success(request, f"{post.code} is worked by "
+                                              f"{', '.join(names) or 'nobody yet'}.")
+                    return redirect("administration:post", pk=post.pk)
+            else:
+                post_form = PostForm(request.POST, acting_user=actor, editing=True,
+                                     prefix="post")
+                if post_form.is_valid():
+                    services.post_update(acting_user=actor, post=post,
+                                         name=post_form.cleaned_data["name"],
+                                         ports=post_form.port_list(),
+                                         handles_visas=post_form.cleaned_data["handles_visas"],
+                                         reason=post_form.cleaned_data["reason"])
+                    messages.success(request, f"Border post {post.code} updated.")
+                    return redirect("administration:post", pk=post.pk)
+        error = refused.reason
+    invalid = request.method == "POST"
+    return render(request, "administration/post.html",
+                  {"post": post, "post_form": post_form, "officers_form": officers_form,
+                   "error": error, "candidates": candidates},
+                  status=400 if invalid else 200)
