@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # CI adds the benchmark peers (EXTRAS=dev,bench) so the FEBRL accuracy test runs there too.
 EXTRAS ?= dev
+# `make demo PORT=8080` serves the demo on another port (and HOST=0.0.0.0 on every interface).
+PORT ?= 8000
+HOST ?= 127.0.0.1
 
 .PHONY: install demo serve test lint typecheck pytest bench clean
 
@@ -19,8 +22,8 @@ install: $(STAMP)
 demo: install
 	$(BIN)/tiaki migrate --noinput
 	$(BIN)/tiaki demo
-	@echo "Serving on http://127.0.0.1:8000 (task worker and audit sealer alongside; Ctrl-C stops all)"
-	@trap 'kill 0' EXIT INT TERM; $(BIN)/tiaki worker --interval 2 & $(BIN)/tiaki audit seal --follow & $(BIN)/tiaki runserver 127.0.0.1:8000
+	@echo "Serving on http://$(HOST):$(PORT) (task worker and audit sealer alongside; Ctrl-C stops all)"
+	@trap 'kill 0' EXIT INT TERM; $(BIN)/tiaki worker --interval 2 & $(BIN)/tiaki audit seal --follow & $(BIN)/tiaki runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from tiaki.cases.api import router as cases_router
+from tiaki.core import idempotency
 from tiaki.core.api_auth import API_AUTH
 from tiaki.core.policy import NotVisible, Refused
 from tiaki.intake.api import router as intake_router
@@ -13,7 +16,20 @@ from tiaki.investigations.api import router as investigations_router
 from tiaki.plan.api import router as plan_router
 from tiaki.screening.api import router as screening_router
 
-api = NinjaAPI(
+
+class TiakiAPI(NinjaAPI):
+    """Every answer passes here, so an idempotent create's response is stored (or its key
+    released) whatever produced it: the view, a refusal or a validation error."""
+
+    def create_response(self, request: HttpRequest, data: Any, *, status: int | None = None,
+                        temporal_response: HttpResponse | None = None) -> HttpResponse:
+        response = super().create_response(request, data, status=status,
+                                           temporal_response=temporal_response)
+        idempotency.finish(request, response)
+        return response
+
+
+api = TiakiAPI(
     title="Tiaki API",
     version="1",
     description=(

@@ -1,5 +1,9 @@
 """Cases API: the same policies, consent checks and audit as the pages.
 
+Systems open cases, record consent, refer, close, and ask for, endorse and revoke Police
+certification through the same service functions the case pages call; every create takes an
+``Idempotency-Key`` (``tiaki.core.idempotency``).
+
 Identifying details and HTCDS exports are POSTs that carry a reason, so every read is
 recorded with why it was made; an agency receiving a referral gets only its service's fields.
 """
@@ -11,12 +15,14 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema, Status
 
+from tiaki.accounts.models import Agency
 from tiaki.cases import selectors, services
 from tiaki.cases.models import Certification, Referral, VictimCase
 from tiaki.cases.policies import RESPOND, may_see_measures
-from tiaki.core.policy import NotVisible, get_visible, policy_for
+from tiaki.core.idempotency import idempotent_post
+from tiaki.core.policy import NotVisible, Refused, get_visible, policy_for
 
 router = Router()
 
@@ -165,3 +171,194 @@ def post_export(request: HttpRequest, reference: str, payload: ReasonIn) -> dict
     case = get_visible(request.user, VictimCase, reference=reference)
     return services.case_export_htcds(case=case, actor=request.user, reason=payload.reason,
                                       channel="api")
+
+
+# ---------------------------------------------------------------- case actions (issue 9 §8)
+
+class EventIn(Schema):
+    kind: str = Field(description="recruitment, transit or exploitation")
+    place: str = ""
+    country: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+class CaseIn(Schema):
+    identity: dict[str, str] = Field(
+        description="Identifying details (encrypted at rest; never returned by this call): "
+                    "family_name, given_names, date_of_birth, contact, address …")
+    age: int | None = None
+    apparent_child: bool = False
+    gender: str = ""
+    nationality: str = ""
+    languages: str = ""
+    interpreter_needed: bool = False
+    exploitation_types: list[str] = []
+    methods_of_control: list[str] = []
+    recruitment_methods: list[str] = []
+    relationship_to_trafficker: str = ""
+    source_report: str = Field("", description="The report it came from, e.g. R-000123")
+    source_screening: str = Field("", description="The screening it came from, e.g. S-000045")
+    referring_agency: str = Field("", description="Agency code, when another agency referred")
+    events: list[EventIn] = []
+
+
+class ConsentIn(Schema):
+    purpose: str
+    granted: bool
+    how_obtained: str = ""
+
+
+class ConsentOut(Schema):
+    case: str
+    purpose: str
+    version: int
+    granted: bool
+
+
+class ReferIn(Schema):
+    service: str
+    agency: str = Field(description="Code of the agency providing the service")
+    appointment: str = ""
+    due_date: dt.date | None = None
+
+
+class CloseIn(Schema):
+    reason: str
+    note: str = ""
+    referred_on: bool = False
+
+
+class FindingIn(Schema):
+    findings: list[str] = []
+    evidence: str = ""
+
+
+class CertificationIn(Schema):
+    assessment: dict[str, FindingIn] = Field(
+        description="Per s98D element (act, means, purpose): the findings and the evidence")
+    witness_statements: str = ""
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class CertificationOut(Schema):
+    reference: str
+    case: str
+    status: str
+    requested_by: str
+    endorsed_by: str | None
+    decided_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+def _certification_out(cert: Certification) -> dict[str, Any]:
+    return {"reference": cert.reference, "case": cert.case.reference, "status": cert.status,
+            "requested_by": cert.requested_by.get_username() if cert.requested_by else "",
+            "endorsed_by": cert.endorsed_by.get_username() if cert.endorsed_by else None,
+            "decided_at": cert.decided_at, "revoked_at": cert.revoked_at}
+
+
+def _certification(request: HttpRequest, reference: str) -> Certification:
+    return get_visible(request.user, Certification.objects.select_related(
+        "case", "requested_by", "endorsed_by"), reference=reference)
+
+
+@idempotent_post(router, "/", response={201: CaseOut},
+                 summary="Open a victim case for my agency (identity encrypted; audited)")
+def post_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
+    referring = None
+    if payload.referring_agency:
+        referring = Agency.objects.filter(code=payload.referring_agency).first()
+        if referring is None:
+            raise Refused(f"unknown agency {payload.referring_agency!r}")
+    case = services.case_open(
+        actor=request.user, identity=payload.identity, age=payload.age,
+        apparent_child=payload.apparent_child, gender=payload.gender,
+        nationality=payload.nationality, languages=payload.languages,
+        interpreter_needed=payload.interpreter_needed,
+        exploitation_types=payload.exploitation_types,
+        methods_of_control=payload.methods_of_control,
+        recruitment_methods=payload.recruitment_methods,
+        relationship_to_trafficker=payload.relationship_to_trafficker,
+        source_report=payload.source_report, source_screening=payload.source_screening,
+        referring_agency=referring, events=[e.dict() for e in payload.events])
+    return Status(201, _case_out(case))
+
+
+@idempotent_post(router, "/{reference}/consents", response={201: ConsentOut},
+                 summary="Record the victim's consent (or its withdrawal) for one purpose")
+def post_consent(request: HttpRequest, reference: str,
+                 payload: ConsentIn) -> Status[dict[str, Any]]:
+    case = get_visible(request.user, VictimCase, reference=reference)
+    consent = services.consent_record(case=case, actor=request.user, purpose=payload.purpose,
+                                      granted=payload.granted,
+                                      how_obtained=payload.how_obtained)
+    return Status(201, {"case": case.reference, "purpose": consent.purpose,
+                        "version": consent.version, "granted": consent.granted})
+
+
+@idempotent_post(router, "/{reference}/referrals", response={201: ReferralOut},
+                 summary="Refer the case to a service (consent and certification checked)")
+def post_referral(request: HttpRequest, reference: str,
+                  payload: ReferIn) -> Status[dict[str, Any]]:
+    case = get_visible(request.user, VictimCase, reference=reference)
+    referral = services.referral_create(case=case, actor=request.user, service=payload.service,
+                                        agency_code=payload.agency,
+                                        appointment=payload.appointment,
+                                        due_date=payload.due_date)
+    return Status(201, _referral_out(referral))
+
+
+@router.post("/{reference}/close", response=CaseOut,
+             summary="Close the case with its outcome (open referrals must be finished)")
+def post_close(request: HttpRequest, reference: str, payload: CloseIn) -> dict[str, Any]:
+    case = get_visible(request.user, VictimCase.objects.select_related("agency"),
+                       reference=reference)
+    services.case_close(case=case, actor=request.user, reason=payload.reason,
+                        note=payload.note, referred_on=payload.referred_on)
+    return _case_out(case)
+
+
+@idempotent_post(router, "/{reference}/certifications", response={201: CertificationOut},
+                 summary="Ask Police to certify the person a victim (s98D assessment)")
+def post_certification(request: HttpRequest, reference: str,
+                       payload: CertificationIn) -> Status[dict[str, Any]]:
+    case = get_visible(request.user, VictimCase, reference=reference)
+    cert = services.certification_request(
+        case=case, actor=request.user,
+        assessment={k: v.dict() for k, v in payload.assessment.items()},
+        witness_statements=payload.witness_statements)
+    return Status(201, _certification_out(cert))
+
+
+@router.get("/certifications/{reference}", response=CertificationOut,
+            summary="One certification")
+def get_certification(request: HttpRequest, reference: str) -> dict[str, Any]:
+    return _certification_out(_certification(request, reference))
+
+
+@router.post("/certifications/{reference}/endorse", response=CertificationOut,
+             summary="A senior officer who did not request it endorses and issues it")
+def post_endorse(request: HttpRequest, reference: str, payload: NoteIn) -> dict[str, Any]:
+    cert = services.certification_endorse(certification=_certification(request, reference),
+                                          actor=request.user, note=payload.note)
+    return _certification_out(cert)
+
+
+@router.post("/certifications/{reference}/decline", response=CertificationOut,
+             summary="A senior officer declines it, saying why")
+def post_decline(request: HttpRequest, reference: str, payload: NoteIn) -> dict[str, Any]:
+    cert = services.certification_decline(certification=_certification(request, reference),
+                                          actor=request.user, note=payload.note)
+    return _certification_out(cert)
+
+
+@router.post("/certifications/{reference}/revoke", response=CertificationOut,
+             summary="Revoke an issued certification (dependent referrals end with it)")
+def post_revoke(request: HttpRequest, reference: str, payload: ReasonIn) -> dict[str, Any]:
+    cert = services.certification_revoke(certification=_certification(request, reference),
+                                         actor=request.user, reason=payload.reason)
+    return _certification_out(cert)

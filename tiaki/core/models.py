@@ -52,3 +52,30 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stem}{self.last}"
+
+
+class IdempotencyKey(models.Model):
+    """One ``Idempotency-Key`` a system sent with a create (tiaki.core.idempotency).
+
+    Kept per principal, so two systems may use the same key; the fingerprint is of the
+    operation and body, so a different request under a used key is refused rather than
+    answered with the first one's result. ``status_code`` is empty while the first request
+    is still running."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    key = models.CharField(max_length=255)
+    operation = models.CharField(max_length=300)
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    response_body = models.BinaryField(blank=True, default=b"")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.operation})"

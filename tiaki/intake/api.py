@@ -5,18 +5,25 @@ such as Crime Stoppers' online form submits the same report as JSON and gets the
 code back (issue 3). It needs a proof-of-work challenge from ``GET /api/public/challenge``
 exactly as the portal does. A partner that sends its Tiaki bearer token is recorded as the
 report's source agency; nothing about the caller's network is recorded either way.
+
+
+Triage for systems (issue 9): list the queue, claim a report, decide it, through the same
+selectors, policies and services as the triage pages (``tiaki.intake.views``).
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from tiaki.accounts.models import ApiToken
 from tiaki.core.policy import NotVisible
-from tiaki.intake import i18n, selectors
+from tiaki.intake import i18n, selectors, services
 from tiaki.intake import pow as proof
-from tiaki.intake.models import Channel, Industry, Region, YesNoUnknown
+from tiaki.intake.models import Channel, Industry, Region, Report, YesNoUnknown
 from tiaki.intake.policies import COUNTS_ROLES
 from tiaki.intake.services import LIMITS, ReportFields, report_submit
 
@@ -96,3 +103,80 @@ def counts(request: HttpRequest) -> selectors.Counts:
     if not request.user.has_role(*COUNTS_ROLES):  # type: ignore[union-attr]
         raise NotVisible("not found")
     return selectors.report_counts()
+
+
+# ---------------------------------------------------------------- triage (issue 9 §8)
+
+class TriageItemOut(Schema):
+    id: int
+    reference: str
+    channel: str
+    received_at: dt.datetime
+    status: str
+    priority: str
+    risk_to_life: bool
+    region: str
+    industry: str
+    children: str
+    assignee: str | None
+    outcome: str
+
+
+class TriageDetailOut(TriageItemOut):
+    what_seen: str
+    place: str
+    when_seen: str
+    people: str
+    outcome_note: str
+
+
+class DecisionIn(Schema):
+    outcome: Report.Outcome
+    note: str = ""
+
+
+def _item(report: Report, *, detail: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": report.pk, "reference": report.reference, "channel": report.channel,
+        "received_at": report.received_at, "status": report.status,
+        "priority": report.priority, "risk_to_life": report.risk_to_life,
+        "region": report.region, "industry": report.industry, "children": report.children,
+        "assignee": report.assignee.get_username() if report.assignee else None,
+        "outcome": report.outcome,
+    }
+    if detail:
+        out |= {"what_seen": report.what_seen, "place": report.place,
+                "when_seen": report.when_seen, "people": report.people,
+                "outcome_note": report.outcome_note}
+    return out
+
+
+@router.get("/intake/triage", response=list[TriageItemOut],
+            summary="The triage queue: reports routed to my agency, risk to life first")
+def triage_list(request: HttpRequest, status: str = "open",
+                mine: bool = False) -> list[dict[str, Any]]:
+    return [_item(r) for r in selectors.queue(request.user, status=status, mine=mine)[:500]]
+
+
+@router.get("/intake/triage/{report_id}", response=TriageDetailOut,
+            summary="One report in my queue (the read is audited)")
+def triage_detail(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    return _item(selectors.report_for_triage(request.user, report_id), detail=True)
+
+
+@router.post("/intake/triage/{report_id}/claim", response=TriageDetailOut,
+             summary="Assign the report to myself")
+def triage_claim(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    report = selectors.report_for_triage(request.user, report_id)
+    services.triage_assign(report=report, actor=request.user,
+                           assignee=request.user)  # type: ignore[arg-type]
+    return _item(report, detail=True)
+
+
+@router.post("/intake/triage/{report_id}/decision", response=TriageDetailOut,
+             summary="Decide the report (e.g. refer for investigation) and close it")
+def triage_decide(request: HttpRequest, report_id: int, payload: DecisionIn) -> dict[str, Any]:
+    report = selectors.report_for_triage(request.user, report_id)
+    services.triage_close(report=report, actor=request.user, outcome=payload.outcome,
+                          note=payload.note)
+    return _item(report, detail=True)

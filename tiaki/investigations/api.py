@@ -16,6 +16,7 @@ from ninja import Router, Schema, Status
 
 from tiaki.accounts.models import User
 from tiaki.cases.models import VictimCase
+from tiaki.core.idempotency import idempotent_post
 from tiaki.core.policy import NotVisible, Refused, get_visible
 from tiaki.intake.models import Report, Screening
 from tiaki.investigations import selectors, services
@@ -286,7 +287,7 @@ def list_investigations(request: HttpRequest, status: str = "open") -> list[dict
             for i in selectors.investigations_for(request.user, "", status)[:500]]
 
 
-@router.post("/", response={201: InvestigationOut}, summary="Open an investigation")
+@idempotent_post(router, "/", response={201: InvestigationOut}, summary="Open an investigation")
 def post_investigation(request: HttpRequest, payload: OpenIn) -> Status:
     investigation = services.investigation_open(
         actor=request.user, title=payload.title, summary=payload.summary,
@@ -313,7 +314,8 @@ def post_senior(request: HttpRequest, reference: str, payload: UsernameIn) -> di
     return _out(request.user, investigation)
 
 
-@router.post("/{reference}/members", response={201: MemberOut}, summary="Add a team member")
+@idempotent_post(router, "/{reference}/members",
+                response={201: MemberOut}, summary="Add a team member")
 def post_member(request: HttpRequest, reference: str,
                 payload: UsernameIn) -> Status:
     member = services.member_add(investigation=_get(request, reference), actor=request.user,
@@ -323,7 +325,8 @@ def post_member(request: HttpRequest, reference: str,
                  "role": member.role})
 
 
-@router.post("/{reference}/tasks", response={201: TaskOut}, summary="Give a member a task")
+@idempotent_post(router, "/{reference}/tasks",
+                response={201: TaskOut}, summary="Give a member a task")
 def post_task(request: HttpRequest, reference: str, payload: TaskIn) -> Status:
     task = services.task_assign(investigation=_get(request, reference), actor=request.user,
                                 owner_username=payload.owner, title=payload.title,
@@ -344,7 +347,7 @@ def post_task_finish(request: HttpRequest, reference: str, task_id: int,
             "agency": task.agency.code, "due_on": task.due_on, "status": task.status}
 
 
-@router.post("/{reference}/communications", response={201: dict[str, Any]},
+@idempotent_post(router, "/{reference}/communications", response={201: dict[str, Any]},
              summary="Log a communication; with a step id it completes that protocol step")
 def post_communication(request: HttpRequest, reference: str,
                        payload: CommunicationIn) -> Status:
@@ -360,7 +363,7 @@ def post_communication(request: HttpRequest, reference: str,
     return Status(201, {"id": entry.pk, "step_done": step is not None})
 
 
-@router.post("/{reference}/links", response={201: LinkOut},
+@idempotent_post(router, "/{reference}/links", response={201: LinkOut},
              summary="Link a report, screening, border alert or victim case you may see")
 def post_link(request: HttpRequest, reference: str, payload: LinkIn) -> Status:
     investigation = _get(request, reference)
@@ -379,7 +382,8 @@ def post_link(request: HttpRequest, reference: str, payload: LinkIn) -> Status:
                  "reference": str(getattr(target, "reference", target))})
 
 
-@router.post("/{reference}/suspects", response={201: SuspectOut}, summary="Add a suspect")
+@idempotent_post(router, "/{reference}/suspects",
+                response={201: SuspectOut}, summary="Add a suspect")
 def post_suspect(request: HttpRequest, reference: str,
                  payload: SuspectIn) -> Status:
     suspect = services.suspect_add(investigation=_get(request, reference), actor=request.user,
@@ -388,7 +392,8 @@ def post_suspect(request: HttpRequest, reference: str,
                         "charges": []})
 
 
-@router.post("/{reference}/suspects/{suspect_id}/charges", response={201: dict[str, Any]},
+@idempotent_post(router, "/{reference}/suspects/{suspect_id}/charges",
+                response={201: dict[str, Any]},
              summary="Charge a suspect (needs a senior officer on the investigation)")
 def post_charge(request: HttpRequest, reference: str, suspect_id: int,
                 payload: ChargeIn) -> Status:
@@ -421,7 +426,8 @@ def post_outcome(request: HttpRequest, reference: str, charge_id: int,
     return {"id": charge.pk, "status": charge.status}
 
 
-@router.post("/{reference}/charges/{charge_id}/sentence", response={201: dict[str, Any]},
+@idempotent_post(router, "/{reference}/charges/{charge_id}/sentence",
+                response={201: dict[str, Any]},
              summary="Sentence on a conviction, with reparation to victims' cases")
 def post_sentence(request: HttpRequest, reference: str, charge_id: int,
                   payload: SentenceIn) -> Status:
@@ -433,7 +439,8 @@ def post_sentence(request: HttpRequest, reference: str, charge_id: int,
     return Status(201, {"id": sentence.pk, "kind": sentence.kind})
 
 
-@router.post("/{reference}/suspects/{suspect_id}/hearings", response={201: dict[str, Any]},
+@idempotent_post(router, "/{reference}/suspects/{suspect_id}/hearings",
+                response={201: dict[str, Any]},
              summary="A hearing; it becomes a court date on the victims' cases")
 def post_hearing(request: HttpRequest, reference: str, suspect_id: int,
                  payload: HearingIn) -> Status:

@@ -6,6 +6,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from tiaki.core.idempotency import idempotent_post
 from tiaki.core.policy import get_visible, visible
 from tiaki.plan import selectors
 from tiaki.plan.models import Plan, ProgressStatus
@@ -119,7 +120,7 @@ def get_item(request: HttpRequest, plan_code: str, number: int) -> dict[str, obj
     return data
 
 
-@router.post("/{plan_code}/items/{number}/updates", response={201: UpdateOut},
+@idempotent_post(router, "/{plan_code}/items/{number}/updates", response={201: UpdateOut},
              summary="Record progress on an item (agencies responsible for it)")
 def post_update(request: HttpRequest, plan_code: str, number: int,
                 payload: UpdateIn) -> Status[dict[str, object]]:
@@ -134,7 +135,7 @@ def post_update(request: HttpRequest, plan_code: str, number: int,
 
 
 
-@router.post("/{plan_code}/items/{number}/updates/with-evidence",
+@idempotent_post(router, "/{plan_code}/items/{number}/updates/with-evidence",
              response={201: UpdateWithEvidenceOut},
              summary="Record progress with evidence files (multipart form)")
 def post_update_with_evidence(

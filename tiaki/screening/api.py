@@ -1,5 +1,6 @@
-"""Screening API: screen one record synchronously, ingest visa applications, the lost/stolen
-document register, and the alert queue (the same services and policies as the pages)."""
+"""Screening API: screen one record synchronously, ingest visa applications and passenger
+lists (a carrier's or partner system's PAXLST or CSV upload), the lost/stolen document
+register, and the alert queue (the same services and policies as the pages)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import datetime as dt
 import json
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
-from tiaki.core.policy import get_visible, visible
+from tiaki.core.idempotency import idempotent_post
+from tiaki.core.policy import Refused, get_visible, visible
 from tiaki.screening import selectors, services
 from tiaki.screening.models import Alert, LostDocument, Post
 from tiaki.screening.parsers.documents import DocumentRegistry, RegisteredDocument, fold_number
@@ -139,7 +143,7 @@ def _batch_out(outcome: services.IngestOutcome) -> dict[str, Any]:
             "rejected": b.rejected_count, "status": b.status, "problems": outcome.problems}
 
 
-@router.post("/screen", response=ScreenOut,
+@idempotent_post(router, "/screen", response=ScreenOut,
              summary="Screen one traveller or visa application now")
 def screen_one(request: HttpRequest, payload: ScreenIn) -> dict[str, Any]:
     """Screens against watchlists, the lost/stolen register and published risk profiles and
@@ -152,12 +156,29 @@ def screen_one(request: HttpRequest, payload: ScreenIn) -> dict[str, Any]:
             "post": post.code if post else "", "alerts": [_alert_out(a) for a in outcome.alerts]}
 
 
-@router.post("/visa-applications", response={201: BatchOut},
+@idempotent_post(router, "/visa-applications", response={201: BatchOut},
              summary="Ingest visa applications (JSON), then screen them")
 def ingest_applications(request: HttpRequest, payload: ApplicationsIn) -> Status[dict[str, Any]]:
     data = json.dumps(payload.applications, ensure_ascii=False).encode()
     outcome = services.ingest_file(actor=request.user, data=data,
                                    file_name="visa-applications.json")
+    return Status(201, _batch_out(outcome))
+
+
+@idempotent_post(router, "/passenger-lists", response={201: BatchOut},
+                 summary="Upload a passenger list (UN/EDIFACT PAXLST or CSV), then screen it")
+def ingest_passenger_list(request: HttpRequest, file: File[UploadedFile],
+                          kind: Form[Literal["", "traveller", "visa_application"]] = ""
+                          ) -> Status[dict[str, Any]]:
+    """The same ingestion as the upload page and ``tiaki ingest``: records already held are
+    counted and left alone, rejected rows come back with line and reason, screening runs in
+    the background (the batch's status says when it is done)."""
+    name = (file.name or "passenger-list").rsplit("/", 1)[-1][:200]
+    if (file.size or 0) > settings.TIAKI_MAX_UPLOAD_BYTES:
+        raise Refused(f"{name} is larger than {settings.TIAKI_MAX_UPLOAD_BYTES:,} bytes; "
+                      "ingest it with the tiaki ingest command")
+    outcome = services.ingest_file(actor=request.user, data=file.read(), file_name=name,
+                                   kind=kind or None)
     return Status(201, _batch_out(outcome))
 
 
@@ -182,7 +203,7 @@ def check_document(request: HttpRequest, number: str, issuer: str = "") -> list[
             for h in registry.lookup(number, issuer or None)]
 
 
-@router.post("/lost-documents", response={201: LostDocumentOut, 200: LostDocumentOut},
+@idempotent_post(router, "/lost-documents", response={201: LostDocumentOut, 200: LostDocumentOut},
              summary="Add or update a lost/stolen document")
 def add_document(request: HttpRequest, payload: LostDocumentIn) -> Status[LostDocument]:
     doc, created = services.lost_document_record(actor=request.user, **payload.dict())
@@ -203,7 +224,7 @@ def list_alerts(request: HttpRequest, post: str = "") -> list[dict[str, Any]]:
     return [_alert_out(a) for a in selectors.alert_queue(request.user, where)[:500]]
 
 
-@router.post("/alerts/{alert_id}/disposition", response={201: DispositionOut},
+@idempotent_post(router, "/alerts/{alert_id}/disposition", response={201: DispositionOut},
              summary="Record an officer's disposition of an alert")
 def dispose_alert(request: HttpRequest, alert_id: int,
                   payload: DispositionIn) -> Status[dict[str, Any]]:
