@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"worker": "db_worker"}
+ALIASES: dict[str, str] = {}
 MATCHING_VERBS = {"screen", "link", "dedupe"}
 
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "tiaki.screening",
     "tiaki.investigations",
     "tiaki.administration",
+    "tiaki.scheduling",
     "tiaki.demo",
 ]
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("posts/", views.posts_view, name="posts"),
     path("posts/new/", views.post_new_view, name="post_new"),
     path("posts/<int:pk>/", views.post_view, name="post"),
+    path("jobs/", views.jobs_view, name="jobs"),
+    path("jobs/<int:pk>/", views.job_action_view, name="job_action"),
     path("agencies/", views.agencies_view, name="agencies"),
     path("agencies/<int:pk>/", views.agency_view, name="agency"),
 ]

@@ -325,3 +325,38 @@ def post_view(request: HttpRequest, pk: int) -> HttpResponse:
                   {"post": post, "post_form": post_form, "officers_form": officers_form,
                    "error": error, "candidates": candidates},
                   status=400 if invalid else 200)
+
+
+@require_http_methods(["GET"])
+def jobs_view(request: HttpRequest) -> HttpResponse:
+    from tiaki.scheduling.models import ScheduledJob
+
+    actor = _admin_only(request)
+    if not is_platform_admin(actor):
+        raise PermissionDenied("scheduled jobs are managed by platform administrators")
+    return render(request, "administration/jobs.html",
+                  {"jobs": visible(actor, ScheduledJob), "error": request.GET.get("error", "")})
+
+
+@require_POST
+def job_action_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from tiaki.scheduling import services as scheduling
+    from tiaki.scheduling.models import ScheduledJob
+
+    actor = _admin_only(request)
+    job = get_visible(actor, ScheduledJob, pk=pk)
+    action = request.POST.get("action", "")
+    reason = request.POST.get("reason", "")
+    with refusal_kept() as refused:
+        if action == "run":
+            scheduling.job_run_now(acting_user=actor, job=job, reason=reason)
+            messages.success(request, f"{job.name} runs on the worker's next loop.")
+        elif action in {"enable", "disable"}:
+            scheduling.job_enable(acting_user=actor, job=job, enabled=action == "enable",
+                                  reason=reason)
+            messages.success(request, f"{job.name} {action}d.")
+        else:
+            raise PermissionDenied("unknown action")
+        return redirect("administration:jobs")
+    return render(request, "administration/jobs.html",
+                  {"jobs": visible(actor, ScheduledJob), "error": refused.reason}, status=400)

@@ -11,7 +11,8 @@ from tiaki.cases.services import referrals_remind_overdue
 def remind_overdue_referrals() -> int:
     """Remind agencies of referrals past their due date (issue 4: "reminders when overdue").
 
-    Enqueue it once a day (``tiaki remind_overdue_referrals --enqueue`` from cron); a
+    Run daily by the scheduler (``tiaki.scheduling.registry``) or by hand with
+    ``tiaki remind_overdue_referrals --enqueue``; a
     referral is reminded at most once a day however often it runs.
     """
     return referrals_remind_overdue()

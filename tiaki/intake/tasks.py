@@ -1,5 +1,5 @@
-"""Background work for intake, run by ``tiaki worker`` (schedule it daily, e.g. from cron
-with ``tiaki purge_reports``, or enqueue ``purge_reports_task``)."""
+"""Background work for intake, run by ``tiaki worker`` (the scheduler runs the purge daily,
+``tiaki.scheduling.registry``; by hand: ``tiaki purge_reports``)."""
 
 from __future__ import annotations
 

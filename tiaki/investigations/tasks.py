@@ -11,7 +11,8 @@ from tiaki.investigations.services import steps_remind_late
 def remind_late_protocol_steps() -> int:
     """Remind investigation teams of protocol steps past their deadline (item 23).
 
-    Enqueue it hourly or daily (``tiaki remind_late_protocol_steps --enqueue`` from cron);
+    The scheduler runs it hourly (``tiaki.scheduling.registry``; by hand:
+    ``tiaki remind_late_protocol_steps --enqueue``);
     a step is reminded at most once a day however often it runs.
     """
     return steps_remind_late()

@@ -1,0 +1,49 @@
+"""The periodic jobs each app registers (name, task, schedule).
+
+An app adds its job here or calls ``register`` from its ``AppConfig.ready``; the first
+``tiaki migrate`` (and every later one) creates the missing rows with these schedules.
+Administrators may then disable a job or run it now; a schedule changed in the database is
+kept, not reset by the registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    task_path: str
+    description: str
+    every_minutes: int | None = None
+    daily_at: dt.time | None = None
+
+
+JOBS: dict[str, JobSpec] = {}
+
+
+def register(spec: JobSpec) -> JobSpec:
+    if (spec.every_minutes is None) == (spec.daily_at is None):
+        raise ValueError(f"job {spec.name}: give every_minutes or daily_at, not both")
+    JOBS[spec.name] = spec
+    return spec
+
+
+register(JobSpec("purge_reports", "tiaki.intake.tasks.purge_reports_task",
+                 "Deletes closed public reports past retention (TIAKI_REPORT_RETENTION_DAYS).",
+                 daily_at=dt.time(2, 30)))
+register(JobSpec("remind_overdue_referrals", "tiaki.cases.tasks.remind_overdue_referrals",
+                 "Reminds services of referrals they have not answered in time.",
+                 daily_at=dt.time(7, 30)))
+register(JobSpec("send_plan_reminders", "tiaki.plan.tasks.send_plan_reminders",
+                 "Reminds agencies of due and overdue Plan items and working-group actions.",
+                 daily_at=dt.time(7, 45)))
+register(JobSpec("remind_late_protocol_steps",
+                 "tiaki.investigations.tasks.remind_late_protocol_steps",
+                 "Reminds investigation teams of coordination-protocol steps past due.",
+                 every_minutes=60))
+register(JobSpec("purge_idempotency_keys", "tiaki.core.idempotency.idempotency_purge",
+                 "Forgets API idempotency keys older than a day.",
+                 daily_at=dt.time(2, 45)))
