@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from tiaki.cases.api import router as cases_router
 from tiaki.core import idempotency
 from tiaki.core.api_auth import API_AUTH
+from tiaki.core.errors import refusal_audit
 from tiaki.core.policy import NotVisible, Refused
 from tiaki.intake.api import router as intake_router
 from tiaki.investigations.api import router as investigations_router
@@ -56,4 +57,7 @@ def _refused(request: HttpRequest, exc: Refused) -> HttpResponse:
 
 @api.exception_handler(NotVisible)
 def _not_visible(request: HttpRequest, exc: NotVisible) -> HttpResponse:
+    # As the pages do (tiaki.core.errors): the auditor sees who was refused which record.
+    refusal_audit(request, status=404, reason="missing or not visible to the user",
+                  object_type=exc.object_type, object_id=exc.object_id)
     return api.create_response(request, {"detail": "Not found"}, status=404)

@@ -128,3 +128,19 @@ def test_a_service_provider_cannot_open_a_case(client: Any, team: Team) -> None:
     assert response.status_code == 403
     assert "may open a case" in response.json()["detail"]
     assert not VictimCase.objects.exists()
+
+
+def test_api_refusals_are_audited_and_found_by_the_auditor(client: Any, team: Team,
+                                                           make_user: Any) -> None:
+    from tests.conftest import login
+    from tiaki.accounts.roles import Role
+
+    reference = _post(client, "/api/cases/", CASE, _bearer(team["investigator"])).json()[
+        "reference"]
+    assert client.get(f"/api/cases/{reference}", **_bearer(team["health"])).status_code == 404
+    row = AuditEvent.objects.get(action=AuditEvent.Action.REFUSED,
+                                 actor_username=team["health"].username)
+    assert row.summary == f"404 on GET /api/cases/{reference}"
+    auditor = make_user("auditor2", "DIA", [Role.AUDITOR])
+    page = login(client, auditor).get("/audit/", {"action": "refused", "agency": "HEALTH_NZ"})
+    assert f"/api/cases/{reference}" in page.content.decode()

@@ -344,6 +344,11 @@ class Screening(models.Model):
     decision = models.CharField(max_length=30, choices=Decision.choices, blank=True)
     decision_note = models.TextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The border alert the screening was opened from (the officer's "suspected trafficking
+    # reported" disposition): referring the screening then joins the alert's triage item
+    # instead of opening a second one for the same person.
+    alert = models.ForeignKey("screening.Alert", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="screenings")
     report = models.OneToOneField(
         Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="screening"
     )

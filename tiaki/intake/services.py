@@ -30,7 +30,7 @@ from tiaki.accounts.models import Agency, User
 from tiaki.accounts.selectors import staff_of
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.notifications import Kind
-from tiaki.core.policy import Refused, policy_for
+from tiaki.core.policy import Refused, get_visible, policy_for
 from tiaki.core.services import notify
 from tiaki.core.uploads import check_upload
 from tiaki.intake import i18n, receipts
@@ -628,6 +628,13 @@ class ScreeningInput:
     flags: dict[str, bool | None] | None = None
     notes: str = ""
     conduct_date: dt.date | None = None  # the legal test applies the law of that day
+    alert_id: int | None = None  # the border alert it was opened from, if any
+
+
+# The kinds of exploitation a screening asks about, as people read them (the Minister's
+# notices, the screening pages).
+SCREENING_EXPLOITATION = {"labour": "Labour exploitation", "sexual": "Sexual exploitation",
+                          "other": "Other exploitation"}
 
 
 def _result_json(assessment: Assessment) -> dict[str, Any]:
@@ -665,9 +672,15 @@ def screening_record(*, actor: Any, data: ScreeningInput) -> Screening:
                                                 facts=facts))
     except ObservationError as exc:
         raise Refused(str(exc)) from exc
+    alert = None
+    if data.alert_id is not None:
+        from tiaki.screening.models import Alert
+
+        # Only an alert the official may open can be named (404 alike otherwise).
+        alert = get_visible(actor, Alert, pk=data.alert_id)
     with transaction.atomic():
         screening = Screening.objects.create(
-            official=actor, agency=actor.agency, subject_label=label[:200],
+            official=actor, agency=actor.agency, subject_label=label[:200], alert=alert,
             setting=_CONTROL.sub("", data.setting).strip()[:300], age=data.age,
             exploitation_type=data.exploitation_type, indicators=sorted(data.indicators),
             facts={"age_group": data.age_group, "acts": sorted(data.acts), **flags,
@@ -712,7 +725,9 @@ def screening_decide(*, screening: Screening, actor: Any, decision: str,
         if decision == Screening.Decision.REFER:
             _refer(screening=screening, actor=actor)
             _tell_minister(actor=actor, kind="screening", reference=screening.reference,
-                           region="", exploitation=f"{screening.exploitation_type} exploitation",
+                           region="",
+                           exploitation=SCREENING_EXPLOITATION.get(screening.exploitation_type,
+                                                                   screening.exploitation_type),
                            child={"child": True, "adult": False}.get(
                                screening.result.get("age_group", "")),
                            age=screening.age)
@@ -747,6 +762,26 @@ def _refer(*, screening: Screening, actor: Any) -> Report:
         f"Official's note: {screening.decision_note}" if screening.decision_note else "",
         f"Rules: {screening.engine_version}",
     ]).strip()
+    joined = _alert_report(screening)
+    if joined is not None:
+        # The officer already reported this person as suspected trafficking on the alert:
+        # one person, one triage item. The screening joins the alert's report, and its
+        # findings go to the triagers as a note on it.
+        ReportMessage.objects.create(report=joined, direction=ReportMessage.Direction.INTERNAL,
+                                     body=summary[:LIMITS["message"]], author=actor)
+        screening.report = joined
+        screening.save(update_fields=["report"])
+        receivers = [r.agency for r in joined.routes.select_related("agency")]
+        notify(kind=Kind.REPORT, recipients=_staff_of(receivers, TRIAGE_ROLES),
+               subject=f"Report {joined.reference}: screening {screening.reference} refers",
+               body="The frontline screening of the person on the border alert recommends "
+                    "investigation; its findings are a note on the report.",
+               url=_detail_url(joined))
+        audit_record(actor=actor, action=Action.UPDATE, obj=screening,
+                     summary=f"Screening {screening.reference} referred into "
+                             f"{joined.reference} (the report on its border alert)",
+                     changes={"report": joined.pk, "alert": screening.alert_id})
+        return joined
     child = result.get("age_group") == "child"
     industry = {"sexual": Industry.SEX_INDUSTRY}.get(screening.exploitation_type,
                                                      Industry.UNKNOWN)
@@ -763,6 +798,17 @@ def _refer(*, screening: Screening, actor: Any) -> Report:
     audit_record(actor=actor, action=Action.UPDATE, obj=screening,
                  summary=f"Screening {screening.reference} referred as {report.reference}",
                  changes={"report": report.pk})
+    return report
+
+
+def _alert_report(screening: Screening) -> Report | None:
+    """The open report already made from the screening's border alert, if any."""
+    if screening.alert_id is None:
+        return None
+    report = Report.objects.filter(alert_disposition__alert_id=screening.alert_id).exclude(
+        status=Report.Status.CLOSED).first()
+    if report is None or Screening.objects.filter(report=report).exists():
+        return None
     return report
 
 

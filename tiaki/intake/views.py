@@ -205,6 +205,8 @@ def screening_new_view(request: HttpRequest) -> HttpResponse:
         "setting": request.GET.get("setting", "")[:300],
     })
     chosen = set(request.POST.getlist("indicators"))
+    # Opened from a border alert: the screening keeps the link (one triage item per person).
+    alert_id = int(source["alert"]) if source.get("alert", "").isdigit() else None
     error = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -214,7 +216,7 @@ def screening_new_view(request: HttpRequest) -> HttpResponse:
                 age_group=data["age_group"], exploitation_type=data["exploitation_type"],
                 indicators=frozenset(chosen), acts=frozenset(data["acts"]),
                 flags=form.flags(), notes=data["notes"],
-                conduct_date=data["conduct_date"],
+                conduct_date=data["conduct_date"], alert_id=alert_id,
             ))
             return redirect("intake:screening_detail", pk=screening.pk)
         error = refused.reason or error
@@ -222,6 +224,7 @@ def screening_new_view(request: HttpRequest) -> HttpResponse:
         "form": form, "error": error, "indicator_set": indicator_set, "chosen": chosen,
         "groups": _indicator_groups(indicator_set.id), "age_group": age_group,
         "exploitation": exploitation, "engine_version": rules.engine_version,
+        "alert_id": alert_id,
     }, status=400 if request.method == "POST" else 200)
 
 

@@ -13,7 +13,7 @@ from tiaki.accounts.models import User
 from tiaki.accounts.roles import Role
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused, policy_for
-from tiaki.intake.models import Report
+from tiaki.intake.models import Report, Screening
 from tiaki.intake.services import alert_referral_submit
 from tiaki.screening import checks
 from tiaki.screening.models import (
@@ -68,6 +68,13 @@ def _report_trafficking(*, actor: Any, alert: Alert, note: str) -> tuple[str, st
         if flight and traveller.arrival_date else "",
         f"Officer's note: {note}",
     ] if line)
+    screened = Screening.objects.filter(alert=alert, report__isnull=False).exclude(
+        report__status=Report.Status.CLOSED).select_related("report").first()
+    if screened is not None and screened.report is not None:
+        # A screening of this person already referred them: one person, one triage item.
+        report = screened.report
+        return (f"Already in triage as {report.reference} (screening {screened.reference})",
+                "", report)
     report = alert_referral_submit(
         actor=actor, alert_reference=f"border alert {alert.pk}", summary=summary,
         place=f"{alert.post.name}, border", child=None if age is None else age < 18)
