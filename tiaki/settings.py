@@ -254,3 +254,12 @@ TIAKI_REPORT_RETENTION_DAYS = env_int("TIAKI_REPORT_RETENTION_DAYS", 7 * 365)
 
 TIAKI_DATA_DIR = BASE_DIR / "data"
 TIAKI_PLANS_DIR = BASE_DIR / "plans"
+
+# Error reports (tiaki.core.error_reporting): only when a DSN is set, scrubbed of personal data.
+TIAKI_ERROR_DSN = env_str("TIAKI_ERROR_DSN", "")
+TIAKI_ERROR_ENVIRONMENT = env_str("TIAKI_ERROR_ENVIRONMENT", TIAKI_ENV)
+if TIAKI_ERROR_DSN:
+    from tiaki.core.error_reporting import error_reporting_init
+
+    error_reporting_init(dsn=TIAKI_ERROR_DSN, environment=TIAKI_ERROR_ENVIRONMENT,
+                         release=env_str("TIAKI_RELEASE", ""))

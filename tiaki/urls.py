@@ -3,8 +3,10 @@ from django.contrib.staticfiles.views import serve
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from tiaki.api import api
+from tiaki.core.health import readyz_view
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("readyz", readyz_view, name="readyz"),
     path("", include("tiaki.core.urls")),
     path("accounts/", include("tiaki.accounts.urls")),
     path("plan/", include("tiaki.plan.urls")),

@@ -20,6 +20,7 @@ PUBLIC_PREFIXES: tuple[str, ...] = (
     "/accounts/login/",
     "/i18n/",
     "/healthz",
+    "/readyz",  # readiness for load balancers: no session, nothing personal
     "/report",
     "/victims-information/",  # victims' rights and help, per language (Plan item 27)
     "/api/",  # the API authenticates each request itself (tokens or a verified session)
