@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "tiaki.investigations",
     "tiaki.administration",
     "tiaki.scheduling",
+    "tiaki.intelligence",
     "tiaki.demo",
 ]
 

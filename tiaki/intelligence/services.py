@@ -1,0 +1,214 @@
+"""State changes for intelligence: policy check, change and audit row in one transaction.
+
+Every read of a report or an entity is audited too (``report_read``, ``entity_read``):
+intelligence is sensitive whoever reads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+
+from tiaki.audit.services import Action, audit_read, audit_record
+from tiaki.core.policy import Refused, get_visible, policy_for, visible
+from tiaki.core.references import next_reference
+from tiaki.intelligence import ftm
+from tiaki.intelligence.models import (
+    Caveat,
+    Entity,
+    GradingScheme,
+    Link,
+    Report,
+    Requirement,
+)
+from tiaki.intelligence.policies import EDIT, VIEW, WRITE_ROLES, visible_reports
+
+PARTNER_CODE = r"^[A-Z]{2}$"
+
+
+def _writer(actor: Any) -> None:
+    if actor is None or not actor.is_active or not actor.has_role(*WRITE_ROLES):
+        raise Refused("only intelligence analysts may record intelligence")
+    if actor.agency is None:
+        raise Refused("you must belong to an agency to record intelligence")
+
+
+def report_create(*, actor: Any, title: str, text: str, scheme: GradingScheme,
+                  source_grade: str, information_grade: str, handling_code: str = "",
+                  release: str = Report.Release.AGENCY, partners: Iterable[str] = (),
+                  tlp: str = Report.TLP.AMBER, caveats: Iterable[Caveat] = (),
+                  requirements: Iterable[Requirement] = (),
+                  investigation: Any = None, created_at: dt.datetime | None = None) -> Report:
+    """Record a graded report under the actor's agency. Grades must come from the scheme's
+    scales; the author must hold every caveat they apply (or they could not read it)."""
+    _writer(actor)
+    if not title.strip() or not text.strip():
+        raise Refused("a report needs a title and its text")
+    codes = {"source": [g["code"] for g in scheme.source_scale],
+             "information": [g["code"] for g in scheme.information_scale],
+             "handling": [g["code"] for g in scheme.handling_codes]}
+    if source_grade not in codes["source"]:
+        raise Refused(f"source grade {source_grade!r} is not in {scheme.code} "
+                      f"({', '.join(codes['source'])})")
+    if information_grade not in codes["information"]:
+        raise Refused(f"information grade {information_grade!r} is not in {scheme.code} "
+                      f"({', '.join(codes['information'])})")
+    if codes["handling"] and handling_code not in codes["handling"]:
+        raise Refused(f"handling code {handling_code!r} is not in {scheme.code} "
+                      f"({', '.join(codes['handling'])})")
+    if not codes["handling"] and handling_code:
+        raise Refused(f"{scheme.code} has no handling codes")
+    if release not in Report.Release.values:
+        raise Refused(f"unknown release scope {release!r}")
+    if tlp not in Report.TLP.values:
+        raise Refused(f"unknown TLP marking {tlp!r}")
+    partner_codes = sorted({p.strip().upper() for p in partners if p.strip()})
+    if release == Report.Release.PARTNERS and not partner_codes:
+        raise Refused("name the partners it may be released to")
+    if release != Report.Release.PARTNERS and partner_codes:
+        raise Refused("partners can be named only when the report is releasable to partners")
+    if any(len(p) != 2 or not p.isalpha() for p in partner_codes):
+        raise Refused("partners are two-letter country codes (ISO 3166)")
+    caveat_list = list(caveats)
+    held = set(actor.caveat_grants.values_list("caveat_id", flat=True))
+    missing = [c.code for c in caveat_list if c.pk not in held]
+    if missing:
+        raise Refused(f"you do not hold the caveat(s) {', '.join(missing)}, so you could "
+                      "not read the report you are marking")
+    if investigation is not None:
+        from tiaki.investigations.models import Investigation
+
+        get_visible(actor, Investigation, pk=investigation.pk)
+    with transaction.atomic():
+        report = Report.objects.create(
+            reference=next_reference(Report, "INT"), title=title.strip(), text=text.strip(),
+            agency=actor.agency.current(), author=actor, scheme=scheme,
+            source_grade=source_grade, information_grade=information_grade,
+            handling_code=handling_code, release=release, partners=partner_codes, tlp=tlp,
+            investigation=investigation, **({"created_at": created_at} if created_at else {}))
+        report.caveats.set(caveat_list)
+        report.requirements.set(list(requirements))
+        audit_record(actor=actor, action=Action.CREATE, obj=report,
+                     summary=f"Intelligence report {report.reference} recorded",
+                     changes={"grade": report.grade, "scheme": scheme.code,
+                              "release": release, "partners": partner_codes, "tlp": tlp,
+                              "caveats": sorted(c.code for c in caveat_list)})
+    return report
+
+
+def report_read(*, actor: Any, reference: str, channel: str = "page") -> Report:
+    """Fetch a report the actor may see (404 otherwise) and audit the read."""
+    report = get_visible(actor, Report, reference=reference)
+    with transaction.atomic():
+        audit_read(actor=actor, obj=report, summary=f"Read report {report.reference} "
+                                                    f"({channel})")
+    return report
+
+
+def reports_listed(*, actor: Any, reports: list[Report], channel: str = "page") -> None:
+    """Audit that a list (or search result) showed these reports to the actor."""
+    if not reports:
+        return
+    audit_record(actor=actor, action=Action.READ, object_type="intelligence.report",
+                 object_id="", summary=f"Listed {len(reports)} reports ({channel})",
+                 changes={"references": [r.reference for r in reports]})
+
+
+def report_tag(*, actor: Any, report: Report, requirements: Iterable[Requirement]) -> None:
+    policy_for(Report).check(actor, EDIT, report)
+    chosen = list(requirements)
+    with transaction.atomic():
+        report.requirements.add(*chosen)
+        audit_record(actor=actor, action=Action.UPDATE, obj=report,
+                     summary=f"Report {report.reference} tagged to requirements",
+                     changes={"requirements": [r.code for r in chosen]})
+
+
+def caveat_grant(*, actor: Any, user: Any, caveat: Caveat) -> None:
+    from tiaki.accounts.roles import Role
+
+    if not actor.has_role(Role.ADMINISTRATOR):
+        raise Refused("only an administrator may grant caveats")
+    from tiaki.intelligence.models import CaveatGrant
+
+    with transaction.atomic():
+        CaveatGrant.objects.get_or_create(user=user, caveat=caveat,
+                                          defaults={"granted_by": actor})
+        audit_record(actor=actor, action=Action.UPDATE, obj=user,
+                     summary=f"Caveat {caveat.code} granted to {user.username}",
+                     changes={"caveat": caveat.code})
+
+
+# --- entities ------------------------------------------------------------------------
+
+
+def entity_add(*, actor: Any, report: Report, schema: str,
+               properties: Mapping[str, Iterable[str] | str], ftm_id: str = "") -> Entity:
+    """Add a FollowTheMoney entity named in ``report``. Entities it refers to must exist
+    and be visible to the actor; its edges belong to ``report`` (and so carry its caveats)."""
+    policy_for(Report).check(actor, EDIT, report)
+    ftm_id = ftm_id or ftm.new_id(report.reference, schema,
+                                  str(Entity.objects.filter(report=report).count()))
+    try:
+        proxy = ftm.validated(schema=schema, properties=properties, ftm_id=ftm_id)
+    except ftm.EntityError as exc:
+        raise Refused(str(exc)) from exc
+    refs = ftm.references(proxy)
+    seen = set(visible(actor, Entity).filter(ftm_id__in=refs).values_list("ftm_id", flat=True))
+    unknown = [r for r in refs if r not in seen]
+    if unknown:
+        raise Refused(f"{schema} refers to unknown entities: {', '.join(unknown)}")
+    if Entity.objects.filter(ftm_id=ftm_id).exists():
+        raise Refused(f"entity {ftm_id} already exists")
+    with transaction.atomic():
+        entity = Entity.objects.create(report=report, ftm_id=ftm_id, schema=schema,
+                                       properties=proxy.to_dict()["properties"],
+                                       caption=ftm.caption(proxy), created_by=actor)
+        Link.objects.bulk_create(Link(report=report, entity=entity, source=e.source,
+                                      target=e.target, label=e.label)
+                                 for e in ftm.edges(proxy))
+        audit_record(actor=actor, action=Action.CREATE, obj=entity,
+                     summary=f"{schema} {entity.caption} added to {report.reference}",
+                     changes={"schema": schema, "report": report.reference})
+    return entity
+
+
+def entity_read(*, actor: Any, ftm_id: str, channel: str = "page") -> Entity:
+    entity = get_visible(actor, Entity.objects.select_related("report"), ftm_id=ftm_id)
+    with transaction.atomic():
+        audit_read(actor=actor, obj=entity, summary=f"Read entity {entity.ftm_id} "
+                                                    f"({channel})")
+    return entity
+
+
+# --- collection plan -------------------------------------------------------------------
+
+
+def requirement_create(*, actor: Any, code: str, title: str, priority: int, owner: Any,
+                       review_on: dt.date, description: str = "",
+                       recent_days: int = 90) -> Requirement:
+    _writer(actor)
+    if not code.strip() or not title.strip():
+        raise Refused("a requirement needs a code and a title")
+    if priority not in Requirement.Priority.values:
+        raise Refused(f"unknown priority {priority!r}")
+    if owner.agency is None:
+        raise Refused("the owner must belong to an agency")
+    if Requirement.objects.filter(code=code.strip()).exists():
+        raise Refused(f"requirement {code} already exists")
+    with transaction.atomic():
+        requirement = Requirement.objects.create(
+            code=code.strip(), title=title.strip(), description=description.strip(),
+            priority=priority, owner=owner, owner_agency=owner.agency, review_on=review_on,
+            recent_days=recent_days)
+        audit_record(actor=actor, action=Action.CREATE, obj=requirement,
+                     summary=f"Collection requirement {requirement.code} added",
+                     changes={"priority": priority, "owner": owner.username,
+                              "review_on": review_on.isoformat()})
+    return requirement
+
+
+__all__ = ["VIEW", "visible_reports"]

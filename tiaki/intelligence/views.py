@@ -1,0 +1,130 @@
+"""Pages for intelligence: validate, make one call, render. Every read goes through the
+caveat policy (``policies``) and is audited (``services.report_read`` and friends)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tiaki.core.policy import get_visible
+from tiaki.core.refusals import refusal_kept
+from tiaki.intelligence import forms, selectors, services
+from tiaki.intelligence.models import Report
+from tiaki.intelligence.policies import WRITE_ROLES, may_read_intelligence
+
+
+def _writes(request: HttpRequest) -> bool:
+    user: Any = request.user
+    return bool(user.is_authenticated and user.has_role(*WRITE_ROLES))
+
+
+def _reader(request: HttpRequest) -> None:
+    if not may_read_intelligence(request.user):
+        raise PermissionDenied("intelligence is not open to your role")
+
+
+@require_GET
+def list_view(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    query = request.GET.get("q", "")
+    reports = list(selectors.reports_for(request.user, query)[:200])
+    services.reports_listed(actor=request.user, reports=reports,
+                            channel=f"search {query!r}" if query else "list")
+    entities = list(selectors.entities_for(request.user, query)[:50]) if query.strip() else []
+    return render(request, "intelligence/list.html", {
+        "reports": reports, "entities": entities, "q": query,
+        "may_write": _writes(request)})
+
+
+@require_http_methods(["GET", "POST"])
+def new_view(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    form = forms.ReportForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with refusal_kept() as refused:
+            report = services.report_create(
+                actor=request.user, title=data["title"], text=data["text"],
+                scheme=data["scheme"], source_grade=data["source_grade"].strip().upper(),
+                information_grade=data["information_grade"].strip().upper(),
+                handling_code=data["handling_code"].strip().upper(), release=data["release"],
+                partners=forms.partners_list(data["partners"]), tlp=data["tlp"],
+                caveats=data["caveats"], requirements=data["requirements"])
+            messages.success(request, f"Report {report.reference} recorded.")
+            return redirect("intelligence:report", reference=report.reference)
+        error = refused.reason
+    return render(request, "intelligence/new.html", {"form": form, "error": error},
+                  status=400 if error or form.errors else 200)
+
+
+@require_GET
+def report_view(request: HttpRequest, reference: str) -> HttpResponse:
+    report = services.report_read(actor=request.user, reference=reference)
+    return render(request, "intelligence/report.html", _report_context(request, report))
+
+
+def _report_context(request: HttpRequest, report: Report, **extra: object) -> dict[str, object]:
+    context: dict[str, object] = {
+        "report": report, "entities": report.entities.all(),
+        "caveats": report.caveats.all(), "requirements": report.requirements.all(),
+        "entity_form": forms.EntityForm(), "error": "",
+        "may_write": _writes(request)}
+    context.update(extra)
+    return context
+
+
+@require_POST
+def entity_add_view(request: HttpRequest, reference: str) -> HttpResponse:
+    report = get_visible(request.user, Report, reference=reference)
+    form = forms.EntityForm(request.POST)
+    error = ""
+    if form.is_valid():
+        with refusal_kept() as refused:
+            entity = services.entity_add(actor=request.user, report=report,
+                                         schema=form.cleaned_data["schema"],
+                                         properties=form.cleaned_data["properties"])
+            messages.success(request, f"{entity.schema} {entity.caption} added.")
+            return redirect("intelligence:report", reference=report.reference)
+        error = refused.reason
+    return render(request, "intelligence/report.html",
+                  _report_context(request, report, entity_form=form, error=error), status=400)
+
+
+@require_GET
+def entity_view(request: HttpRequest, ftm_id: str) -> HttpResponse:
+    entity = services.entity_read(actor=request.user, ftm_id=ftm_id)
+    return render(request, "intelligence/entity.html", {"entity": entity,
+                                                         **_entity_extra(request, entity)})
+
+
+def _entity_extra(request: HttpRequest, entity: object) -> dict[str, object]:
+    return {}
+
+
+@require_http_methods(["GET", "POST"])
+def plan_view(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    form = forms.RequirementForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with refusal_kept() as refused:
+            requirement = services.requirement_create(
+                actor=request.user, code=data["code"], title=data["title"],
+                description=data["description"], priority=data["priority"],
+                owner=request.user, review_on=data["review_on"],
+                recent_days=data["recent_days"])
+            messages.success(request, f"Requirement {requirement.code} added.")
+            return redirect("intelligence:plan")
+        error = refused.reason
+    return render(request, "intelligence/plan.html", {
+        "rows": selectors.collection_plan(request.user, now=timezone.now()), "form": form,
+        "error": error, "may_write": _writes(request)},
+        status=400 if error or form.errors else 200)
