@@ -143,6 +143,13 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Sign-in through an agency's OpenID Connect provider (tiaki.accounts.oidc).
+    "tiaki.accounts.oidc.AgencyOIDCBackend",
+]
+# The agencies' identity providers: a tiaki.oidc/1 YAML file (none when unset).
+TIAKI_OIDC_PROVIDERS = env_str("TIAKI_OIDC_PROVIDERS", "")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 PASSWORD_HASHERS = [

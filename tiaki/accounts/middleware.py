@@ -18,6 +18,7 @@ from tiaki.accounts.services import may_skip_second_factor
 PUBLIC_PREFIXES: tuple[str, ...] = (
     "/static/",
     "/accounts/login/",
+    "/accounts/oidc/",  # an agency's identity provider: start and callback
     "/i18n/",
     "/healthz",
     "/readyz",  # readiness for load balancers: no session, nothing personal
@@ -39,7 +40,11 @@ def session_fully_verified(request: HttpRequest) -> bool:
     # OTPMiddleware adds is_verified() at the start of a request; a user who signed in
     # during this request has not passed the second factor yet.
     is_verified = getattr(user, "is_verified", None)
-    return (callable(is_verified) and bool(is_verified())) or may_skip_second_factor(user)
+    # An agency's identity provider vouched for the second factor at sign-in
+    # (tiaki.accounts.oidc): the session records for whom.
+    vouched = request.session.get("tiaki_oidc_second_factor") == user.pk
+    return ((callable(is_verified) and bool(is_verified())) or vouched
+            or may_skip_second_factor(user))
 
 
 class RequireSecondFactorMiddleware:

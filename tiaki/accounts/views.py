@@ -48,8 +48,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:second_factor")
         error = refused.reason or error
     status = 400 if error or form.errors else 200
+    from tiaki.accounts.oidc import providers
+
     return render(request, "accounts/login.html",
-                  {"form": form, "error": error, "next": _safe_next(request)}, status=status)
+                  {"form": form, "error": error, "next": _safe_next(request),
+                   "identity_providers": list(providers().values()),
+                   "oidc_failed": request.GET.get("oidc") == "failed"}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
