@@ -8,7 +8,7 @@ claim (``email`` by default); nobody is created and no role is given by signing 
 The second factor comes from the provider when its ID token says so (``amr`` holds one of
 ``second_factor_amr``, or ``acr`` one of ``second_factor_acr``), or when the install trusts
 the provider to enforce it (``second_factor_trusted``). Otherwise the person still passes
-Tiaki's own TOTP step. See docs/decisions/0012-oidc.md.
+Tiaki's own TOTP step. See docs/decisions/0013-oidc.md.
 """
 
 from __future__ import annotations
