@@ -196,6 +196,8 @@ class Judgement(models.Model):
         SAME = "same", "Same"
         NOT_SAME = "not_same", "Not the same"
         UNSURE = "unsure", "Unsure"
+        # Undoes the judgement named in ``undoes``; the pair goes back to what it was before.
+        UNDO = "undo", "Undo"
 
     left = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="+")
     right = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="+")

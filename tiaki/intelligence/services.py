@@ -117,6 +117,14 @@ def reports_listed(*, actor: Any, reports: list[Report], channel: str = "page") 
                  changes={"references": [r.reference for r in reports]})
 
 
+def graph_read(*, actor: Any, what: str, nodes: list[str], channel: str = "page") -> None:
+    """Audit a network read: which query, and which nodes it showed."""
+    with transaction.atomic():
+        audit_record(actor=actor, action=Action.READ, object_type="intelligence.entity",
+                     summary=f"Network {what} ({channel})"[:300],
+                     changes={"nodes": nodes[:500], "count": len(nodes)})
+
+
 def report_tag(*, actor: Any, report: Report, requirements: Iterable[Requirement]) -> None:
     policy_for(Report).check(actor, EDIT, report)
     chosen = list(requirements)

@@ -7,15 +7,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tiaki.core.policy import get_visible
+from tiaki.core.policy import get_visible, visible
 from tiaki.core.refusals import refusal_kept
-from tiaki.intelligence import forms, selectors, services
-from tiaki.intelligence.models import Report
+from tiaki.intelligence import forms, graph, resolution, selectors, services
+from tiaki.intelligence.models import Entity, Judgement, Report
 from tiaki.intelligence.policies import WRITE_ROLES, may_read_intelligence
 
 
@@ -104,8 +105,84 @@ def entity_view(request: HttpRequest, ftm_id: str) -> HttpResponse:
                                                          **_entity_extra(request, entity)})
 
 
-def _entity_extra(request: HttpRequest, entity: object) -> dict[str, object]:
-    return {}
+def _entity_extra(request: HttpRequest, entity: Entity, **extra: object) -> dict[str, object]:
+    ledger_rows = visible(request.user, Judgement).filter(
+        Q(left=entity) | Q(right=entity)).select_related("left", "right", "actor", "undoes")
+    undone = set(visible(request.user, Judgement).filter(
+        verdict=Judgement.Verdict.UNDO).values_list("undoes_id", flat=True))
+    cluster = next((c for c in resolution.clusters_for(request.user) if entity in c), [])
+    context: dict[str, object] = {
+        "candidates": resolution.candidates(request.user, entity=entity),
+        "judgements": ledger_rows, "undone": undone, "cluster": cluster, "error": "",
+        "may_write": _writes(request)}
+    context.update(extra)
+    return context
+
+
+@require_POST
+def judge_view(request: HttpRequest, ftm_id: str) -> HttpResponse:
+    entity = get_visible(request.user, Entity, ftm_id=ftm_id)
+    with refusal_kept() as refused:
+        other = get_visible(request.user, Entity, ftm_id=request.POST.get("other", ""))
+        score = request.POST.get("score") or None
+        resolution.judgement_record(actor=request.user, left=entity, right=other,
+                                    verdict=request.POST.get("verdict", ""),
+                                    reason=request.POST.get("reason", ""),
+                                    score=float(score) if score else None)
+        messages.success(request, "Judgement recorded.")
+        return redirect("intelligence:entity", ftm_id=entity.ftm_id)
+    return render(request, "intelligence/entity.html",
+                  {"entity": entity, **_entity_extra(request, entity, error=refused.reason)},
+                  status=400)
+
+
+@require_POST
+def undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    judgement = get_visible(request.user, Judgement, pk=pk)
+    entity = get_visible(request.user, Entity, pk=judgement.left_id)
+    with refusal_kept() as refused:
+        resolution.judgement_undo(actor=request.user, judgement=judgement,
+                                  reason=request.POST.get("reason", ""))
+        messages.success(request, "Judgement undone; later judgements stand.")
+        return redirect("intelligence:entity", ftm_id=entity.ftm_id)
+    return render(request, "intelligence/entity.html",
+                  {"entity": entity, **_entity_extra(request, entity, error=refused.reason)},
+                  status=400)
+
+
+def _graph_params(request: HttpRequest, name: str, default: int, top: int) -> int:
+    try:
+        return max(1, min(top, int(request.GET.get(name, default))))
+    except ValueError:
+        return default
+
+
+@require_GET
+def network_view(request: HttpRequest) -> HttpResponse:
+    """An entity's neighbourhood (``node``) or the shortest path between ``from`` and
+    ``to``: an interactive graph, the same as a table without JavaScript, or JSON."""
+    _reader(request)
+    node, start, goal = (request.GET.get(k, "").strip() for k in ("node", "from", "to"))
+    hops = _graph_params(request, "hops", 2, 3)
+    if start and goal:
+        found = graph.shortest_path(request.user, start, goal,
+                                    max_hops=_graph_params(request, "max", 4, 6))
+        what = f"path {start} → {goal}"
+    elif node:
+        found = graph.neighbourhood(request.user, node, hops=hops,
+                                    cap=_graph_params(request, "cap", 500, 500))
+        what = f"neighbourhood of {node}"
+    else:
+        found = graph.Graph()
+        what = ""
+    if what:
+        services.graph_read(actor=request.user, what=what, nodes=list(found.nodes))
+    data = found.as_json()
+    if request.GET.get("format") == "json":
+        return JsonResponse(data)
+    return render(request, "intelligence/network.html", {
+        "data": data, "node": node, "start": start, "goal": goal, "hops": hops,
+        "what": what, "labels": {n["id"]: n["label"] for n in data["nodes"]}})
 
 
 @require_http_methods(["GET", "POST"])
