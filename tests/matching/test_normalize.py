@@ -12,10 +12,12 @@ from tiaki.matching.normalize import phonetic_key, tokens_of
     [
         ("Сергей Иванов", ["sergey", "ivanov"]),  # Cyrillic
         ("Κυριάκος Μητσοτάκης", ["kyriakos", "mitsotakis"]),  # Greek
-        ("习近平", ["xi", "jinping"]),  # Han: family name, then the given name as one word
-        ("김정은", ["kim", "jeongeun"]),  # Hangul
+        # Han: family name, then the given name as one word; Mandarin p/b folded (Wade-Giles).
+        ("习近平", ["xi", "jinbing"]),
+        ("김정은", ["kim", "jongeun"]),  # Hangul (RR eo folded with MR o)
         ("नरेन्द्र मोदी", ["nrendr", "modi"]),  # Devanagari
-        ("วชิราลงกรณ", ["wchiralongkonn"]),  # Thai: RTGS by pythainlp keeps the vowels
+        # Thai: RTGS by pythainlp keeps the vowels; ch is folded with j (as for pinyin zh/j).
+        ("วชิราลงกรณ", ["wjiralongkonn"]),
         ("محمد بن سلمان", ["mhmd", "bin", "slmn"]),  # Arabic: no short vowels, bn -> bin
         ("Recep Tayyip Erdoğan", ["recep", "tayyip", "erdogan"]),  # Latin diacritics
     ],
@@ -25,9 +27,9 @@ def test_any_script_becomes_ascii_tokens(raw: str, expected: list[str]) -> None:
 
 
 def test_arabic_article_and_ayn_korean_family_names() -> None:
-    assert tokens_of("عائشة الحربي") == ["aishh", "al", "hrby"]
+    assert tokens_of("عائشة الحربي") == ["aishh", "al", "hrbi"]
     assert tokens_of("عبد الرحمن") == ["abdul", "rhmn"]
-    assert tokens_of("이영호") == tokens_of("Yi Yeongho") == ["lee", "yeongho"]
+    assert tokens_of("이영호") == tokens_of("Yi Yeongho") == ["li", "yongho"]
     assert tokens_of("박민준") == tokens_of("Pak Minjun") == ["park", "minjun"]
 
 
@@ -35,7 +37,7 @@ def test_titles_dropped_particles_folded_and_abd_al_joined() -> None:
     assert tokens_of("Mr. Rami Makhlouf") == ["rami", "makhlouf"]
     assert tokens_of("Osama ibn Laden") == ["osama", "bin", "laden"]
     assert tokens_of("'Abd al-Aziz al-Nuristani") == ["abdul", "aziz", "al", "nuristani"]
-    assert tokens_of("Ig0r Sech1n") == ["igor", "sechin"]
+    assert tokens_of("Ig0r Sech1n") == ["igor", "sejin"]
 
 
 def test_organisation_legal_forms_and_numbers() -> None:

@@ -31,23 +31,6 @@ PARTICLE_CANON: dict[str, str] = {
     "ul": "al",
     "bn": "bin",
 }
-# Romanisations of one family name that no spelling rule joins, folded onto one form. Korean
-# family names are romanised by custom more than by system: 이 is Lee, Yi, Rhee or Ri, 박 Park,
-# Pak or Bak (the National Institute of Korean Language's survey of passport spellings, 2009;
-# Revised Romanization and McCune-Reischauer give the system forms).
-ROMANISATION_VARIANTS: dict[str, str] = {
-    **dict.fromkeys(["lee", "yi", "rhee", "ri", "rhie", "lie"], "lee"),
-    **dict.fromkeys(["park", "pak", "bak", "bag", "pag"], "park"),
-    **dict.fromkeys(["choi", "choe", "chwe"], "choi"),
-    **dict.fromkeys(["jeong", "jung", "chung", "chong", "cheong", "jong"], "jeong"),
-    **dict.fromkeys(["ahn", "an"], "ahn"),
-    **dict.fromkeys(["baek", "baeg", "paek", "paik", "back", "baik"], "baek"),
-    **dict.fromkeys(["kim", "gim"], "kim"),
-    **dict.fromkeys(["cho", "jo"], "cho"),
-    **dict.fromkeys(["kang", "gang"], "kang"),
-    **dict.fromkeys(["yoon", "yun"], "yoon"),
-    **dict.fromkeys(["shin", "sin"], "shin"),
-}
 PARTICLES: frozenset[str] = frozenset(
     """
     bin bint al abu umm de del della dei der den van von da das dos di du la le lo y e haji
@@ -55,8 +38,8 @@ PARTICLES: frozenset[str] = frozenset(
     """.split()  # noqa: SIM905 (a word list reads best as text)
 )
 
-# Every token folded before comparison: particles and romanisation variants.
-TOKEN_CANON: dict[str, str] = {**ROMANISATION_VARIANTS, **PARTICLE_CANON}
+# Romanisation variants (whole tokens folded onto one form, and spelling rules) are data, in
+# versioned files under data/matching/romanisation/ that a country can extend: see `romanise`.
 
 # Words that organise an organisation's name without identifying it.
 ORG_STOPWORDS: frozenset[str] = frozenset(["the", "of", "and", "for", "in", "at", "on"])

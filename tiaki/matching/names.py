@@ -70,6 +70,13 @@ def prepare(raw: pl.Series, stats: TokenStats | None = None, kind: Kind = "perso
         wsum=pl.col("w").list.sum(),
         compact=pl.col("tok").list.join(""),
         scompact=pl.col("tok").list.sort().list.join(""),
+        # The last token moved to the front: the family name written first on one side and
+        # last on the other while the given name is split on one side only ("Xiao Ming Huang"
+        # and 黄晓明 -> "huang xiaoming"), which neither written nor sorted order catches.
+        rcompact=pl.concat_list(
+            pl.col("tok").list.slice(-1, 1),
+            pl.col("tok").list.slice(0, pl.col("tok").list.len() - 1),
+        ).list.join(""),
         cjk=cjk,
     )
 
@@ -182,7 +189,7 @@ def compare(pairs: pl.DataFrame) -> pl.DataFrame:
     sl = _side_totals(left, matched.drop("i_r"), "i")
     sr = _side_totals(right, matched.drop("i"), "i_r")
     s = (
-        pairs.select("pair", "l_compact", "r_compact", "l_scompact", "r_scompact", "l_cjk", "r_cjk")
+        pairs.select("pair", "^[lr]_(compact|scompact|rcompact)$", "l_cjk", "r_cjk")
         .join(sl, on="pair", how="left")
         .join(sr, on="pair", how="left", suffix="_r")
         .join(shape, on="pair", how="left")
@@ -191,7 +198,10 @@ def compare(pairs: pl.DataFrame) -> pl.DataFrame:
         )
     )
     compact = pl.max_horizontal(
-        _cpdist(s["l_compact"], s["r_compact"]), _cpdist(s["l_scompact"], s["r_scompact"])
+        _cpdist(s["l_compact"], s["r_compact"]),
+        _cpdist(s["l_scompact"], s["r_scompact"]),
+        _cpdist(s["l_rcompact"], s["r_compact"]),
+        _cpdist(s["l_compact"], s["r_rcompact"]),
     )
     both_cjk = s["l_cjk"].is_not_null() & s["r_cjk"].is_not_null()
     cjk = pl.when(both_cjk).then(_cpdist(s["l_cjk"].fill_null(""), s["r_cjk"].fill_null("")))

@@ -16,7 +16,7 @@ from typing import Literal
 import polars as pl
 from anyascii import anyascii
 
-from tiaki.matching import lexicon
+from tiaki.matching import lexicon, romanise
 
 Kind = Literal["person", "org"]
 
@@ -142,6 +142,20 @@ _LEET_FROM = ["0", "1", "3", "4", "5", "7", "8", "9"]
 _LEET_TO = ["o", "i", "e", "a", "s", "t", "b", "g"]
 
 
+def fold_tokens(toks: pl.Series) -> pl.Series:
+    """Romanisation variants folded (`romanise.fold`), once per distinct token."""
+    uniq = toks.explode().drop_nulls().unique()
+    if uniq.is_empty():
+        return toks
+    folded = pl.Series([" ".join(romanise.fold(t)) for t in uniq.to_list()], dtype=pl.String)
+    return (
+        toks.list.eval(pl.element().replace_strict(uniq, folded))
+        .list.join(" ")
+        .str.split(" ")
+        .list.eval(pl.element().filter(pl.element() != ""))
+    )
+
+
 def name_tokens(raw: pl.Series, kind: Kind = "person") -> pl.Series:
     """Normalised tokens of each name, in their original order (a List[String] Series)."""
     cleaned = _clean(transliterate(raw), kind)
@@ -154,12 +168,8 @@ def name_tokens(raw: pl.Series, kind: Kind = "person") -> pl.Series:
     )
     if kind == "person":
         # A title is dropped unless it is the whole name.
-        toks = toks.list.eval(
-            pl.element()
-            .filter(~pl.element().is_in(list(lexicon.TITLES)))
-            .replace(lexicon.TOKEN_CANON)
-        )
-        return toks
+        toks = toks.list.eval(pl.element().filter(~pl.element().is_in(list(lexicon.TITLES))))
+        return fold_tokens(toks)
     toks = toks.list.eval(pl.element().replace(lexicon.LEGAL_FORM_WORDS))
     return pl.Series(raw.name, [_numbers(t) for t in toks.to_list()], dtype=pl.List(pl.String))
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz.distance import OSA
 
-from tiaki.matching import blocking, engine, fields, lexicon, model, names
+from tiaki.matching import blocking, engine, fields, lexicon, model, names, romanise
 from tiaki.matching.normalize import _translit_one
 from tiaki.matching.records import date_parts_one
 from tiaki.matching.stats import TokenStats
@@ -81,7 +81,7 @@ def name_tokens(raw: str | None) -> list[str]:
     s = _ABD_SPACED.sub("abdul ", s)
     s = _ABD_WORD.sub("abdul", s)
     s = _ABD_JOINED.sub(r"abdul \1", s)
-    out = []
+    out: list[str] = []
     for tok in s.split(" "):
         if tok == "":
             continue
@@ -89,7 +89,7 @@ def name_tokens(raw: str | None) -> list[str]:
             tok = tok.translate(_LEET)
         if tok in lexicon.TITLES:
             continue
-        out.append(lexicon.TOKEN_CANON.get(tok, tok))
+        out.extend(romanise.fold(tok))
     return out
 
 
@@ -150,6 +150,7 @@ def normalise(row: dict[str, str | None], stats: TokenStats) -> dict[str, Any]:
         "w": w,
         "compact": "".join(tok),
         "scompact": "".join(sorted(tok)),
+        "rcompact": "".join(tok[-1:] + tok[:-1]),
         "cjk": cjk,
         "wsum": float(sum(w)),
         "dob_y": y,
@@ -294,6 +295,8 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
     compact_sim = max(
         OSA.normalized_similarity(q["compact"], r["compact"]),
         OSA.normalized_similarity(q["scompact"], r["scompact"]),
+        OSA.normalized_similarity(q["rcompact"], r["compact"]),
+        OSA.normalized_similarity(q["compact"], r["rcompact"]),
     )
     cjk_sim = (
         OSA.normalized_similarity(q["cjk"], r["cjk"])

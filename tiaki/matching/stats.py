@@ -17,7 +17,7 @@ from functools import cached_property, lru_cache
 
 import polars as pl
 
-from tiaki.matching import lexicon
+from tiaki.matching import lexicon, romanise
 from tiaki.matching.normalize import phonetic_keys
 
 # Smoothing: a token never seen behaves as if it had probability P0 in a population of
@@ -39,7 +39,8 @@ STOPWORD_BITS = 0.5
 @lru_cache(maxsize=1)
 def prior_table() -> pl.DataFrame:
     """World-wide frequency floor per phonetic key (max over the spellings that share it)."""
-    toks = list(lexicon.COMMON_NAME_TOKENS)
+    # Folded as the data's tokens are, so that "Fatimah" finds the floor of "fatima".
+    toks = [romanise.fold(t)[-1] for t in lexicon.COMMON_NAME_TOKENS]
     keys = phonetic_keys(pl.Series([[t] for t in toks])).list.first()
     return (
         pl.DataFrame({"pk": keys, "prior": list(lexicon.COMMON_NAME_TOKENS.values())})
