@@ -5,8 +5,9 @@ together; a frontline screening refers; a case opens and Oranga Tamariki acknowl
 child; Police certify with a senior officer's endorsement; consented referrals reach health
 and housing, each seeing only its fields; a border alert on the suspected trafficker reaches
 the same investigators. Every notification link is opened in the browser by the person it
-was sent to (200, the right record, never a debug page). Steps whose forms have their own
-browser tests are taken through the same services the pages call.
+was sent to (200, the right record, never a debug page), and the annual report counts each
+step under the items whose measures it feeds, equal to the database's counts. Steps whose
+forms have their own browser tests are taken through the same services the pages call.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ class Person:
 
 
 def test_the_whole_response(browser: Any, live_server: Any, settings: Any,
-                            make_user: Any) -> None:
+                            make_user: Any, nz_plan: Any) -> None:
     settings.TIAKI_POW_BITS = 8
     cache.clear()
     base = live_server.url
@@ -113,6 +114,7 @@ def test_the_whole_response(browser: Any, live_server: Any, settings: Any,
     analyst = make_user("cus_analyst", "CUSTOMS", [Role.INTELLIGENCE_ANALYST])
     officer = make_user("cus_officer", "CUSTOMS", [Role.FRONTLINE])
     auditor = make_user("dia_auditor", "DIA", [Role.AUDITOR])
+    secretariat = make_user("mbie_sec", "MBIE", [Role.SECRETARIAT])
 
     # 1. A member of the public reports on the portal, anonymously.
     public = browser.new_context(locale="en-NZ").new_page()
@@ -223,6 +225,30 @@ def test_the_whole_response(browser: Any, live_server: Any, settings: Any,
     assert VictimCase.objects.filter(trafficking_status="ActualVictimOfTrafficking").count() == 1
     kinds = sorted(MinisterNotice.objects.values_list("kind", flat=True))
     assert kinds == sorted(["report", "screening", "case_opened", "certified"])
+    # The annual report (current plan year) counts each step under every item whose
+    # measures it feeds, equal to the database's own counts.
+    expected = {
+        "intake.reports_received": Report.objects.count(),
+        "intake.frontline_screenings": Screening.objects.count(),
+        "screening.trafficking_reports": Disposition.objects.filter(
+            outcome="trafficking").count(),
+        "screening.dispositions": Disposition.objects.count(),
+        "cases.certifications_issued": 1,
+        "cases.referrals.health": Referral.objects.filter(service="health").count(),
+        "cases.referrals.housing": Referral.objects.filter(service="housing").count(),
+    }
+    reporter = Person(browser, base, secretariat)
+    reporter.open("/plan/report/")
+    items = list(nz_plan.items.all())
+    for code, count in expected.items():
+        named = sorted(i.number for i in items if code in i.metrics)
+        rows = reporter.page.locator(f'tr[data-metric="{code}"]')
+        shown = sorted(int(rows.nth(n).locator("xpath=ancestor::article[1]")
+                           .get_attribute("data-item") or 0) for n in range(rows.count()))
+        values = {rows.nth(n).get_attribute("data-value") for n in range(rows.count())}
+        assert shown == named and named, code
+        assert values == {str(count)}, (code, values, count)
+
     # The auditor finds the refusals of the walk.
     audit = Person(browser, base, auditor)
     audit.open("/audit/?action=refused&agency=HEALTH_NZ", f"/cases/{case.reference}/")
