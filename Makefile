@@ -9,7 +9,11 @@ EXTRAS ?= dev
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: install demo serve test lint typecheck pytest bench clean
+# The staff interface's compiled gettext catalogues (GNU gettext's msgfmt; .mo files are
+# build output, not kept in git).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard tiaki/locale/*/LC_MESSAGES/django.po))
+
+.PHONY: install messages demo serve test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $$(scripts/find-python) -m venv $(VENV)
@@ -17,7 +21,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) messages
+
+messages: $(MO_FILES)
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
 
 demo: install
 	$(BIN)/tiaki migrate --noinput

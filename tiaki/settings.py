@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -198,7 +199,15 @@ SECURE_CSP = {
 }
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# The staff interface's languages (gettext catalogues in tiaki/locale/). Te reo Māori is an
+# official language of New Zealand (Māori Language Act 1987); its catalogue is marked
+# unreviewed until a fluent reviewer signs it off (TIAKI_STAFF_UNREVIEWED below). The public
+# portal chooses its languages separately, as data (tiaki/intake/i18n.py).
+LANGUAGES = [("en", "English"), ("mi", "Te reo Māori")]
+# Django ships no language information for te reo Māori; without it the language switch
+# cannot name the language in itself.
+LANG_INFO.setdefault("mi", {"bidi": False, "code": "mi", "name": "Maori",
+                           "name_local": "Te reo Māori"})
 LOCALE_PATHS = [BASE_DIR / "tiaki" / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Pacific/Auckland")
 USE_I18N = True

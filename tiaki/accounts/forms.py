@@ -1,16 +1,17 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(max_length=150, widget=forms.TextInput(
+    username = forms.CharField(label=_("Username"), max_length=150, widget=forms.TextInput(
         attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(strip=False, widget=forms.PasswordInput(
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(
         attrs={"autocomplete": "current-password"}))
 
 
 class CodeForm(forms.Form):
     token = forms.CharField(
-        label="Six-digit code", max_length=12,
+        label=_("Six-digit code"), max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
                                       "autofocus": True}),
     )

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,7 +21,7 @@ from tiaki.accounts.models import User
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused
 
-GENERIC_FAILURE = "That username and password do not match, or the account is locked."
+GENERIC_FAILURE = gettext_lazy("That username and password do not match, or the account is locked.")
 
 
 def _register_failure(user: User) -> None:
@@ -43,13 +45,13 @@ def password_check(*, request: HttpRequest, username: str, password: str) -> Use
     if candidate is not None and candidate.is_locked():
         audit_record(actor=candidate, action=Action.LOGIN_FAILED, obj=candidate,
                      summary="Sign-in refused: account locked")
-        raise Refused(GENERIC_FAILURE)
+        raise Refused(str(GENERIC_FAILURE))
     user = authenticate(request, username=username, password=password)
     if user is None:
         if candidate is not None:
             with transaction.atomic():
                 _register_failure(candidate)
-        raise Refused(GENERIC_FAILURE)
+        raise Refused(str(GENERIC_FAILURE))
     assert isinstance(user, User)
     User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
     return user
@@ -58,7 +60,7 @@ def password_check(*, request: HttpRequest, username: str, password: str) -> Use
 def sign_in_without_second_factor(*, request: HttpRequest, user: User) -> None:
     """Start a session for a demo login that may skip the second factor (demo mode only)."""
     if not may_skip_second_factor(user):
-        raise Refused("this account needs its second factor")
+        raise Refused(_("This account needs its second factor."))
     login(request, user)
     audit_record(actor=user, action=Action.LOGIN, obj=user,
                  summary="Signed in (demo login, second factor skipped)")
@@ -102,7 +104,7 @@ def second_factor_verify(*, request: HttpRequest, user: User, token: str) -> Non
     if not token or not device.verify_token(token):
         with transaction.atomic():
             _register_failure(user)
-        raise Refused("That code is not right. Codes change every 30 seconds; try the new one.")
+        raise Refused(_("That code is not right. Codes change every 30 seconds; try the new one."))
     with transaction.atomic():
         if enrolling:
             device.confirmed = True
