@@ -22,8 +22,11 @@ def test_openapi_schema_matches_snapshot(client: Any, db: Any) -> None:
     response = client.get("/api/schema")
     assert response.status_code == 200
     schema = response.json()
-    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not SNAPSHOT.exists():
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
         SNAPSHOT.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    # A missing snapshot is a failure, never a fresh baseline: otherwise deleting the file
+    # would make the check pass without checking anything.
+    assert SNAPSHOT.exists(), f"{SNAPSHOT.name} is missing; write it with UPDATE_SNAPSHOTS=1"
     assert schema == json.loads(SNAPSHOT.read_text(encoding="utf-8"))
 
 

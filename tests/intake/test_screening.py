@@ -171,3 +171,24 @@ def test_conduct_date_selects_the_law_in_force_then(
     assert "nz.crimes.s98d@2002" in first.result["offences_to_consider"]
     page = staff.get(f"/intake/screening/{first.pk}/").content.decode()
     assert "as enacted in 2002" in page
+
+
+def test_screening_list_and_page_each_write_one_read_row(
+        client: Client, agencies: dict[str, Agency], triage: dict[str, User]) -> None:
+    official = triage["frontline"]
+    staff = login(client, official)
+    created = _screen(staff, age="34", age_group="adult", acts=["recruitment"], indicators=[
+        f"{LABOUR}.deceptive_recruitment.strong.nature_of_job"])
+    screening = Screening.objects.get()
+
+    def reads() -> list[AuditEvent]:
+        return list(AuditEvent.objects.filter(action=AuditEvent.Action.READ,
+                                              actor_username=official.username))
+
+    before = len(reads())
+    assert staff.get("/intake/screening/").status_code == 200
+    listed = reads()[before:]
+    assert len(listed) == 1 and listed[0].changes["references"] == [screening.reference]
+    assert staff.get(created["Location"]).status_code == 200
+    opened = reads()[before + 1:]
+    assert len(opened) == 1 and opened[0].object_id == str(screening.pk)

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from tiaki.accounts.models import Agency
+from tiaki.audit.reads import audit_read
 from tiaki.cases import selectors, services
 from tiaki.cases.models import Certification, Referral, VictimCase
 from tiaki.cases.policies import RESPOND, may_see_measures
@@ -55,6 +56,9 @@ class ReferralOut(Schema):
     due_date: dt.date
     outcome: str
     shared: dict[str, Any] | None = None
+    # Why the receiving agency sees no shared fields (referral ended, consent withdrawn,
+    # case closed); empty when fields are shared or the reader is not the receiver.
+    withheld: str = ""
 
 
 class StepIn(Schema):
@@ -80,10 +84,11 @@ def _case_out(case: VictimCase) -> dict[str, Any]:
     }
 
 
-def _referral_out(referral: Referral, shared: dict[str, Any] | None = None) -> dict[str, Any]:
+def _referral_out(referral: Referral, shared: dict[str, Any] | None = None,
+                  withheld: str = "") -> dict[str, Any]:
     return {"id": referral.pk, "service": referral.service, "agency": referral.agency.code,
             "status": referral.status, "due_date": referral.due_date,
-            "outcome": referral.outcome, "shared": shared}
+            "outcome": referral.outcome, "shared": shared, "withheld": withheld}
 
 
 class MeasureOut(Schema):
@@ -115,7 +120,10 @@ def get_measures(request: HttpRequest, start: dt.date | None = None,
 
 @router.get("/referrals", response=list[ReferralOut], summary="Referrals to my agency")
 def list_referrals(request: HttpRequest, status: str = "open") -> list[dict[str, Any]]:
-    return [_referral_out(r) for r in selectors.referral_inbox(request.user, status)]
+    referrals = list(selectors.referral_inbox(request.user, status))
+    audit_read(actor=request.user, objects=referrals, purpose="referral list", channel="api",
+               model=Referral)
+    return [_referral_out(r) for r in referrals]
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut,
@@ -125,10 +133,16 @@ def get_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
     referral = get_visible(request.user, Referral.objects.select_related("case", "agency"),
                            pk=referral_id)
     shared = None
+    withheld = ""
     if policy_for(Referral).allows(request.user, RESPOND, referral):
-        shared = services.referral_disclose(referral=referral, actor=request.user,
-                                            channel="api")
-    return _referral_out(referral, shared)
+        try:
+            shared = services.referral_disclose(referral=referral, actor=request.user,
+                                                channel="api")
+        except Refused as refused:
+            withheld = str(refused)
+    if shared is None:
+        audit_read(actor=request.user, objects=referral, purpose="referral", channel="api")
+    return _referral_out(referral, shared, withheld)
 
 
 @router.post("/referrals/{referral_id}/steps", response=ReferralOut,
@@ -144,16 +158,19 @@ def post_referral_step(request: HttpRequest, referral_id: int,
 
 @router.get("/", response=list[CaseOut], summary="Victim cases my team holds (no identities)")
 def list_cases(request: HttpRequest, q: str = "", status: str = "all") -> list[dict[str, Any]]:
-    cases = selectors.cases_for(request.user, q, status).prefetch_related(Prefetch(
+    cases = list(selectors.cases_for(request.user, q, status).prefetch_related(Prefetch(
         "certifications", to_attr="certifications_newest_first",
-        queryset=Certification.objects.order_by("-requested_at", "-pk")))
-    return [_case_out(c) for c in cases[:500]]
+        queryset=Certification.objects.order_by("-requested_at", "-pk")))[:500])
+    audit_read(actor=request.user, objects=cases, purpose="case list", channel="api",
+               model=VictimCase)
+    return [_case_out(c) for c in cases]
 
 
 @router.get("/{reference}", response=CaseOut, summary="One case (pseudonymous)")
 def get_case(request: HttpRequest, reference: str) -> dict[str, Any]:
     case = get_visible(request.user, VictimCase.objects.select_related("agency"),
                        reference=reference)
+    audit_read(actor=request.user, objects=case, purpose="case record", channel="api")
     return _case_out(case)
 
 

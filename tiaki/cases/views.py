@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tiaki.audit.reads import audit_read
 from tiaki.cases import catalogue, selectors, services
 from tiaki.cases.forms import (
     CaseForm,
@@ -74,6 +75,9 @@ def _case(request: HttpRequest, reference: str) -> VictimCase:
 
 
 def _case_context(request: HttpRequest, case: VictimCase, **extra: Any) -> dict[str, Any]:
+    # Every rendering of the case page (a GET, or a form shown again after a refusal) is a
+    # read of the victim's record.
+    audit_read(actor=request.user, objects=case, purpose="case record")
     purposes = catalogue.catalogue().purposes()
     consents = []
     for code, name in purposes.items():
@@ -123,10 +127,9 @@ def _case_context(request: HttpRequest, case: VictimCase, **extra: Any) -> dict[
 def list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     status = request.GET.get("status", "open")
-    return render(request, "cases/list.html", {
-        "cases": selectors.cases_for(request.user, query, status)[:200],
-        "q": query, "status": status,
-    })
+    cases = list(selectors.cases_for(request.user, query, status)[:200])
+    audit_read(actor=request.user, objects=cases, purpose="case list", model=VictimCase)
+    return render(request, "cases/list.html", {"cases": cases, "q": query, "status": status})
 
 
 @require_http_methods(["GET", "POST"])
@@ -417,6 +420,7 @@ def certification_view(request: HttpRequest, reference: str) -> HttpResponse:
          "evidence": cert.assessment.get(e.code, {}).get("evidence", "")}
         for e in catalogue.s98d_elements()
     ]
+    audit_read(actor=request.user, objects=cert, purpose="certification")
     return render(request, "cases/certification.html", {
         "cert": cert, "case": cert.case, "elements": elements, "error": error,
         "note_form": note_form, "revoke_form": revoke_form,
@@ -438,6 +442,7 @@ def _issued(request: HttpRequest, reference: str) -> Certification:
 def certificate_view(request: HttpRequest, reference: str) -> HttpResponse:
     """The certificate as a print-friendly page (a revoked one is marked as revoked)."""
     cert = _issued(request, reference)
+    audit_read(actor=request.user, objects=cert, purpose="certificate")
     return render(request, "cases/certificate.html", {"cert": cert, "case": cert.case})
 
 
@@ -456,8 +461,10 @@ def certificate_pdf_view(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def inbox_view(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
+    referrals = list(selectors.referral_inbox(request.user, status))
+    audit_read(actor=request.user, objects=referrals, purpose="referral list", model=Referral)
     return render(request, "cases/inbox.html", {
-        "referrals": selectors.referral_inbox(request.user, status), "status": status,
+        "referrals": referrals, "status": status,
         "services": catalogue.catalogue().services,
     })
 
@@ -487,6 +494,10 @@ def referral_view(request: HttpRequest, pk: int) -> HttpResponse:
         with refusal_kept() as refused:
             shared = services.referral_disclose(referral=referral, actor=request.user)
         error = error or refused.reason
+    if shared is None:
+        # The disclosure writes its own row (with the fields shared); any other view of the
+        # referral is recorded here.
+        audit_read(actor=request.user, objects=referral, purpose="referral")
     spec = catalogue.service(referral.service)
     labels = catalogue.catalogue().field_labels
     response = render(request, "cases/referral.html", {
@@ -532,8 +543,11 @@ def children_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Case {involvement.case.reference} acknowledged.")
             return redirect("cases:children")
         error = refused.reason or error
+    involvements = list(selectors.children_for(request.user))
+    audit_read(actor=request.user, objects=[i.case for i in involvements],
+               purpose="children page", model=VictimCase)
     return render(request, "cases/children.html", {
-        "involvements": selectors.children_for(request.user), "error": error,
+        "involvements": involvements, "error": error,
         "note_form": NoteForm(),
     }, status=400 if error else 200)
 

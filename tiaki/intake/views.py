@@ -17,6 +17,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tiaki.audit.reads import audit_read
 from tiaki.core.policy import NotVisible, get_visible, policy_for, visible
 from tiaki.core.refusals import refusal_kept
 from tiaki.intake import i18n, selectors, services
@@ -181,7 +182,10 @@ def _indicator_groups(set_id: str) -> list[tuple[Any, list[Any]]]:
 @require_GET
 def screening_list_view(request: HttpRequest) -> HttpResponse:
     _require_roles(request, SCREENING_ROLES)
-    screenings = visible(request.user, Screening).select_related("official", "agency")[:200]
+    screenings = list(visible(request.user, Screening)
+                      .select_related("official", "agency")[:200])
+    audit_read(actor=request.user, objects=screenings, purpose="frontline screenings",
+               model=Screening)
     return render(request, "intake/screening_list.html", {"screenings": screenings})
 
 
@@ -282,6 +286,7 @@ def screening_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             error = "Please correct the form."
         error = refused.reason or error
     context = _screening_context(request, screening)
+    audit_read(actor=request.user, objects=screening, purpose="frontline screening")
     context["error"] = error
     return render(request, "intake/screening.html", context, status=400 if error else 200)
 

@@ -59,6 +59,7 @@ from tiaki.cases.services.referrals import (  # noqa: F401
     _shared_value,
     referral_create,
     referral_disclose,
+    referral_disclosure_refusal,
     referral_respond,
     referral_withdraw,
     referrals_remind_overdue,

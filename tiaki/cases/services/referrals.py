@@ -14,6 +14,7 @@ from tiaki.accounts.models import Agency
 from tiaki.audit.services import Action, audit_read, audit_record
 from tiaki.cases import catalogue
 from tiaki.cases.models import (
+    CaseStatus,
     Certification,
     Referral,
     Repatriation,
@@ -208,6 +209,37 @@ def _shared_value(case: VictimCase, referral: Referral, field: str,
     raise KeyError(field)
 
 
+CLOSED_CASE = frozenset({CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED})
+
+
+def referral_disclosure_refusal(referral: Referral) -> str | None:
+    """Why the receiving agency may not (or may no longer) see the referral's shared fields.
+
+    The one check behind every disclosure (page, API, any export), made against the
+    referral's, the consent's and the case's current rows in the database.
+    """
+    try:
+        _disclosure_state(referral)
+    except Refused as refused:
+        return str(refused)
+    return None
+
+
+def _disclosure_state(referral: Referral) -> tuple[Referral, VictimCase, Any]:
+    current = (Referral.objects.select_related("case", "agency")
+               .filter(pk=referral.pk).first())
+    if current is None:
+        raise Refused("the referral no longer exists; nothing is shared")
+    if current.status not in Referral.OPEN:
+        raise Refused(f"the referral is {current.get_status_display().lower()}; "
+                      "nothing more is shared")
+    case = current.case
+    if case.status in CLOSED_CASE:
+        raise Refused(f"case {case.reference} is closed; nothing more is shared")
+    consent = require_consent(case, current.service)
+    return current, case, consent
+
+
 def referral_disclose(*, referral: Referral, actor: Any, channel: str = "page") -> dict[str, Any]:
     """What the receiving agency may see: only its service's fields, and only with consent.
 
@@ -218,10 +250,12 @@ def referral_disclose(*, referral: Referral, actor: Any, channel: str = "page") 
     spec = catalogue.service(referral.service)
     if spec is None:
         raise Refused(f"unknown service {referral.service!r}")
-    consent = require_consent(referral.case, referral.service)
-    case = referral.case
     identifying = [f for f in spec.shares if f in catalogue.IDENTIFYING_FIELDS]
     with transaction.atomic():
+        # The state is read again inside the transaction that decrypts, never taken from
+        # the caller's (possibly stale) objects: a withdrawal, a declined or finished
+        # referral, a withdrawn consent or a closed case ends the disclosure at the next read.
+        referral, case, consent = _disclosure_state(referral)
         identity: dict[str, Any] = (_decrypt_identity(case)
                                     if identifying else {})
         shared = {f: _shared_value(case, referral, f, identity) for f in spec.shares}
