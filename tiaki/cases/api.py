@@ -70,8 +70,10 @@ def _case_out(case: VictimCase) -> dict[str, Any]:
     # A list prefetches each case's certifications newest first (one query for the page,
     # not one per case); a single case asks the service.
     prefetched = getattr(case, "certifications_newest_first", None)
-    cert = (prefetched[0] if prefetched else None) if prefetched is not None \
-        else services.latest_certification(case)
+    if prefetched is None:
+        cert = services.latest_certification(case)
+    else:
+        cert = prefetched[0] if prefetched else None
     return {
         "reference": case.reference, "agency": case.agency.code, "status": case.status,
         "opened": case.created_at.date(), "age": case.age, "is_child": case.is_child,

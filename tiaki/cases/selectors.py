@@ -94,7 +94,7 @@ def certification_counts(period: Period) -> dict[str, int]:
 
     One aggregate query: each count is a filtered ``COUNT`` over the rows touched in the period.
     """
-    issued = Q(decided_at__gte=period.start_at, decided_at__lt=period.end_at)
+    issued = period.during("decided_at")
     counts = Certification.objects.filter(
         period.during("requested_at") | issued | period.during("revoked_at")).aggregate(
         requested=Count("id", filter=period.during("requested_at")),
