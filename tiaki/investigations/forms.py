@@ -8,6 +8,7 @@ from django import forms
 
 from tiaki.cases import catalogue as case_catalogue
 from tiaki.investigations import offences
+from tiaki.investigations.disclosure_grounds import withholding_grounds
 from tiaki.investigations.models import (
     Appeal,
     Communication,
@@ -20,7 +21,6 @@ from tiaki.investigations.models import (
     Task,
 )
 from tiaki.investigations.protocol import protocol
-from tiaki.investigations.services import WITHHOLDING_GROUNDS
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -203,10 +203,16 @@ class DisclosureForm(forms.Form):
     item = forms.CharField(max_length=300)
     stage = forms.ChoiceField(choices=Disclosure.Stage.choices)
     decision = forms.ChoiceField(choices=Disclosure.Decision.choices)
-    ground = forms.ChoiceField(label="Ground for withholding",
-                               choices=[("", "—"), *WITHHOLDING_GROUNDS.items()], required=False)
+    ground = forms.ChoiceField(label="Ground for withholding", choices=(), required=False)
     reason = forms.CharField(max_length=500, required=False)
     on = forms.DateField(widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The grounds are the law's, read from the data file when the form is built.
+        field = self.fields["ground"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *withholding_grounds().choices()]
 
 
 class CloseForm(forms.Form):

@@ -510,6 +510,13 @@ class Disclosure(models.Model):
     def __str__(self) -> str:
         return f"{self.item}: {self.get_decision_display()}"
 
+    @property
+    def ground_label(self) -> str:
+        """The withholding ground as the data file words it (the code when it is retired)."""
+        from tiaki.investigations.disclosure_grounds import withholding_grounds
+
+        return withholding_grounds().label(self.ground) if self.ground else ""
+
 
 class Event(models.Model):
     """The investigation's history as its team sees it (the audit trail keeps the rest)."""

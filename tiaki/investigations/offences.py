@@ -73,11 +73,6 @@ def build(version: str, entries: Iterable[dict[str, Any]]) -> Offences:
     return Offences(version=version, offences=found)
 
 
-# Crimes Act 1961 s98F: no prosecution for smuggling (s98C) or trafficking (s98D) without the
-# Attorney-General's consent. The offences file does not carry the rule, so it lives here.
-NEEDS_CONSENT = frozenset({"nz.crimes.s98c", "nz.crimes.s98d"})
-
-
 @lru_cache(maxsize=1)
 def from_data_file() -> Offences:
     """The offences in force today, with their s98E factors, from ``data/legal/nz/offences.yaml``
@@ -91,7 +86,9 @@ def from_data_file() -> Offences:
         version = offence.version_on(today) or offence.current
         entries.append({
             "code": offence.code, "title": version.title, "section": offence.citation,
-            "needs_consent": offence.code in NEEDS_CONSENT,
+            # Crimes Act 1961 s98F (consent of the Attorney-General) is named per offence in
+            # the data file's `prosecution_consent`, so a change in the law changes no code.
+            "needs_consent": bool(offence.prosecution_consent),
             "aggravating_factors": [
                 {"code": f.id, "label": f"s{f.provision}: {f.text}"}
                 for f in catalogue.aggravating_factors_for(offence.code)],

@@ -34,6 +34,7 @@ from tiaki.core.references import next_reference
 from tiaki.core.services import notify
 from tiaki.intake.models import Report, Screening
 from tiaki.investigations import offences
+from tiaki.investigations.disclosure_grounds import withholding_grounds
 from tiaki.investigations.models import (
     Appeal,
     Charge,
@@ -63,19 +64,6 @@ from tiaki.investigations.policies import (
 )
 from tiaki.investigations.protocol import protocol
 from tiaki.screening.models import Alert
-
-# Criminal Disclosure Act 2008 ss 16-18: grounds on which information may be withheld.
-# The prosecutor must tell the defendant what was withheld and why (s15, s19).
-WITHHOLDING_GROUNDS = {
-    "endanger_safety": "Likely to endanger the safety of any person (s16)",
-    "prejudice_law": "Likely to prejudice the maintenance of the law (s16)",
-    "privileged": "Privileged (s16)",
-    "not_relevant": "Not relevant (s16)",
-    "protected_witness": "Identity or address of a witness or victim (s17)",
-    "undercover": "Identity of an undercover officer or informer (s16)",
-    "already_public": "Already publicly available or disclosed (s16)",
-}
-
 
 # ---------------------------------------------------------------- helpers
 
@@ -847,7 +835,8 @@ def disclosure_record(*, defendant: Suspect, actor: Any, item: str, stage: str,
     if not item.strip():
         raise Refused("describe the item")
     if decision == Disclosure.Decision.WITHHELD:
-        if ground not in WITHHOLDING_GROUNDS:
+        # Criminal Disclosure Act 2008 ss 16-18, as data (data/legal/nz/).
+        if ground not in withholding_grounds().codes():
             raise Refused("an item may be withheld only on a ground the Criminal Disclosure "
                           "Act 2008 allows: choose it")
         if not reason.strip():
