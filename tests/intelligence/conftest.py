@@ -49,3 +49,31 @@ def make_report(author: User, *, caveats: tuple[str, ...] = ("HTX",),
 @pytest.fixture
 def report(analysts: dict[str, User]) -> Report:
     return make_report(analysts["cleared"])
+
+
+@pytest.fixture
+def senior(make_user: MakeUser, analysts: dict[str, User]) -> User:
+    user = make_user("so_mbie", "MBIE", [Role.SENIOR_OFFICER])
+    for code in ("HTX", "PARTNER"):
+        CaveatGrant.objects.create(user=user, caveat=Caveat.objects.get(code=code))
+    CaveatGrant.objects.create(user=analysts["cleared"],
+                               caveat=Caveat.objects.get(code="PARTNER"))
+    return user
+
+
+@pytest.fixture
+def material(analysts: dict[str, User]) -> dict[str, Any]:
+    actor = analysts["cleared"]
+    shareable = make_report(actor, release=Report.Release.PARTNERS, partners=["AU"])
+    rex = services.entity_add(actor=actor, report=shareable, schema="Person",
+                              properties={"name": "Rex Sample", "phone": "+64 21 555 0101",
+                                          "idNumber": "ID-998"})
+    victim = services.entity_add(actor=actor, report=shareable, schema="Person",
+                                 properties={"name": "Ana Worker"})
+    passport = services.entity_add(actor=actor, report=shareable, schema="Passport",
+                                   properties={"number": "WS123456", "holder": rex.ftm_id})
+    link = services.entity_add(actor=actor, report=shareable, schema="Associate",
+                               properties={"person": rex.ftm_id, "associate": victim.ftm_id})
+    nz_only = make_report(actor, title="Domestic only")
+    return {"shareable": shareable, "nz_only": nz_only, "rex": rex, "victim": victim,
+            "passport": passport, "link": link}

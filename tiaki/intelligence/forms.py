@@ -61,3 +61,69 @@ class RequirementForm(forms.Form):
 
 def partners_list(value: Any) -> list[str]:
     return [p.strip() for p in str(value or "").split(",") if p.strip()]
+
+
+def _partner_choices() -> list[tuple[str, str]]:
+    from tiaki.intelligence.sharing import rules
+
+    return [(p.code, f"{p.code} — {p.name}") for p in rules().partners]
+
+
+def _authority_choices() -> list[tuple[str, str]]:
+    from tiaki.intelligence.sharing import rules
+
+    seen: dict[str, str] = {}
+    for partner in rules().partners:
+        for authority in partner.authorities:
+            seen.setdefault(authority, authority)
+    return list(seen.items())
+
+
+class PackageForm(forms.Form):
+    partner = forms.ChoiceField(choices=_partner_choices)
+    authority = forms.ChoiceField(choices=_authority_choices,
+                                  help_text="The authority must be one listed for the partner.")
+    purpose = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="What the partner needs the material for.")
+    reports = forms.ModelMultipleChoiceField(Report.objects.none(), required=False,
+                                             to_field_name="reference",
+                                             widget=forms.CheckboxSelectMultiple)
+    withhold = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Entities to withhold",
+        help_text="One a line, as entity id: reason (e.g. a victim who must not be named).")
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from tiaki.intelligence.policies import visible_reports
+
+        field = self.fields["reports"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = visible_reports(user)
+
+    def clean_withhold(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for number, line in enumerate(self.cleaned_data["withhold"].splitlines(), 1):
+            if not line.strip():
+                continue
+            key, sep, reason = line.partition(":")
+            if not sep or not key.strip() or not reason.strip():
+                raise forms.ValidationError(f"line {number}: write it as entity id: reason")
+            found[key.strip()] = reason.strip()
+        return found
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           label="Note (needed to decline)")
+
+
+class ImportForm(forms.Form):
+    partner = forms.ChoiceField(choices=_partner_choices)
+    format = forms.ChoiceField(choices=[("stix", "STIX 2.1 bundle"),
+                                        ("ftm", "FollowTheMoney JSON lines")])
+    tlp = forms.ChoiceField(choices=[("", "As marked in the file"), *Report.TLP.choices],
+                            required=False, label="TLP marking given by the partner")
+    file = forms.FileField()
+    title = forms.CharField(required=False, max_length=200)

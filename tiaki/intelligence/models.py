@@ -222,3 +222,85 @@ class Judgement(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("judgements are append-only")
+
+
+class SharingPackage(models.Model):
+    """Material selected for one named partner (item 6, seed 002: share "in an effective and
+    lawful way"). What would go is worked out and frozen when the package is made: the
+    ``manifest`` says, for every selected report and entity, whether it is included, redacted
+    or refused and why, and ``content`` is the redacted material itself. A senior officer
+    other than the requester approves exactly that; exports render it, never the live rows."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting approval"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    reference = models.CharField(max_length=20, unique=True)
+    partner = models.CharField(max_length=2)
+    purpose = models.TextField()
+    authority = models.CharField(max_length=300)
+    tlp = models.CharField(max_length=15, choices=Report.TLP.choices)
+    reports = models.ManyToManyField(Report, related_name="sharing_packages")
+    manifest = models.JSONField(default=dict)
+    content = models.JSONField(default=dict)
+    requester = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class DisseminationQuerySet(models.QuerySet["Dissemination"]):
+    def update(self, **kwargs: object) -> int:
+        raise ValueError("the dissemination log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError("the dissemination log is append-only")
+
+
+class Dissemination(models.Model):
+    """One export of an approved package: exactly what went to whom, when and under which
+    authority. Append-only; ``content`` is the very file that left, ``sha256`` its digest."""
+
+    class Format(models.TextChoices):
+        FTM = "ftm", "FollowTheMoney JSON lines"
+        STIX = "stix", "STIX 2.1 bundle"
+
+    package = models.ForeignKey(SharingPackage, on_delete=models.PROTECT,
+                                related_name="disseminations")
+    partner = models.CharField(max_length=2)
+    authority = models.CharField(max_length=300)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    references = models.JSONField(default=list)
+    entities = models.JSONField(default=list)
+    content = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    sent_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = DisseminationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.package_id} to {self.partner} ({self.format})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("the dissemination log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("the dissemination log is append-only")

@@ -25,12 +25,14 @@ from tiaki.accounts.roles import Role
 from tiaki.core.policy import Policy, register
 from tiaki.intelligence.models import (
     Caveat,
+    Dissemination,
     Entity,
     GradingScheme,
     Judgement,
     Link,
     Report,
     Requirement,
+    SharingPackage,
 )
 
 READ_ROLES = (Role.INTELLIGENCE_ANALYST, Role.INVESTIGATOR, Role.SENIOR_OFFICER)
@@ -152,3 +154,38 @@ class CaveatPolicy(Policy[Caveat]):
 
     def scope(self, user: Any, queryset: models.QuerySet[Caveat]) -> models.QuerySet[Caveat]:
         return queryset if may_read_intelligence(user) else queryset.none()
+
+
+def package_scope(user: Any, queryset: models.QuerySet[SharingPackage]
+                  ) -> models.QuerySet[SharingPackage]:
+    """A sharing package is seen only by an intelligence reader who may see every report
+    selected for it (a hidden report hides the package that names it)."""
+    if not may_read_intelligence(user):
+        return queryset.none()
+    hidden = Report.objects.exclude(pk__in=visible_reports(user).values("pk"))
+    return queryset.exclude(reports__in=hidden)
+
+
+@register
+class SharingPackagePolicy(Policy[SharingPackage]):
+    model = SharingPackage
+
+    def scope(self, user: Any, queryset: models.QuerySet[SharingPackage]
+              ) -> models.QuerySet[SharingPackage]:
+        return package_scope(user, queryset)
+
+    def refusal(self, user: Any, action: str, obj: SharingPackage) -> str | None:
+        if not package_scope(user, SharingPackage.objects.filter(pk=obj.pk)).exists():
+            return "you may not see this package"
+        return None
+
+
+@register
+class DisseminationPolicy(Policy[Dissemination]):
+    """The dissemination log: seen by whoever may see the package."""
+
+    model = Dissemination
+
+    def scope(self, user: Any, queryset: models.QuerySet[Dissemination]
+              ) -> models.QuerySet[Dissemination]:
+        return queryset.filter(package__in=package_scope(user, SharingPackage.objects.all()))

@@ -13,4 +13,10 @@ urlpatterns = [
     path("entities/<str:ftm_id>/judge/", views.judge_view, name="judge"),
     path("judgements/<int:pk>/undo/", views.undo_view, name="undo"),
     path("network/", views.network_view, name="network"),
+    path("sharing/", views.sharing_view, name="sharing"),
+    path("sharing/new/", views.package_new_view, name="package_new"),
+    path("sharing/<str:reference>/", views.package_view, name="package"),
+    path("sharing/<str:reference>/decide/", views.package_decide_view, name="package_decide"),
+    path("sharing/<str:reference>/export/", views.package_export_view, name="package_export"),
+    path("imports/", views.import_view, name="import"),
 ]

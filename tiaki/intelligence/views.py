@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tiaki.core.policy import get_visible, visible
 from tiaki.core.refusals import refusal_kept
-from tiaki.intelligence import forms, graph, resolution, selectors, services
-from tiaki.intelligence.models import Entity, Judgement, Report
-from tiaki.intelligence.policies import WRITE_ROLES, may_read_intelligence
+from tiaki.intelligence import forms, graph, imports, resolution, selectors, services, sharing
+from tiaki.intelligence.models import Dissemination, Entity, Judgement, Report, SharingPackage
+from tiaki.intelligence.policies import APPROVE_ROLES, WRITE_ROLES, may_read_intelligence
 
 
 def _writes(request: HttpRequest) -> bool:
@@ -205,3 +205,118 @@ def plan_view(request: HttpRequest) -> HttpResponse:
         "rows": selectors.collection_plan(request.user, now=timezone.now()), "form": form,
         "error": error, "may_write": _writes(request)},
         status=400 if error or form.errors else 200)
+
+
+# --- lawful sharing ------------------------------------------------------------------
+
+
+@require_GET
+def sharing_view(request: HttpRequest) -> HttpResponse:
+    """Packages prepared for partners and the dissemination log, through the policy."""
+    _reader(request)
+    packages = list(visible(request.user, SharingPackage).select_related(
+        "requester", "decided_by")[:200])
+    log = list(visible(request.user, Dissemination).select_related(
+        "package", "sent_by", "approved_by")[:200])
+    if log:
+        sharing.log_listed(actor=request.user, rows=log)
+    return render(request, "intelligence/sharing.html", {
+        "packages": packages, "log": log, "may_write": _writes(request)})
+
+
+@require_http_methods(["GET", "POST"])
+def package_new_view(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    initial = {"reports": request.GET.getlist("report")}
+    form = forms.PackageForm(request.POST or None, user=request.user, initial=initial)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with refusal_kept() as refused:
+            entities = [get_visible(request.user, Entity, ftm_id=key)
+                        for key in request.POST.getlist("entity")]
+            package = sharing.package_create(
+                actor=request.user, partner=data["partner"], purpose=data["purpose"],
+                authority=data["authority"], reports=data["reports"], entities=entities,
+                withhold=data["withhold"])
+            messages.success(request, f"Package {package.reference} prepared; a senior "
+                                      "officer must approve it before it can go.")
+            return redirect("intelligence:package", reference=package.reference)
+        error = refused.reason
+    return render(request, "intelligence/package_new.html", {"form": form, "error": error},
+                  status=400 if error or form.errors else 200)
+
+
+def _package_page(request: HttpRequest, package: SharingPackage, *, error: str = "",
+                  status: int = 200) -> HttpResponse:
+    user: Any = request.user
+    return render(request, "intelligence/package.html", {
+        "package": package, "items": package.manifest.get("items", []),
+        "log": package.disseminations.select_related("sent_by", "approved_by"),
+        "may_decide": (user.has_role(*APPROVE_ROLES) and user.pk != package.requester_id
+                       and package.status == SharingPackage.Status.PENDING),
+        "may_export": (package.status == SharingPackage.Status.APPROVED
+                       and user.has_role(*WRITE_ROLES, *APPROVE_ROLES)),
+        "decision_form": forms.DecisionForm(), "error": error}, status=status)
+
+
+@require_GET
+def package_view(request: HttpRequest, reference: str) -> HttpResponse:
+    package = sharing.package_read(actor=request.user, reference=reference)
+    return _package_page(request, package)
+
+
+@require_POST
+def package_decide_view(request: HttpRequest, reference: str) -> HttpResponse:
+    package = get_visible(request.user, SharingPackage, reference=reference)
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        return _package_page(request, package, error="choose approve or decline", status=400)
+    with refusal_kept() as refused:
+        sharing.package_decide(actor=request.user, package=package,
+                               approve=form.cleaned_data["decision"] == "approve",
+                               note=form.cleaned_data["note"])
+        done = "approved" if form.cleaned_data["decision"] == "approve" else "declined"
+        messages.success(request, f"Package {package.reference} {done}.")
+        return redirect("intelligence:package", reference=package.reference)
+    package.refresh_from_db()
+    return _package_page(request, package, error=refused.reason, status=400)
+
+
+@require_POST
+def package_export_view(request: HttpRequest, reference: str) -> HttpResponse:
+    package = get_visible(request.user, SharingPackage, reference=reference)
+    with refusal_kept() as refused:
+        row = sharing.package_export(actor=request.user, package=package,
+                                     fmt=request.POST.get("format", ""))
+        suffix, kind = (("jsonl", "application/x-ndjson") if row.format == "ftm"
+                        else ("json", "application/stix+json"))
+        response = HttpResponse(row.content, content_type=kind)
+        response["Content-Disposition"] = (f'attachment; filename="{package.reference}-'
+                                           f'{package.partner}.{suffix}"')
+        return response
+    return _package_page(request, package, error=refused.reason, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            text = data["file"].read().decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+            error = "the file is not UTF-8 text; nothing was imported"
+        if text is not None:
+            with refusal_kept() as refused:
+                report = imports.partner_import(
+                    actor=request.user, partner=data["partner"], fmt=data["format"],
+                    content=text, tlp=data["tlp"], title=data["title"])
+                messages.success(request, f"Imported as report {report.reference}.")
+                return redirect("intelligence:report", reference=report.reference)
+            error = refused.reason
+    return render(request, "intelligence/import.html", {"form": form, "error": error},
+                  status=400 if error or form.errors else 200)

@@ -1,0 +1,60 @@
+"""The sharing pages: prepare, approve (another senior officer), export as a download that
+the dissemination log records; import a partner's file or see why it was refused whole."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from tests.conftest import login, page_main
+from tests.intelligence.test_sharing import AUTHORITY, FTM_OK, _lines
+from tiaki.accounts.models import User
+from tiaki.intelligence.models import Dissemination, Report, SharingPackage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_prepare_approve_export_and_log(client: Client, analysts: dict[str, User],
+                                        material: dict[str, Any], senior: User) -> None:
+    login(client, analysts["cleared"])
+    response = client.post("/intelligence/sharing/new/", {
+        "partner": "AU", "authority": AUTHORITY, "purpose": "Recruiter in Australia",
+        "reports": [material["shareable"].reference, material["nz_only"].reference],
+        "withhold": f"{material['victim'].ftm_id}: a victim"})
+    assert response.status_code == 302, page_main(response)
+    package = SharingPackage.objects.get()
+    page = page_main(client.get(f"/intelligence/sharing/{package.reference}/"))
+    assert "not releasable to AU" in page and "withheld: a victim" in page
+    assert client.post(f"/intelligence/sharing/{package.reference}/export/",
+                       {"format": "stix"}).status_code == 400
+    login(client, senior)
+    client.post(f"/intelligence/sharing/{package.reference}/decide/", {"decision": "approve"})
+    download = client.post(f"/intelligence/sharing/{package.reference}/export/",
+                           {"format": "stix"})
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/stix+json"
+    row = Dissemination.objects.get()
+    assert download.content.decode() == row.content
+    log = page_main(client.get("/intelligence/sharing/"))
+    assert package.reference in log and AUTHORITY in log
+    login(client, analysts["uncleared"])
+    assert package.reference not in page_main(client.get("/intelligence/sharing/"))
+    assert client.get(f"/intelligence/sharing/{package.reference}/").status_code == 404
+
+
+def test_import_page(client: Client, analysts: dict[str, User], senior: User) -> None:
+    login(client, analysts["cleared"])
+    bad = client.post("/intelligence/imports/", {
+        "partner": "AU", "format": "ftm", "tlp": "amber",
+        "file": SimpleUploadedFile("x.jsonl", b'{"id": "d", "schema": "Dragon"}\n')})
+    assert bad.status_code == 400
+    assert "line 1, field" in page_main(bad) and "Dragon" in page_main(bad)
+    ok = client.post("/intelligence/imports/", {
+        "partner": "AU", "format": "ftm", "tlp": "green",
+        "file": SimpleUploadedFile("x.jsonl", _lines(FTM_OK).encode())})
+    assert ok.status_code == 302
+    report = Report.objects.get()
+    assert "AU" in page_main(client.get(f"/intelligence/reports/{report.reference}/"))
