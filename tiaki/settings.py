@@ -222,6 +222,11 @@ TIAKI_MAX_UPLOAD_BYTES = env_int("TIAKI_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # and k for the record-level research file (CTDC publishes with k = 11).
 TIAKI_STATS_MIN_CELL = env_int("TIAKI_STATS_MIN_CELL", 3)
 TIAKI_STATS_K = env_int("TIAKI_STATS_K", 11)
+# Published counts are rounded to this base (1 turns rounding off), the same way in every
+# release, keyed by TIAKI_STATS_KEY (derived from SECRET_KEY when unset; keep it stable, or
+# releases made before and after a change can be differenced).
+TIAKI_STATS_ROUNDING_BASE = env_int("TIAKI_STATS_ROUNDING_BASE", 3)
+TIAKI_STATS_KEY = env_str("TIAKI_STATS_KEY", "")
 # The free information line printed on victims' information pages and pamphlets (item 27).
 TIAKI_VICTIMS_INFO_LINE = env_str("TIAKI_VICTIMS_INFO_LINE", "0800 650 654")
 DATA_UPLOAD_MAX_MEMORY_SIZE = TIAKI_MAX_UPLOAD_BYTES + 1024 * 1024

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tiaki.core.policy import Refused, get_visible, visible
 from tiaki.plan.metrics import Period
 from tiaki.plan.report_models import StatisticsRelease
-from tiaki.plan.statistics import aggregate_tables, statistics_release
+from tiaki.plan.statistics import aggregate_tables, readable, statistics_release
 
 
 def _calendar_year(request: HttpRequest) -> Period:
@@ -38,8 +39,13 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Released: {release}.")
         return redirect(f"{request.path}?year={period.start.year}")
+    preview = aggregate_tables(period)
+    law = preview["law_enforcement"]
     return render(request, "plan/statistics.html", {
-        "period": period, "preview": aggregate_tables(period), "releases": releases[:20],
+        "period": period, "preview": preview, "releases": releases[:20],
+        "law_totals": [(readable(k), v) for k, v in law["totals"].items()],
+        "law_tables": [(readable(k), v) for k, v in law["tables"].items()],
+        "base": settings.TIAKI_STATS_ROUNDING_BASE,
     })
 
 
