@@ -64,7 +64,8 @@ class ContentError(ValueError):
 
 
 def content_dir() -> Path:
-    return Path(settings.TIAKI_DATA_DIR) / "victims-info"
+    configured = getattr(settings, "TIAKI_VICTIMS_INFO_DIR", None)
+    return Path(configured) if configured else Path(settings.TIAKI_DATA_DIR) / "victims-info"
 
 
 @lru_cache(maxsize=1)
