@@ -73,3 +73,35 @@ def test_report_figures_equal_database_counts(settings: Any) -> None:
     trained = next(m for m in item1.measures if m.current.code == "training.people_trained")
     assert trained.current.value > 0
     assert sum(report.by_status.values()) == len(report.items)
+
+
+@pytest.mark.django_db
+def test_dashboard_key_measures_equal_database_counts(client: Any, settings: Any) -> None:
+    """The working group's dashboard shows each item's key measure per plan year, equal to
+    counts taken straight from the database (item 13: certifications issued; item 19:
+    housing referrals), with the current year to date."""
+    from tests.conftest import login
+    from tiaki.accounts.models import User
+
+    settings.TIAKI_DEMO = True
+    settings.TIAKI_POW_BITS = 4
+    load_demo()
+    plan = Plan.objects.get(code="nz-2009")
+    year = plan_year_of(plan, timezone.localdate())
+    start, _end = plan_year_bounds(plan, year)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    issued = Certification.objects.filter(_in("decided_at", start, tomorrow),
+                                          status__in=["issued", "revoked"]).count()
+    housing = Referral.objects.filter(_in("requested_at", start, tomorrow),
+                                      service="housing").count()
+    assert issued >= 1
+    login(client, User.objects.get(username="secretariat"))
+    page = client.get("/plan/").content.decode()
+    assert "Key measures" in page
+    assert '<tr data-metric="cases.certifications_issued">' in page
+    row = page.split('<tr data-metric="cases.certifications_issued">', 1)[1].split("</tr>", 1)[0]
+    assert f'data-year="{year}" data-value="{issued}"' in row
+    row = page.split('<tr data-metric="cases.referrals.housing">', 1)[1].split("</tr>", 1)[0]
+    assert f'data-year="{year}" data-value="{housing}"' in row
+    # Four plan years, oldest first, each one a column.
+    assert row.count("data-year=") == 4

@@ -12,6 +12,7 @@ from tiaki.core.refusals import refusal_kept
 from tiaki.plan import selectors
 from tiaki.plan.charts import STATUS_ORDER, stacked_bars
 from tiaki.plan.forms import ProgressUpdateForm
+from tiaki.plan.key_measures import key_measures
 from tiaki.plan.models import ActionItem, Plan, ProgressStatus
 from tiaki.plan.policies import REPORT
 from tiaki.plan.report import annual_report, plan_year_of
@@ -39,6 +40,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "status_counts": [
             (ProgressStatus(s).label, board.by_status.get(s, 0)) for s in STATUS_ORDER
         ],
+        "key_measures": key_measures(request.user, plan),
     })
 
 
