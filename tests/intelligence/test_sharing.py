@@ -234,3 +234,19 @@ def test_stix_import_refusals(analysts: dict[str, User], senior: User) -> None:
     report = imports.partner_import(actor=actor, partner="AU", fmt="stix",
                                     content=bundle(ident), at=AT)
     assert report.entities.get().caption == "Lee"
+
+
+def test_item_5_and_6_measures(analysts: dict[str, User], material: dict[str, Any],
+                               senior: User) -> None:
+    from tiaki.intelligence import metrics
+    from tiaki.plan.metrics import Period
+
+    package = _package(analysts["cleared"], material)
+    sharing.package_decide(actor=senior, package=package, approve=True, at=AT)
+    row = sharing.package_export(actor=senior, package=package, fmt="stix", at=AT)
+    imports.partner_import(actor=analysts["cleared"], partner="AU", fmt="stix",
+                           content=row.content, at=AT)
+    may = Period(dt.date(2026, 5, 1), dt.date(2026, 6, 1))
+    assert metrics.disseminations(may) == (1, {"AU": 1})
+    assert metrics.partner_reports(may) == (1, {"AU": 1})
+    assert metrics.disseminations(Period(dt.date(2026, 6, 1), dt.date(2026, 7, 1)))[0] == 0

@@ -127,3 +127,13 @@ class ImportForm(forms.Form):
                             required=False, label="TLP marking given by the partner")
     file = forms.FileField()
     title = forms.CharField(required=False, max_length=200)
+
+
+class NominationForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Kept with the nomination; border officers see only "
+                                       "that the entry came from intelligence.")
+    expires_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}),
+                                 label="Expires on")
+    phone = forms.CharField(required=False, max_length=40,
+                            help_text="Only this phone of the person (optional).")

@@ -304,3 +304,35 @@ class Dissemination(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("the dissemination log is append-only")
+
+
+class WatchlistNomination(models.Model):
+    """An intelligence entity put on border screening's "intelligence" watchlist, through
+    screening's own import (``watchlist_import``), until ``expires_on``. The watchlist entry
+    says only that it came from intelligence; its ``external_id`` (``INT-<pk>``) leads back
+    here, and from here to the entity for those who may see its report."""
+
+    class Kind(models.TextChoices):
+        ENTITY = "entity", "Entity"
+        PHONE = "phone", "Phone"
+
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="nominations")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ENTITY)
+    phone = models.CharField(max_length=40, blank=True)
+    reason = models.TextField()
+    expires_on = models.DateField()
+    added_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+
+    class Meta:
+        ordering = ["-added_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+    @property
+    def external_id(self) -> str:
+        return f"INT-{self.pk}"

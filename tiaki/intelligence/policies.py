@@ -33,6 +33,7 @@ from tiaki.intelligence.models import (
     Report,
     Requirement,
     SharingPackage,
+    WatchlistNomination,
 )
 
 READ_ROLES = (Role.INTELLIGENCE_ANALYST, Role.INVESTIGATOR, Role.SENIOR_OFFICER)
@@ -189,3 +190,15 @@ class DisseminationPolicy(Policy[Dissemination]):
     def scope(self, user: Any, queryset: models.QuerySet[Dissemination]
               ) -> models.QuerySet[Dissemination]:
         return queryset.filter(package__in=package_scope(user, SharingPackage.objects.all()))
+
+
+@register
+class WatchlistNominationPolicy(Policy[WatchlistNomination]):
+    """A nomination is seen by whoever may see its entity; a border officer sees only the
+    watchlist entry, which says it came from intelligence."""
+
+    model = WatchlistNomination
+
+    def scope(self, user: Any, queryset: models.QuerySet[WatchlistNomination]
+              ) -> models.QuerySet[WatchlistNomination]:
+        return queryset.filter(entity__report__in=visible_reports(user))

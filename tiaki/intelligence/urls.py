@@ -19,4 +19,6 @@ urlpatterns = [
     path("sharing/<str:reference>/decide/", views.package_decide_view, name="package_decide"),
     path("sharing/<str:reference>/export/", views.package_export_view, name="package_export"),
     path("imports/", views.import_view, name="import"),
+    path("entities/<str:ftm_id>/watchlist/", views.nominate_view, name="nominate"),
+    path("watchlist/<str:external_id>/", views.nomination_view, name="nomination"),
 ]

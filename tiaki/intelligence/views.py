@@ -15,8 +15,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tiaki.core.policy import get_visible, visible
 from tiaki.core.refusals import refusal_kept
-from tiaki.intelligence import forms, graph, imports, resolution, selectors, services, sharing
-from tiaki.intelligence.models import Dissemination, Entity, Judgement, Report, SharingPackage
+from tiaki.intelligence import (
+    forms,
+    graph,
+    imports,
+    resolution,
+    selectors,
+    services,
+    sharing,
+    watchlist,
+)
+from tiaki.intelligence.models import (
+    Dissemination,
+    Entity,
+    Judgement,
+    Report,
+    SharingPackage,
+    WatchlistNomination,
+)
 from tiaki.intelligence.policies import APPROVE_ROLES, WRITE_ROLES, may_read_intelligence
 
 
@@ -114,6 +130,9 @@ def _entity_extra(request: HttpRequest, entity: Entity, **extra: object) -> dict
     context: dict[str, object] = {
         "candidates": resolution.candidates(request.user, entity=entity),
         "judgements": ledger_rows, "undone": undone, "cluster": cluster, "error": "",
+        "nominations": visible(request.user, WatchlistNomination).filter(entity=entity),
+        "nomination_form": forms.NominationForm(),
+        "nominable": entity.schema in watchlist.NOMINABLE,
         "may_write": _writes(request)}
     context.update(extra)
     return context
@@ -320,3 +339,35 @@ def import_view(request: HttpRequest) -> HttpResponse:
             error = refused.reason
     return render(request, "intelligence/import.html", {"form": form, "error": error},
                   status=400 if error or form.errors else 200)
+
+
+# --- watchlist from intelligence -------------------------------------------------------
+
+
+@require_POST
+def nominate_view(request: HttpRequest, ftm_id: str) -> HttpResponse:
+    entity = get_visible(request.user, Entity, ftm_id=ftm_id)
+    form = forms.NominationForm(request.POST)
+    error = "give a reason and an expiry date"
+    if form.is_valid():
+        with refusal_kept() as refused:
+            nomination = watchlist.watchlist_nominate(
+                actor=request.user, entity=entity, reason=form.cleaned_data["reason"],
+                expires_on=form.cleaned_data["expires_on"], phone=form.cleaned_data["phone"],
+                today=timezone.localdate())
+            messages.success(request, f"On the border watchlist as {nomination.external_id} "
+                                      f"until {nomination.expires_on:%d %b %Y}.")
+            return redirect("intelligence:entity", ftm_id=entity.ftm_id)
+        error = refused.reason
+    return render(request, "intelligence/entity.html",
+                  {"entity": entity, **_entity_extra(request, entity, error=error)},
+                  status=400)
+
+
+@require_GET
+def nomination_view(request: HttpRequest, external_id: str) -> HttpResponse:
+    """From a border alert on an intelligence watchlist entry back to the entity (404 for
+    whoever may not see its report)."""
+    _reader(request)
+    nomination = watchlist.nomination_for(request.user, external_id)
+    return redirect("intelligence:entity", ftm_id=nomination.entity.ftm_id)
