@@ -1,6 +1,9 @@
+import datetime as dt
+
 from django import forms
 from django.utils import timezone
 
+from tiaki.plan.metrics import Period
 from tiaki.plan.models import ProgressStatus
 
 
@@ -32,3 +35,23 @@ class ProgressUpdateForm(forms.Form):
         label="Evidence (optional)", required=False,
         help_text="PDF, images, Office documents or text; up to 5 files, 10 MB each.",
     )
+
+
+class ReportPeriodForm(forms.Form):
+    """Any period for the progress report, first and last day included (seed 002: the
+    Department of Labour "will compile an annual report on progress"; the secretariat also
+    reports for other periods, such as a questionnaire's calendar year)."""
+
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(label="To (included)", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        start, last = data.get("start"), data.get("last")
+        if start and last and last < start:
+            raise forms.ValidationError("The period ends before it starts.")
+        return data
+
+    def period(self) -> Period:
+        return Period(self.cleaned_data["start"],
+                      self.cleaned_data["last"] + dt.timedelta(days=1))

@@ -8,6 +8,7 @@ live data.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +30,10 @@ class ReportBuild(models.Model):
         FAILED = "failed", "Failed"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="report_builds")
-    year = models.PositiveIntegerField()
+    # A plan year, or any period [start, end) the secretariat asks for (start and end set).
+    year = models.PositiveIntegerField(null=True, blank=True)
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True, help_text="exclusive")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)  # percent
     message = models.CharField(max_length=300, blank=True)
@@ -48,13 +52,31 @@ class ReportBuild(models.Model):
         ordering = ["-requested_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.plan.code} annual report, year {self.year} (build {self.pk})"
+        return f"{self.plan.code} progress report, {self.label} (build {self.pk})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and ReportBuild.objects.filter(
                 pk=self.pk, signed_off_at__isnull=False).exists():
             raise FrozenReportError(f"{self} is signed off; it cannot change")
         super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        """"year 3", or "1 July 2011 to 30 June 2012" for a period of the secretariat's."""
+        if self.start is not None and self.end is not None:
+            last = self.end - dt.timedelta(days=1)
+            return f"{self.start:%-d %B %Y} to {last:%-d %B %Y}"
+        return f"year {self.year}"
+
+    @property
+    def last_day(self) -> dt.date | None:
+        return self.end - dt.timedelta(days=1) if self.end is not None else None
+
+    @property
+    def slug(self) -> str:
+        if self.start is not None and self.end is not None:
+            return f"{self.start:%Y-%m-%d}-to-{self.end - dt.timedelta(days=1):%Y-%m-%d}"
+        return f"year-{self.year}"
 
     @property
     def frozen(self) -> bool:

@@ -18,6 +18,7 @@ from tiaki.accounts.roles import Role
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.pdf import Document
 from tiaki.core.policy import Refused
+from tiaki.plan.metrics import Period
 from tiaki.plan.models import Plan
 from tiaki.plan.report import AnnualReport, annual_report
 from tiaki.plan.report_models import ReportBuild
@@ -84,16 +85,27 @@ def content_pdf(content: dict[str, Any]) -> bytes:
     return doc.render()
 
 
-def report_build_request(*, actor: Any, plan: Plan, year: int) -> ReportBuild:
-    """Queue a build of the year's report for download and sign-off (secretariat)."""
+def report_build_request(*, actor: Any, plan: Plan, year: int | None = None,
+                         period: Period | None = None) -> ReportBuild:
+    """Queue a build of a plan year's report, or of any period's, for download and sign-off
+    (secretariat)."""
     from tiaki.plan.tasks import build_annual_report
 
     if not actor.has_role(Role.SECRETARIAT):
         raise Refused("the working group's secretariat builds the annual report")
+    if (year is None) == (period is None):
+        raise Refused("choose a plan year or a period, not both")
+    if year is not None and year < 1:
+        raise Refused("plan years count from 1")
+    if period is not None and period.start < plan.start_date:
+        raise Refused(f"the plan started on {plan.start_date:%-d %B %Y}: choose a period "
+                      "from then")
     with transaction.atomic():
-        build = ReportBuild.objects.create(plan=plan, year=year, requested_by=actor)
+        build = ReportBuild.objects.create(
+            plan=plan, year=year, requested_by=actor,
+            start=period.start if period else None, end=period.end if period else None)
         audit_record(actor=actor, action=Action.CREATE, obj=build,
-                     summary=f"Annual report year {year} build requested")
+                     summary=f"Progress report {build.label} build requested")
     build_annual_report.enqueue(build_id=build.pk)
     return build
 
@@ -111,8 +123,10 @@ def report_build_run(*, build_id: int) -> ReportBuild:
 
     try:
         as_of = timezone.now()
-        report = annual_report(plan=build.plan, year=build.year,
-                               items=build.plan.items.all(), progress=progress)
+        period = (Period(build.start, build.end)
+                  if build.start is not None and build.end is not None else None)
+        report = annual_report(plan=build.plan, year=None if period else build.year,
+                               period=period, items=build.plan.items.all(), progress=progress)
         content = report_content(report, as_of=f"{timezone.localtime(as_of):%Y-%m-%d %H:%M %Z}")
         html, pdf = content_html(content), content_pdf(content)
     except Exception as exc:
@@ -139,6 +153,6 @@ def report_sign_off(*, actor: Any, build: ReportBuild) -> ReportBuild:
         build.signed_off_at = timezone.now()
         build.save()
         audit_record(actor=actor, action=Action.UPDATE, obj=build,
-                     summary=f"Annual report year {build.year} signed off",
+                     summary=f"Progress report {build.label} signed off",
                      changes={"as_of": build.as_of})
     return build

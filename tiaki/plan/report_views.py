@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tiaki.accounts.roles import Role
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused, get_visible
+from tiaki.plan.forms import ReportPeriodForm
 from tiaki.plan.report_models import ReportBuild
 from tiaki.plan.report_publish import report_build_request, report_sign_off
 from tiaki.plan.views import _plan
@@ -23,11 +24,20 @@ def _is_secretariat(request: HttpRequest) -> bool:
 @require_POST
 def report_build_view(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
+    period_form = ReportPeriodForm(request.POST if "start" in request.POST else None)
     try:
-        year = max(1, int(request.POST.get("year", "1")))
-        build = report_build_request(actor=request.user, plan=plan, year=year)
+        if period_form.is_bound:
+            if not period_form.is_valid():
+                raise Refused(" ".join(str(e) for errors in period_form.errors.values()
+                                       for e in errors))
+            build = report_build_request(actor=request.user, plan=plan,
+                                         period=period_form.period())
+        else:
+            year = int(request.POST.get("year", "1"))
+            build = report_build_request(actor=request.user, plan=plan, year=year)
     except (Refused, ValueError) as refusal:
-        messages.error(request, str(refusal))
+        messages.error(request, str(refusal) if isinstance(refusal, Refused)
+                       else "Choose a plan year (a whole number from 1).")
         return redirect("plan:report")
     return redirect("plan:report_build", pk=build.pk)
 
@@ -58,7 +68,7 @@ def report_download_view(request: HttpRequest, pk: int, kind: str) -> HttpRespon
     if kind not in {"pdf", "html"}:
         raise Http404("download the report as pdf or html")
     build = get_visible(request.user, ReportBuild, pk=pk, status=ReportBuild.Status.DONE)
-    name = f"{build.plan.code}-annual-report-year-{build.year}"
+    name = f"{build.plan.code}-progress-report-{build.slug}"
     audit_record(actor=request.user, action=Action.EXPORT, obj=build,
                  summary=f"Downloaded {name}.{kind}")
     if kind == "pdf":

@@ -11,7 +11,7 @@ from tiaki.core.policy import get_visible, policy_for, visible
 from tiaki.core.refusals import refusal_kept
 from tiaki.plan import selectors
 from tiaki.plan.charts import STATUS_ORDER, stacked_bars
-from tiaki.plan.forms import ProgressUpdateForm
+from tiaki.plan.forms import ProgressUpdateForm, ReportPeriodForm
 from tiaki.plan.key_measures import key_measures
 from tiaki.plan.models import ActionItem, Plan, ProgressStatus
 from tiaki.plan.policies import REPORT
@@ -80,23 +80,33 @@ def item_view(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_GET
 def report_view(request: HttpRequest) -> HttpResponse:
+    """A plan year's report (``?year=N``, the current year by default) or any period's
+    (``?start=YYYY-MM-DD&last=YYYY-MM-DD``, both days included)."""
     plan = _plan(request)
     latest = plan_year_of(plan, timezone.localdate())
-    try:
-        year = int(request.GET.get("year", latest))
-    except ValueError:
-        year = latest
-    year = min(max(year, 1), latest)
-    report = annual_report(plan=plan, year=year,
-                           items=visible(request.user, ActionItem).filter(plan=plan))
+    period_form = ReportPeriodForm(request.GET if "start" in request.GET else None)
+    items = visible(request.user, ActionItem).filter(plan=plan)
+    if period_form.is_bound and period_form.is_valid():
+        report = annual_report(plan=plan, period=period_form.period(), items=items)
+        builds = visible(request.user, ReportBuild).filter(
+            plan=plan, start=report.start, end=report.end)
+    else:
+        try:
+            year = int(request.GET.get("year", latest))
+        except ValueError:
+            year = latest
+        year = min(max(year, 1), latest)
+        report = annual_report(plan=plan, year=year, items=items)
+        builds = visible(request.user, ReportBuild).filter(plan=plan, year=year)
     return render(request, "plan/report.html", {
         "plan": plan, "report": report, "years": range(1, latest + 1),
+        "period_form": period_form,
         "goal_chart": stacked_bars(report.grouped("goal")),
         "principle_chart": stacked_bars(report.grouped("principle")),
         "legend": [(str(s), ProgressStatus(s).label) for s in STATUS_ORDER],
-        "builds": visible(request.user, ReportBuild).filter(plan=plan, year=year)[:10],
+        "builds": builds[:10],
         "can_build": request.user.has_role(Role.SECRETARIAT),  # type: ignore[union-attr]
-    })
+    }, status=400 if period_form.is_bound and not period_form.is_valid() else 200)
 
 
 @require_GET
