@@ -165,9 +165,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Lockout: after this many consecutive failures the account is locked for a while.
-TIAKI_LOCKOUT_FAILURES = env_int("TIAKI_LOCKOUT_FAILURES", 5)
-TIAKI_LOCKOUT_MINUTES = env_int("TIAKI_LOCKOUT_MINUTES", 15)
+# Sign-in throttling (tiaki.accounts.throttle): after this many failures each further one makes
+# the account and the client wait, doubling from the delay up to the cap. Nobody is locked out:
+# a right password gets in once the window has passed. Failures are forgotten after a while.
+TIAKI_SIGNIN_FREE_FAILURES = env_int("TIAKI_SIGNIN_FREE_FAILURES", 5)
+TIAKI_SIGNIN_DELAY_SECONDS = env_int("TIAKI_SIGNIN_DELAY_SECONDS", 30)
+TIAKI_SIGNIN_MAX_DELAY_SECONDS = env_int("TIAKI_SIGNIN_MAX_DELAY_SECONDS", 15 * 60)
+TIAKI_SIGNIN_FORGET_HOURS = env_int("TIAKI_SIGNIN_FORGET_HOURS", 24)
+# A browser where someone signed in is exempt from their account-wide window for this long.
+TIAKI_SIGNIN_DEVICE_DAYS = env_int("TIAKI_SIGNIN_DEVICE_DAYS", 90)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Tiaki")
 
 # Idle expiry: the session cookie is renewed on every request and dies after this idle time.

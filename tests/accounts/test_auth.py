@@ -12,7 +12,6 @@ from django.contrib.auth.hashers import identify_hasher
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tiaki.accounts.models import User
 from tiaki.audit.models import AuditEvent
 
 PASSWORD = "correct horse battery staple"
@@ -52,20 +51,6 @@ def test_confirmed_device_asks_for_code_only(client: Any, make_user: Any) -> Non
     client.post("/accounts/login/", {"username": "veteran", "password": PASSWORD})
     page = client.get("/accounts/2fa/").content.decode()
     assert "Enter your code" in page and "totp-secret" not in page
-
-
-def test_lockout_after_repeated_failures(client: Any, make_user: Any, settings: Any) -> None:
-    settings.TIAKI_LOCKOUT_FAILURES = 3
-    make_user("target")
-    for _ in range(3):
-        bad = client.post("/accounts/login/", {"username": "target", "password": "wrong"})
-        assert bad.status_code == 400
-    locked = client.post("/accounts/login/", {"username": "target", "password": PASSWORD})
-    assert locked.status_code == 400  # right password, but locked
-    assert "do not match, or the account is locked" in locked.content.decode()
-    unknown = client.post("/accounts/login/", {"username": "nobody", "password": "x"})
-    assert unknown.content.decode().count("do not match") == 1  # same words: reveals nothing
-    assert User.objects.get(username="target").is_locked()
 
 
 def test_demo_login_skips_second_factor_only_in_demo_mode(client: Any, make_user: Any,

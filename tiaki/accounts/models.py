@@ -76,8 +76,6 @@ class User(AbstractUser):
     )
     # Demo logins (created by ``tiaki demo``) may skip the second factor, but only in demo mode.
     is_demo = models.BooleanField(default=False)
-    failed_login_count = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
 
     def role_codes(self) -> set[str]:
         cached: set[str] | None = getattr(self, "_role_cache", None)
@@ -95,9 +93,6 @@ class User(AbstractUser):
         for role in wanted - set(self.role_grants.values_list("role", flat=True)):
             RoleGrant.objects.create(user=self, role=role)
         self._role_cache = wanted
-
-    def is_locked(self) -> bool:
-        return self.locked_until is not None and self.locked_until > timezone.now()
 
 
 class RoleGrant(models.Model):

@@ -1,60 +1,85 @@
-"""Signing in: password with lockout, then the TOTP second factor (enrolment included)."""
+"""Signing in: password with throttling, then the TOTP second factor (enrolment included)."""
 
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
+import math
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tiaki.accounts import throttle
 from tiaki.accounts.models import User
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused
 
-GENERIC_FAILURE = gettext_lazy("That username and password do not match, or the account is locked.")
+GENERIC_FAILURE = gettext_lazy("That username and password do not match.")
+# Shown only to someone who gave the right password (so it tells an attacker nothing).
+SLOWED = gettext_lazy(
+    "Your password is right, but sign-in to this account is slowed after several failed "
+    "attempts. Try again in %(minutes)s minute(s).")
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+_dummy_hashes: dict[tuple[str, ...], str] = {}
 
 
-def _register_failure(user: User) -> None:
-    User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-    user.refresh_from_db(fields=["failed_login_count"])
-    if user.failed_login_count >= settings.TIAKI_LOCKOUT_FAILURES:
-        until = timezone.now() + timedelta(minutes=settings.TIAKI_LOCKOUT_MINUTES)
-        User.objects.filter(pk=user.pk).update(locked_until=until, failed_login_count=0)
-    audit_record(actor=user, action=Action.LOGIN_FAILED, obj=user, summary="Failed sign-in")
+def dummy_password_hash() -> str:
+    """A hash of a random password made with the current hasher, to check unknown usernames
+    against: every attempt then costs one hash, so timing shows nothing about who exists."""
+    hashers = tuple(settings.PASSWORD_HASHERS)
+    if hashers not in _dummy_hashes:
+        _dummy_hashes[hashers] = make_password(get_random_string(32))
+    return _dummy_hashes[hashers]
+
+
+def _slowed(wait: float) -> Refused:
+    minutes = max(1, math.ceil(wait / 60))
+    return Refused(str(SLOWED) % {"minutes": minutes})
 
 
 def password_check(*, request: HttpRequest, username: str, password: str) -> User:
-    """Check a password; lock the account after repeated failures.
+    """Check a password with one hash whatever the account, then apply the throttle.
 
-    The answer never says whether the username exists or the account is locked, so an
-    attacker cannot learn either. No network address is recorded (see the privacy notes).
+    The hash runs for unknown, inactive and slowed accounts too (a dummy hash for unknown
+    usernames). A wrong password always gets the same answer; only a right one learns that
+    the account is being slowed, and after the waiting window it is let in (see
+    tiaki.accounts.throttle). No network address is recorded (see the privacy notes).
     """
-    # A failure must be recorded even though the sign-in is refused, so it commits on its
-    # own rather than inside a transaction that the refusal would roll back.
+    keys = throttle.Keys.for_attempt(request, username)
     candidate = User.objects.filter(username=username).first()
-    if candidate is not None and candidate.is_locked():
-        audit_record(actor=candidate, action=Action.LOGIN_FAILED, obj=candidate,
-                     summary="Sign-in refused: account locked")
-        raise Refused(str(GENERIC_FAILURE))
-    user = authenticate(request, username=username, password=password)
-    if user is None:
+    if candidate is not None:
+        correct = candidate.check_password(password) and candidate.is_active
+    else:
+        check_password(password, dummy_password_hash())
+        correct = False
+    wait = throttle.wait_seconds(keys)
+    if not correct:
+        if wait <= 0:
+            throttle.record_failure(keys)
         if candidate is not None:
-            with transaction.atomic():
-                _register_failure(candidate)
+            # A failure must be recorded even though the sign-in is refused, so it commits
+            # on its own rather than inside a transaction that the refusal would roll back.
+            audit_record(actor=candidate, action=Action.LOGIN_FAILED, obj=candidate,
+                         summary="Failed sign-in" if wait <= 0
+                         else "Failed sign-in (while slowed)")
         raise Refused(str(GENERIC_FAILURE))
-    assert isinstance(user, User)
-    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
-    return user
+    assert candidate is not None
+    if wait > 0:
+        audit_record(actor=candidate, action=Action.LOGIN_FAILED, obj=candidate,
+                     summary="Right password, sign-in slowed by earlier failures")
+        raise _slowed(wait)
+    throttle.forget(*keys.keys)
+    candidate.backend = MODEL_BACKEND
+    return candidate
 
 
 def sign_in_without_second_factor(*, request: HttpRequest, user: User) -> None:
@@ -101,9 +126,16 @@ def second_factor_verify(*, request: HttpRequest, user: User, token: str) -> Non
     enrolling = device is None
     if device is None:
         device = totp_enrolment_device(user)
+    keys = throttle.Keys.for_attempt(request, user.username)
+    wait = throttle.wait_seconds(keys)
+    if wait > 0:
+        # The code step honours the same throttle as the password (the person has already
+        # shown their password, so saying so reveals nothing new).
+        raise _slowed(wait)
     if not token or not device.verify_token(token):
-        with transaction.atomic():
-            _register_failure(user)
+        throttle.record_failure(keys)
+        audit_record(actor=user, action=Action.LOGIN_FAILED, obj=user,
+                     summary="Wrong second-factor code")
         raise Refused(_("That code is not right. Codes change every 30 seconds; try the new one."))
     with transaction.atomic():
         if enrolling:
@@ -111,6 +143,6 @@ def second_factor_verify(*, request: HttpRequest, user: User, token: str) -> Non
             device.save(update_fields=["confirmed"])
             audit_record(actor=user, action=Action.CREATE, obj=device,
                          summary="Enrolled an authenticator app")
-        User.objects.filter(pk=user.pk).update(failed_login_count=0)
+        throttle.forget(*keys.keys)
         otp_login(request, device)
         audit_record(actor=user, action=Action.LOGIN, obj=user, summary="Signed in (two factors)")

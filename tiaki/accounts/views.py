@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tiaki.accounts import throttle
 from tiaki.accounts.forms import CodeForm, LoginForm
 from tiaki.accounts.middleware import session_fully_verified
 from tiaki.accounts.models import User
@@ -41,7 +42,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                                   password=form.cleaned_data["password"])
             if may_skip_second_factor(user):
                 sign_in_without_second_factor(request=request, user=user)
-                return redirect(_safe_next(request))
+                response = redirect(_safe_next(request))
+                throttle.remember_device(response, username=user.username)
+                return response
             # Half signed in: the middleware allows only the second-factor page until then.
             login(request, user)
             request.session["after_second_factor"] = _safe_next(request)
@@ -67,7 +70,11 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with refusal_kept() as refused:
             second_factor_verify(request=request, user=user, token=form.cleaned_data["token"])
-            return redirect(request.session.pop("after_second_factor", settings.LOGIN_REDIRECT_URL))
+            response = redirect(request.session.pop("after_second_factor",
+                                                    settings.LOGIN_REDIRECT_URL))
+            # Both factors passed: this browser is the person's own (see throttle).
+            throttle.remember_device(response, username=user.username)
+            return response
         error = refused.reason or error
     context: dict[str, object] = {"form": form, "error": error}
     if confirmed_device(user) is None:

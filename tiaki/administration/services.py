@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tiaki.accounts import throttle
 from tiaki.accounts.models import Agency, ApiToken, User
 from tiaki.accounts.roles import Role
 from tiaki.administration.policies import (
@@ -136,15 +137,15 @@ def user_update(*, acting_user: Any, user: User, first_name: str, last_name: str
 
 
 def user_password_set(*, acting_user: Any, user: User, password: str, reason: str) -> None:
-    """Set a new local password (the person forgot theirs); unlocks the account."""
+    """Set a new local password (the person forgot theirs); ends any sign-in slowing."""
     reason = _need_reason(reason)
     USERS.check(acting_user, "set the password of", user)
     _password(password, user)
     with transaction.atomic():
         user.set_password(password)
-        user.failed_login_count = 0
-        user.locked_until = None
-        user.save(update_fields=["password", "failed_login_count", "locked_until"])
+        user.save(update_fields=["password"])
+        # A new password ends any sign-in slowing from earlier failures.
+        throttle.forget_account(user.username)
         audit_record(actor=acting_user, action=Action.UPDATE, obj=user,
                      summary=f"Set a new password for {user.username}", reason=reason)
 
@@ -309,8 +310,8 @@ def user_reactivate(*, acting_user: Any, user: User, reason: str) -> None:
     if user.is_active:
         raise Refused(f"{user.username} is active.")
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=True, failed_login_count=0,
-                                               locked_until=None)
+        User.objects.filter(pk=user.pk).update(is_active=True)
+        throttle.forget_account(user.username)
         audit_record(actor=acting_user, action=Action.UPDATE, obj=user,
                      summary=f"Reactivated {user.username}", reason=reason)
     user.is_active = True
