@@ -13,6 +13,7 @@ from tiaki.core.api_auth import API_AUTH
 from tiaki.core.errors import refusal_audit
 from tiaki.core.policy import NotVisible, Refused
 from tiaki.intake.api import router as intake_router
+from tiaki.intelligence.api import router as intelligence_router
 from tiaki.investigations.api import router as investigations_router
 from tiaki.plan.api import router as plan_router
 from tiaki.screening.api import router as screening_router
@@ -48,6 +49,7 @@ api.add_router("/", intake_router, tags=["intake"])
 api.add_router("/cases", cases_router, tags=["cases"])
 api.add_router("/screening", screening_router, tags=["screening"])
 api.add_router("/investigations", investigations_router, tags=["investigations"])
+api.add_router("/intelligence", intelligence_router, tags=["intelligence"])
 
 
 @api.exception_handler(Refused)

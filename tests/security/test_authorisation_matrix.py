@@ -82,6 +82,7 @@ ADMINS = frozenset({R.ADMINISTRATOR, R.PLATFORM_ADMINISTRATOR})
 PLATFORM = frozenset({R.PLATFORM_ADMINISTRATOR})
 INTEL = frozenset({R.INTELLIGENCE_ANALYST, R.INVESTIGATOR, R.SENIOR_OFFICER})
 SENIOR = frozenset({R.SENIOR_OFFICER})
+PKG = "intelligence.SharingPackage"
 
 # fmt: off
 PAGES: dict[str, Route] = {
@@ -250,6 +251,26 @@ API: dict[str, Route] = {
     "tiaki_cases_api_post_identity": _r(CASE, "cases.VictimCase", reference="reference",
                                         case="reference"),
     "tiaki_intake_api_counts": _r(FIGURES),
+    "tiaki_intelligence_api_list_reports": _r(INTEL),
+    "tiaki_intelligence_api_post_report": _r(INTEL),
+    "tiaki_intelligence_api_get_report": _r(INTEL, "intelligence.Report", reference="reference"),
+    "tiaki_intelligence_api_post_entity": _r(INTEL, "intelligence.Report", reference="reference"),
+    "tiaki_intelligence_api_list_entities": _r(INTEL),
+    "tiaki_intelligence_api_get_entity": _r(INTEL, "intelligence.Entity", ftm_id="ftm_id"),
+    "tiaki_intelligence_api_get_neighbourhood": _r(INTEL, extra={"?": "node=e:none"}),
+    "tiaki_intelligence_api_get_path": _r(INTEL, extra={"?": "start=e:a&goal=e:b"}),
+    "tiaki_intelligence_api_list_judgements": _r(INTEL),
+    "tiaki_intelligence_api_post_judgement": _r(INTEL),
+    "tiaki_intelligence_api_list_candidates": _r(INTEL),
+    "tiaki_intelligence_api_post_undo": _r(INTEL, "intelligence.Judgement", judgement_id="pk"),
+    "tiaki_intelligence_api_list_packages": _r(INTEL),
+    "tiaki_intelligence_api_post_package": _r(INTEL),
+    "tiaki_intelligence_api_get_package": _r(INTEL, PKG, reference="reference"),
+    "tiaki_intelligence_api_post_decision": _r(INTEL, PKG, reference="reference"),
+    "tiaki_intelligence_api_post_export": _r(INTEL, PKG, reference="reference"),
+    "tiaki_intelligence_api_list_log": _r(INTEL),
+    "tiaki_intelligence_api_post_import": _r(INTEL),
+    "tiaki_intelligence_api_post_nomination": _r(INTEL, "intelligence.Entity", ftm_id="ftm_id"),
     "tiaki_investigations_api_list_investigations": _r(ALL),
     "tiaki_investigations_api_post_investigation": _r(TEAM),
     "tiaki_investigations_api_get_figures": _r(FIGURES),
