@@ -54,7 +54,7 @@ api.add_router("/intelligence", intelligence_router, tags=["intelligence"])
 
 @api.exception_handler(Refused)
 def _refused(request: HttpRequest, exc: Refused) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=403)
+    return api.create_response(request, {"detail": exc.reason}, status=403)
 
 
 @api.exception_handler(NotVisible)

@@ -66,3 +66,72 @@ def test_prosecution_through_the_api(client: Client, people: People,
     assert client.get("/api/investigations/figures", **_bearer(mbie)).status_code == 404
     close = _post(client, f"{base}/close", {"reason": "prosecution_concluded"}, mbie)
     assert close.status_code == 403 and "senior officer" in close.json()["detail"]
+
+
+def test_interviews_evidence_disclosure_and_appeals_through_the_api(
+        client: Client, people: People, investigation: Investigation,
+        shared_case: VictimCase) -> None:
+    from tests.investigations.conftest import charged
+
+    suspect, charge = charged(investigation, people, shared_case)
+    base = f"/api/investigations/{investigation.reference}"
+    police, mbie, outsider = people["police"], people["mbie"], people["outsider"]
+    now = timezone.now()
+
+    planned = _post(client, f"{base}/interviews", {
+        "case": shared_case.reference, "planned_for": (now + dt.timedelta(days=2)).isoformat(),
+        "support_person": True, "interpreter_language": "Tongan"}, police)
+    assert planned.status_code == 201, planned.content
+    interview = planned.json()
+    assert interview["held_at"] is None and interview["case"] == shared_case.reference
+    future = _post(client, f"{base}/interviews/{interview['id']}/held", {
+        "held_at": (now + dt.timedelta(days=1)).isoformat(), "statement": "taken"}, police)
+    assert future.status_code == 403 and future.json()["detail"][0].isupper()
+    held = _post(client, f"{base}/interviews/{interview['id']}/held", {
+        "held_at": (now - dt.timedelta(hours=1)).isoformat(), "support_person_present": True,
+        "interpreter_present": True,
+        "breaks_taken": True, "statement": "taken"}, police)
+    assert held.status_code == 200 and held.json()["held_at"] is not None
+
+    exhibit = _post(client, f"{base}/exhibits", {
+        "reference": "EX-9", "description": "Wage book",
+        "seized_at": (now - dt.timedelta(hours=3)).isoformat(), "location": "Locker 4"},
+        police)
+    assert exhibit.status_code == 201
+    eid = exhibit.json()["id"]
+    # Only the holder hands it on; the refusal says why.
+    assert _post(client, f"{base}/exhibits/{eid}/custody", {
+        "to": "inv_mere", "location": "Lab", "purpose": "Analysis"}, mbie).status_code == 403
+    moved = _post(client, f"{base}/exhibits/{eid}/custody", {
+        "to": "inv_mere", "location": "MBIE lab", "purpose": "Handwriting analysis"}, police)
+    assert [c["holder"] for c in moved.json()["custody"]] == ["det_ana", "inv_mere"]
+
+    withheld = _post(client, f"{base}/suspects/{suspect.pk}/disclosures", {
+        "item": "Victim's address", "stage": "full", "decision": "withheld",
+        "ground": "protected_witness", "reason": "Her safety",
+        "on": timezone.localdate().isoformat()}, police)
+    assert withheld.status_code == 201
+    assert withheld.json()["ground_label"].startswith("Identity or address")
+    assert _post(client, f"{base}/suspects/{suspect.pk}/disclosures", {
+        "item": "Notes", "stage": "full", "decision": "withheld", "ground": "made_up",
+        "reason": "r", "on": timezone.localdate().isoformat()}, police).status_code == 403
+
+    today = timezone.localdate().isoformat()
+    assert _post(client, f"{base}/charges/{charge.pk}/consent",
+                 {"on": (timezone.localdate() - dt.timedelta(days=150)).isoformat()},
+                 police).status_code == 200
+    assert _post(client, f"{base}/charges/{charge.pk}/outcome",
+                 {"status": "convicted", "on": today}, police).status_code == 200
+    appeal = _post(client, f"{base}/charges/{charge.pk}/appeals", {
+        "against": "conviction", "court": "Court of Appeal", "lodged_on": today}, police)
+    assert appeal.status_code == 201, appeal.content
+    decided = _post(client, f"{base}/appeals/{appeal.json()['id']}/decision", {
+        "outcome": "dismissed", "decided_on": today}, police)
+    assert decided.status_code == 200 and decided.json()["outcome"] == "dismissed"
+
+    # Someone outside the team finds none of it, as if it did not exist.
+    for path, body in ((f"{base}/exhibits/{eid}/custody",
+                        {"to": "det_ana", "location": "x", "purpose": "y"}),
+                       (f"{base}/interviews/{interview['id']}/held",
+                        {"held_at": now.isoformat(), "statement": "taken"})):
+        assert _post(client, path, body, outsider).status_code == 404

@@ -296,6 +296,25 @@ API: dict[str, Route] = {
     "tiaki_investigations_api_post_hearing": _r(
         TEAM, "investigations.Suspect", reference="investigation__reference",
         suspect_id="pk"),
+    "tiaki_investigations_api_post_interview": _r(TEAM, INV, reference="reference"),
+    "tiaki_investigations_api_post_interview_held": _r(
+        TEAM, "investigations.Interview", reference="investigation__reference",
+        interview_id="pk"),
+    "tiaki_investigations_api_post_exhibit": _r(TEAM, INV, reference="reference"),
+    "tiaki_investigations_api_post_custody": _r(
+        TEAM, "investigations.Exhibit", reference="investigation__reference", exhibit_id="pk"),
+    "tiaki_investigations_api_post_disclosure": _r(
+        TEAM, "investigations.Suspect", reference="investigation__reference",
+        suspect_id="pk"),
+    "tiaki_investigations_api_post_appeal": _r(
+        TEAM, "investigations.Charge", reference="suspect__investigation__reference",
+        charge_id="pk"),
+    "tiaki_investigations_api_post_appeal_decision": _r(
+        TEAM, "investigations.Appeal", reference="charge__suspect__investigation__reference",
+        appeal_id="pk"),
+    "tiaki_investigations_api_post_hearing_outcome": _r(
+        TEAM, "investigations.Hearing", reference="investigation__reference",
+        hearing_id="pk"),
     "tiaki_investigations_api_post_task": _r(TEAM, INV, reference="reference"),
     "tiaki_investigations_api_post_task_finish": _r(
         TEAM, "investigations.Task", reference="investigation__reference", task_id="pk"),

@@ -16,7 +16,19 @@ from django.http import Http404
 
 
 class Refused(Exception):
-    """A workflow step or action was refused; the message says why, in plain words."""
+    """A workflow step or action was refused; the message says why, in plain words.
+
+    Services word the reason as a clause ("the case is closed"), which reads well inside
+    logs and other sentences; ``reason`` is how a person is shown it: a sentence with a
+    capital letter and a full stop."""
+
+    @property
+    def reason(self) -> str:
+        text = str(self).strip()
+        if not text:
+            return "This step was refused."
+        text = text[0].upper() + text[1:]
+        return text if text[-1] in ".!?:)" else f"{text}."
 
 
 class NotVisible(Http404):

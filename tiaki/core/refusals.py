@@ -32,7 +32,7 @@ class refusal_kept:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  traceback: TracebackType | None) -> bool:
         if exc is not None and isinstance(exc, Refused):
-            self.reason = str(exc)
+            self.reason = exc.reason
             return True
         return False
 

@@ -20,7 +20,17 @@ from tiaki.core.idempotency import idempotent_post
 from tiaki.core.policy import NotVisible, Refused, get_visible
 from tiaki.intake.models import Report, Screening
 from tiaki.investigations import selectors, services
-from tiaki.investigations.models import Charge, Investigation, ProtocolStep, Suspect, Task
+from tiaki.investigations.models import (
+    Appeal,
+    Charge,
+    Exhibit,
+    Hearing,
+    Interview,
+    Investigation,
+    ProtocolStep,
+    Suspect,
+    Task,
+)
 from tiaki.investigations.policies import may_see_figures
 from tiaki.screening.models import Alert
 
@@ -194,6 +204,88 @@ class HearingIn(Schema):
 class CloseIn(Schema):
     reason: str
     note: str = ""
+
+
+class InterviewIn(Schema):
+    case: str
+    planned_for: dt.datetime
+    interpreter_language: str = ""
+    support_person: bool = False
+    breaks_every_minutes: int = 45
+    arrangements: str = ""
+
+
+class InterviewHeldIn(Schema):
+    held_at: dt.datetime
+    interpreter_present: bool = False
+    support_person_present: bool = False
+    breaks_taken: bool = False
+    video_recorded: bool = False
+    statement: str
+    note: str = ""
+
+
+class InterviewOut(Schema):
+    id: int
+    case: str
+    planned_for: dt.datetime
+    held_at: dt.datetime | None
+    victim_friendly: bool | None
+
+
+class ExhibitIn(Schema):
+    reference: str
+    description: str
+    seized_at: dt.datetime
+    location: str
+    seized_from: str = ""
+
+
+class CustodyIn(Schema):
+    to: str
+    location: str
+    purpose: str
+
+
+class CustodyOut(Schema):
+    holder: str
+    location: str
+    purpose: str
+    since: dt.datetime
+
+
+class ExhibitOut(Schema):
+    id: int
+    reference: str
+    description: str
+    custody: list[CustodyOut]
+
+
+class DisclosureIn(Schema):
+    item: str
+    stage: str
+    decision: str
+    on: dt.date
+    ground: str = ""
+    reason: str = ""
+    exhibit_id: int | None = None
+
+
+class AppealIn(Schema):
+    against: str
+    court: str
+    lodged_on: dt.date
+    by_crown: bool = False
+
+
+class AppealDecisionIn(Schema):
+    outcome: str
+    decided_on: dt.date
+    note: str = ""
+
+
+class OutcomeIn(Schema):
+    outcome: str
 
 
 class FiguresOut(Schema):
@@ -459,3 +551,107 @@ def post_close(request: HttpRequest, reference: str, payload: CloseIn) -> dict[s
     services.investigation_close(investigation=investigation, actor=request.user,
                                  reason=payload.reason, note=payload.note)
     return _out(request.user, investigation)
+
+
+# ------------------------------------------------- interviews, evidence, disclosure, appeals
+
+def _interview_out(interview: Interview) -> dict[str, Any]:
+    plan = interview.plan
+    return {"id": interview.pk, "case": plan.case.reference, "planned_for": plan.planned_for,
+            "held_at": interview.held_at, "victim_friendly": interview.victim_friendly}
+
+
+def _exhibit_out(exhibit: Exhibit) -> dict[str, Any]:
+    return {"id": exhibit.pk, "reference": exhibit.reference, "description": exhibit.description,
+            "custody": [{"holder": c.holder.username, "location": c.location,
+                         "purpose": c.purpose, "since": c.at}
+                        for c in exhibit.custody.select_related("holder")]}
+
+
+@idempotent_post(router, "/{reference}/interviews", response={201: InterviewOut},
+                 summary="Plan a victim-friendly interview (item 24) on a linked victim's case")
+def post_interview(request: HttpRequest, reference: str, payload: InterviewIn) -> Status:
+    investigation = _get(request, reference)
+    interview = services.interview_plan(
+        investigation=investigation, actor=request.user, case=_case(request, payload.case),
+        planned_for=payload.planned_for, interpreter_language=payload.interpreter_language,
+        support_person=payload.support_person,
+        breaks_every_minutes=payload.breaks_every_minutes, arrangements=payload.arrangements)
+    return Status(201, _interview_out(interview))
+
+
+@router.post("/{reference}/interviews/{interview_id}/held", response=InterviewOut,
+             summary="Record an interview as held, with how it was run")
+def post_interview_held(request: HttpRequest, reference: str, interview_id: int,
+                        payload: InterviewHeldIn) -> dict[str, Any]:
+    investigation = _get(request, reference)
+    interview = get_visible(request.user, Interview.objects.select_related("plan__case"),
+                            pk=interview_id, investigation=investigation)
+    services.interview_held(interview=interview, actor=request.user, **payload.dict())
+    return _interview_out(interview)
+
+
+@idempotent_post(router, "/{reference}/exhibits", response={201: ExhibitOut},
+                 summary="Record an exhibit; its chain of custody starts with the caller")
+def post_exhibit(request: HttpRequest, reference: str, payload: ExhibitIn) -> Status:
+    exhibit = services.exhibit_add(investigation=_get(request, reference), actor=request.user,
+                                   **payload.dict())
+    return Status(201, _exhibit_out(exhibit))
+
+
+@router.post("/{reference}/exhibits/{exhibit_id}/custody", response=ExhibitOut,
+             summary="Hand an exhibit on (its holder or the senior officer); the chain only grows")
+def post_custody(request: HttpRequest, reference: str, exhibit_id: int,
+                 payload: CustodyIn) -> dict[str, Any]:
+    exhibit = get_visible(request.user, Exhibit, pk=exhibit_id,
+                          investigation=_get(request, reference))
+    services.custody_transfer(exhibit=exhibit, actor=request.user, to_username=payload.to,
+                              location=payload.location, purpose=payload.purpose)
+    return _exhibit_out(exhibit)
+
+
+@idempotent_post(router, "/{reference}/suspects/{suspect_id}/disclosures",
+                 response={201: dict[str, Any]},
+                 summary="One item's disclosure to a defendant (Criminal Disclosure Act 2008)")
+def post_disclosure(request: HttpRequest, reference: str, suspect_id: int,
+                    payload: DisclosureIn) -> Status:
+    investigation = _get(request, reference)
+    defendant = get_visible(request.user, Suspect, pk=suspect_id, investigation=investigation)
+    exhibit = (get_visible(request.user, Exhibit, pk=payload.exhibit_id,
+                           investigation=investigation)
+               if payload.exhibit_id is not None else None)
+    entry = services.disclosure_record(
+        defendant=defendant, actor=request.user, item=payload.item, stage=payload.stage,
+        decision=payload.decision, on=payload.on, ground=payload.ground,
+        reason=payload.reason, exhibit=exhibit)
+    return Status(201, {"id": entry.pk, "decision": entry.decision, "ground": entry.ground,
+                        "ground_label": entry.ground_label})
+
+
+@idempotent_post(router, "/{reference}/charges/{charge_id}/appeals",
+                 response={201: dict[str, Any]}, summary="An appeal against a conviction or sentence")
+def post_appeal(request: HttpRequest, reference: str, charge_id: int,
+                payload: AppealIn) -> Status:
+    charge = _charge(request, _get(request, reference), charge_id)
+    appeal = services.appeal_lodge(charge=charge, actor=request.user, **payload.dict())
+    return Status(201, {"id": appeal.pk, "outcome": appeal.outcome})
+
+
+@router.post("/{reference}/appeals/{appeal_id}/decision", response=dict[str, Any],
+             summary="The appeal court's decision")
+def post_appeal_decision(request: HttpRequest, reference: str, appeal_id: int,
+                         payload: AppealDecisionIn) -> dict[str, Any]:
+    appeal = get_visible(request.user, Appeal, pk=appeal_id,
+                         charge__suspect__investigation=_get(request, reference))
+    services.appeal_decide(appeal=appeal, actor=request.user, **payload.dict())
+    return {"id": appeal.pk, "outcome": appeal.outcome}
+
+
+@router.post("/{reference}/hearings/{hearing_id}/outcome", response=dict[str, Any],
+             summary="What a hearing decided")
+def post_hearing_outcome(request: HttpRequest, reference: str, hearing_id: int,
+                         payload: OutcomeIn) -> dict[str, Any]:
+    hearing = get_visible(request.user, Hearing, pk=hearing_id,
+                          investigation=_get(request, reference))
+    services.hearing_outcome(hearing=hearing, actor=request.user, outcome=payload.outcome)
+    return {"id": hearing.pk, "outcome": hearing.outcome}

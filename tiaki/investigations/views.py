@@ -57,7 +57,7 @@ def new_view(request: HttpRequest) -> HttpResponse:
                 summary=form.cleaned_data["summary"],
                 exploitation_types=form.cleaned_data["exploitation_types"])
         except Refused as refusal:
-            error = str(refusal)
+            error = refusal.reason
         else:
             messages.success(request, f"Investigation {investigation.reference} opened.")
             return redirect("investigations:detail", reference=investigation.reference)
@@ -343,7 +343,7 @@ def action_view(request: HttpRequest, reference: str, action: str,
         try:
             message = handler(request, investigation, form.cleaned_data, pk)
         except Refused as refusal:
-            error = str(refusal)
+            error = refusal.reason
         else:
             messages.success(request, message)
             return redirect("investigations:detail", reference=investigation.reference)

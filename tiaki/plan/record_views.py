@@ -52,7 +52,7 @@ def records_view(request: HttpRequest, slug: str) -> HttpResponse:
             record = plan_record_create(actor=request.user, model=kind.model,
                                         values=dict(form.cleaned_data))
         except Refused as refusal:
-            error = str(refusal)
+            error = refusal.reason
         else:
             messages.success(request, f"Recorded: {record}.")
             return redirect("plan:records", slug=slug)

@@ -36,7 +36,7 @@ def report_build_view(request: HttpRequest) -> HttpResponse:
             year = int(request.POST.get("year", "1"))
             build = report_build_request(actor=request.user, plan=plan, year=year)
     except (Refused, ValueError) as refusal:
-        messages.error(request, str(refusal) if isinstance(refusal, Refused)
+        messages.error(request, refusal.reason if isinstance(refusal, Refused)
                        else "Choose a plan year (a whole number from 1).")
         return redirect("plan:report")
     return redirect("plan:report_build", pk=build.pk)
@@ -57,7 +57,7 @@ def report_sign_off_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         report_sign_off(actor=request.user, build=build)
     except Refused as refusal:
-        messages.error(request, str(refusal))
+        messages.error(request, refusal.reason)
     else:
         messages.success(request, "Report signed off; it is now frozen.")
     return redirect("plan:report_build", pk=pk)

@@ -35,7 +35,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
             release = statistics_release(actor=request.user, kind=request.POST.get("kind", ""),
                                          period=period)
         except Refused as refusal:
-            messages.error(request, str(refusal))
+            messages.error(request, refusal.reason)
         else:
             messages.success(request, f"Released: {release}.")
         return redirect(f"{request.path}?year={period.start.year}")

@@ -54,7 +54,7 @@ def working_group_view(request: HttpRequest) -> HttpResponse:
         try:
             meeting = meeting_record(actor=request.user, plan=plan, **form.cleaned_data)
         except Refused as refusal:
-            messages.error(request, str(refusal))
+            messages.error(request, refusal.reason)
             refused = True
         else:
             return redirect("plan:meeting", pk=meeting.pk)
@@ -79,7 +79,7 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             meeting_action_done(actor=request.user, action=action)
         except Refused as refusal:
-            messages.error(request, str(refusal))
+            messages.error(request, refusal.reason)
         return redirect("plan:meeting", pk=pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -94,7 +94,7 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
                                    owner_agency=data["owner_agency"], due_on=data["due_on"],
                                    item=data["item"])
         except Refused as refusal:
-            messages.error(request, str(refusal))
+            messages.error(request, refusal.reason)
         return redirect("plan:meeting", pk=pk)
     return render(request, "plan/meeting.html", {
         "meeting": meeting, "form": form, "today": timezone.localdate(),
