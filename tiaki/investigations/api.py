@@ -629,7 +629,8 @@ def post_disclosure(request: HttpRequest, reference: str, suspect_id: int,
 
 
 @idempotent_post(router, "/{reference}/charges/{charge_id}/appeals",
-                 response={201: dict[str, Any]}, summary="An appeal against a conviction or sentence")
+                 response={201: dict[str, Any]},
+                 summary="An appeal against a conviction or sentence")
 def post_appeal(request: HttpRequest, reference: str, charge_id: int,
                 payload: AppealIn) -> Status:
     charge = _charge(request, _get(request, reference), charge_id)
