@@ -183,6 +183,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# No cookie outlives the browser session (Django's CSRF cookie lasts a year by default): a
+# reporter on a shared or watched device must not leave a trace that they used the portal.
+CSRF_COOKIE_AGE = None
+LANGUAGE_COOKIE_AGE = None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
