@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything reads it (tiaki.core.limits).
+    "tiaki.core.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -241,6 +243,19 @@ TIAKI_STATS_KEY = env_str("TIAKI_STATS_KEY", "")
 # The free information line printed on victims' information pages and pamphlets (item 27).
 TIAKI_VICTIMS_INFO_LINE = env_str("TIAKI_VICTIMS_INFO_LINE", "0800 650 654")
 DATA_UPLOAD_MAX_MEMORY_SIZE = TIAKI_MAX_UPLOAD_BYTES + 1024 * 1024
+# The largest request body accepted outside the public portal (which has its own, from its
+# attachment limits): refused with 413 from Content-Length, before the body is read.
+TIAKI_MAX_REQUEST_BYTES = env_int("TIAKI_MAX_REQUEST_BYTES",
+                                  TIAKI_MAX_UPLOAD_BYTES + 1024 * 1024)
+# Uploads stay in memory up to 2.5 MB, then spool to a temporary file; the capped handler
+# stops one that passes the request cap as it streams in.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "tiaki.core.limits.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 TASKS = {
     "default": {
