@@ -4,7 +4,8 @@
 100,000 watchlist entries costs more than the database does. ``bulk_insert`` takes plain
 rows (attribute name → value), fills the rest with the fields' defaults, and streams them
 with ``COPY … FROM STDIN`` in the caller's transaction. It is for new rows whose keys the
-caller does not need back; constraints still apply (a duplicate fails the whole copy).
+caller does not need back, or whose keys it reserved first (``reserve_ids``) and gives in
+each row; constraints still apply (a duplicate fails the whole copy).
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ def bulk_insert(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
     rows = list(rows)
     if not rows:
         return 0
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key or
-              not isinstance(f, models.AutoField | models.BigAutoField)]
     given = set().union(*(r.keys() for r in rows))
-    # Defaults once per call: every row of one import gets the same time stamp.
-    defaults = {f.attname: f.get_default() for f in fields if f.attname not in given}
+    # An automatic key is left to the database unless the rows carry reserved ones.
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in given
+              or not isinstance(f, models.AutoField | models.BigAutoField)]
+    # Defaults once per call: every row of one import gets the same time stamp. A field
+    # some rows give and others leave out gets its default in those others.
+    defaults = {f.attname: f.get_default() for f in fields if not f.primary_key}
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create([model(**{**defaults, **r}) for r in rows],
                                            batch_size=BATCH)
@@ -45,3 +48,28 @@ def bulk_insert(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
                 copy.write_row([Jsonb(values[n]) if n in json_fields else values[n]
                                 for n in names])
     return len(rows)
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` fresh values of ``model``'s automatic key, for rows that other rows inserted
+    in the same batch refer to (a case's referrals, an event's seal).
+
+    On PostgreSQL they come from the key's own sequence, so concurrent writers never get the
+    same one and the sequence carries on after them. Elsewhere (SQLite: tests, one writer)
+    they are the next free numbers after the highest key stored.
+    """
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    column = str(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                           "FROM generate_series(1, %s)", [table, column, count])
+            return [int(row[0]) for row in cursor.fetchall()]
+        # The table and column names are the model's own, not input.
+        cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(column)}), 0) "  # noqa: S608
+                       f"FROM {connection.ops.quote_name(table)}")
+        row = cursor.fetchone()
+    start = int(row[0]) + 1 if row else 1
+    return list(range(start, start + count))
