@@ -26,14 +26,22 @@ def cases_for(user: Any, query: str = "", status: str = "") -> QuerySet[VictimCa
     """Cases the user may see. Search covers the reference and non-identifying fields only:
     names and documents are encrypted and cannot be searched in the database."""
     cases = visible(user, VictimCase).select_related("agency")
+    if query.strip():
+        cases = case_search(cases, query)
+    return by_state(cases, status)
+
+
+def case_search(cases: QuerySet[VictimCase], query: str) -> QuerySet[VictimCase]:
     query = query.strip()
-    if query:
-        cases = cases.filter(Q(reference__icontains=query) | Q(nationality__icontains=query)
-                             | Q(source_report__iexact=query) | Q(source_screening__iexact=query))
+    return cases.filter(Q(reference__icontains=query) | Q(nationality__icontains=query)
+                        | Q(source_report__iexact=query) | Q(source_screening__iexact=query))
+
+
+def by_state(cases: QuerySet[VictimCase], status: str) -> QuerySet[VictimCase]:
     if status == "open":
-        cases = cases.filter(closed_at__isnull=True)
-    elif status == "closed":
-        cases = cases.filter(closed_at__isnull=False)
+        return cases.filter(closed_at__isnull=True)
+    if status == "closed":
+        return cases.filter(closed_at__isnull=False)
     return cases
 
 

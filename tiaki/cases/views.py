@@ -40,6 +40,7 @@ from tiaki.cases.forms import (
     WithdrawForm,
     WitnessForm,
 )
+from tiaki.cases.lists import CASES
 from tiaki.cases.models import (
     Certification,
     ChildInvolvement,
@@ -58,6 +59,7 @@ from tiaki.cases.policies import (
     may_see_measures,
     on_case_team,
 )
+from tiaki.core.exports import export_response
 from tiaki.core.policy import Refused, get_visible, policy_for
 from tiaki.core.refusals import refusal_kept
 
@@ -125,11 +127,11 @@ def _case_context(request: HttpRequest, case: VictimCase, **extra: Any) -> dict[
 
 @require_GET
 def list_view(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
-    status = request.GET.get("status", "open")
-    cases = list(selectors.cases_for(request.user, query, status)[:200])
-    audit_read(actor=request.user, objects=cases, purpose="case list", model=VictimCase)
-    return render(request, "cases/list.html", {"cases": cases, "q": query, "status": status})
+    listed = CASES.run(request, selectors.cases_for(request.user))
+    if (exported := export_response(request, listed)) is not None:
+        return exported
+    audit_read(actor=request.user, objects=listed.rows, purpose="case list", model=VictimCase)
+    return render(request, "cases/list.html", {"listed": listed})
 
 
 @require_http_methods(["GET", "POST"])

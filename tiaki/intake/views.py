@@ -18,6 +18,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tiaki.audit.reads import audit_read
+from tiaki.core.exports import export_response
 from tiaki.core.policy import NotVisible, get_visible, policy_for, visible
 from tiaki.core.refusals import refusal_kept
 from tiaki.intake import i18n, selectors, services
@@ -32,6 +33,7 @@ from tiaki.intake.forms import (
     ScreeningForm,
 )
 from tiaki.intake.legaltest.guide import render_guide
+from tiaki.intake.lists import TRIAGE_LIST
 from tiaki.intake.models import CatalogueReview, Report, Screening
 from tiaki.intake.policies import (
     COUNTS_ROLES,
@@ -52,13 +54,10 @@ def _require_roles(request: HttpRequest, roles: frozenset[str]) -> None:
 @require_GET
 def queue_view(request: HttpRequest) -> HttpResponse:
     _require_roles(request, READ_ROLES)
-    status = request.GET.get("status", "open")
-    mine = request.GET.get("mine") == "1"
-    reports = selectors.queue(request.user, status=status, mine=mine)
-    return render(request, "intake/queue.html", {
-        "reports": reports[:500], "status": status, "mine": mine,
-        "statuses": [("open", "Open"), *Report.Status.choices],
-    })
+    listed = TRIAGE_LIST.run(request, selectors.queue(request.user, status="all"))
+    if (exported := export_response(request, listed)) is not None:
+        return exported
+    return render(request, "intake/queue.html", {"listed": listed})
 
 
 def _detail_context(request: HttpRequest, report: Report) -> dict[str, Any]:
