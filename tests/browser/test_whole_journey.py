@@ -6,8 +6,10 @@ child; Police certify with a senior officer's endorsement; consented referrals r
 and housing, each seeing only its fields; a border alert on the suspected trafficker reaches
 the same investigators. Every notification link is opened in the browser by the person it
 was sent to (200, the right record, never a debug page), and the annual report counts each
-step under the items whose measures it feeds, equal to the database's counts. Steps whose
-forms have their own browser tests are taken through the same services the pages call.
+step under the items whose measures it feeds, equal to the database's counts, as does the
+Plan dashboard's key measures for the current plan year. Every step is taken through the
+pages' own forms, as each person would; the auditor then finds the walk's refusals and the
+certificate it exported.
 """
 
 from __future__ import annotations
@@ -18,20 +20,19 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 from django.core.cache import cache
-from django.test import TestCase
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tiaki.accounts.models import User
 from tiaki.accounts.roles import Role
 from tiaki.audit.models import AuditEvent
-from tiaki.cases import services as cases
-from tiaki.cases.models import MinisterNotice, Referral, VictimCase
+from tiaki.cases.models import Certification, MinisterNotice, Referral, VictimCase
 from tiaki.core import crypto
 from tiaki.core.models import Notification
-from tiaki.intake import services as intake
 from tiaki.intake.models import Report, Screening
-from tiaki.screening import services as screening
+from tiaki.plan.report import plan_year_of
 from tiaki.screening.models import Alert, Disposition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -102,6 +103,7 @@ class Person:
 def test_the_whole_response(browser: Any, live_server: Any, settings: Any,
                             make_user: Any, nz_plan: Any) -> None:
     settings.TIAKI_POW_BITS = 8
+    expect.set_options(timeout=20_000)  # a busy machine: the same patience as each action
     cache.clear()
     base = live_server.url
     mbie_inv = make_user("mbie_inv", "MBIE", [Role.INVESTIGATOR])
@@ -130,60 +132,116 @@ def test_the_whole_response(browser: Any, live_server: Any, settings: Any,
     assert {r.agency.code for r in report.routes.all()} >= {"POLICE", "MBIE"}
 
     # 2. MBIE and Police investigators are told; each opens the report; MBIE takes it and
-    #    Police decide it with them.
+    #    Police decide it with them, each through the report's own forms.
     mbie, police = Person(browser, base, mbie_inv), Person(browser, base, police_inv)
     mbie.follow_notifications(report.reference)
     police.follow_notifications(report.reference)
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        intake.triage_assign(report=report, actor=mbie_inv, assignee=mbie_inv)
-        intake.triage_close(report=report, actor=police_inv, outcome="investigation",
-                            note="Joint visit with MBIE labour inspectors")
-    police.open(f"/intake/triage/{report.pk}/", "Referred for investigation")
+    mbie.open(f"/intake/triage/{report.pk}/", report.reference)
+    assign = mbie.page.locator("#assign-form")
+    assign.get_by_label("Assign to").select_option(label="mbie_inv")
+    assign.get_by_role("button", name="Assign").click()
+    expect(mbie.page.get_by_text("Assigned to mbie_inv.")).to_be_visible()
+    police.open(f"/intake/triage/{report.pk}/", "mbie_inv")
+    decide = police.page.locator("#close-form")
+    decide.get_by_label("Outcome").select_option(label="Referred for investigation")
+    decide.get_by_label("Note (optional)").fill("Joint visit with MBIE labour inspectors")
+    decide.get_by_role("button", name="Close with this outcome").click()
+    expect(police.page.get_by_text("Outcome recorded; the report is closed.")).to_be_visible()
+    expect(police.page.locator("#status")).to_contain_text("Referred for investigation")
+    report.refresh_from_db()
+    assert report.assignee == mbie_inv and report.outcome == "investigation"
 
-    # 3. A frontline screening of the girl refers her.
+    # 3. A frontline screening of the girl refers her: one decision, one action.
     front = Person(browser, base, frontline)
     front.open("/intake/screening/new/?age_group=child&subject_label=Girl+at+café",
                "Screen a person against the indicators and the legal test")
     label = front.page.get_by_label("Label for the person (not their name)")
     assert label.input_value() == "Girl at café"
-    scr = intake.screening_record(actor=frontline, data=intake.ScreeningInput(
-        subject_label="Girl at the Sunrise café", exploitation_type="labour", age=16,
-        age_group="child", indicators=frozenset(), acts=frozenset({"recruitment"})))
-    intake.screening_decide(screening=scr, actor=frontline, decision="refer",
-                            note="Passport held by the owner; works nights")
-    scr.refresh_from_db()
-    assert scr.report is not None
+    label.fill("Girl at the Sunrise café")
+    front.page.get_by_label("Age (if known)").fill("16")
+    front.page.get_by_label("Adult or child").select_option("child")
+    front.page.get_by_label("Suspected exploitation").select_option("labour")
+    front.page.get_by_role("checkbox", name="Recruitment", exact=True).check()
+    front.page.get_by_role("button", name="Assess").click()
+    expect(front.page.locator("#recommendation")).to_be_visible()
+    front.page.get_by_label("Your decision").select_option("refer")
+    front.page.get_by_label("Reasons (required if you differ from the recommendation)").fill(
+        "Passport held by the owner; works nights")
+    front.page.get_by_role("button", name="Record decision").click()
+    expect(front.page.get_by_text("Referred to the triage queue")).to_be_visible()
+    scr = Screening.objects.get()
+    assert scr.decision == "refer" and scr.report is not None
     front.open(f"/intake/screening/{scr.pk}/", scr.reference)
 
     # 4. Police open a case from the report and screening; Oranga Tamariki is told of the
     #    child and acknowledges.
-    case = cases.case_open(actor=police_inv, identity={"given_names": "Mele", "family_name":
-                                                       "Tupou", "date_of_birth": "2010-05-01"},
-                           age=16, exploitation_types=["ForcedLabour"],
-                           source_report=report.reference, source_screening=scr.reference)
+    police.open(f"/intake/triage/{report.pk}/")
+    police.page.get_by_role("link", name="Open a victim case from this report").click()
+    expect(police.page.get_by_label("Report reference")).to_have_value(report.reference)
+    police.page.get_by_label("Given names").fill("Mele")
+    police.page.get_by_label("Family name").fill("Tupou")
+    police.page.get_by_label("Date of birth").fill("2010-05-01")
+    police.page.get_by_label("Age in years").fill("16")
+    police.page.get_by_label("Forced labour").first.check()
+    police.page.get_by_label("Screening reference").fill(scr.reference)
+    police.page.get_by_role("button", name="Open case").click()
+    expect(police.page.get_by_text("opened.")).to_be_visible()
+    case = VictimCase.objects.get()
     assert case.is_child and case.report == report
+    expect(police.page.get_by_role("heading", name=f"Case {case.reference}")).to_be_visible()
     police.open(f"/cases/{case.reference}/", case.reference, report.reference)
     child = Person(browser, base, ot)
     child.follow_notifications(case.reference)
-    cases.child_acknowledge(involvement=case.child, actor=ot,
-                            note="Social worker assigned")
+    child.open("/cases/children/", case.reference)
+    child.page.get_by_label(f"Note for {case.reference}").fill("Social worker assigned")
+    child.page.get_by_role("button", name=f"Acknowledge {case.reference}").click()
+    expect(child.page.get_by_text(f"Case {case.reference} acknowledged.")).to_be_visible()
+    case.child.refresh_from_db()
+    assert case.child.acknowledged_at is not None
 
-    # 5. Police certify; a senior officer who did not ask endorses.
-    cert = cases.certification_request(case=case, actor=police_inv, assessment=ASSESSMENT)
+    # 5. Police request certification; a senior officer who did not ask endorses.
+    police.open(f"/cases/{case.reference}/")
+    police.page.get_by_role("link", name="Request certification").click()
+    certify = police.page.locator("#certify-form")
+    for finding in ("Recruitment", "Harbouring", "Forced labour or services"):
+        certify.get_by_label(finding, exact=True).check()
+    certify.get_by_label("Act: evidence").fill(ASSESSMENT["act"]["evidence"])
+    certify.get_by_label("Purpose: evidence").fill(ASSESSMENT["purpose"]["evidence"])
+    certify.get_by_role("button", name="Request certification").click()
+    expect(police.page.get_by_text("requested.")).to_be_visible()
+    cert = Certification.objects.get()
+    assert sorted(cert.assessment["act"]["findings"]) == ["harbouring", "recruitment"]
     seniors = Person(browser, base, senior)
     seniors.follow_notifications(cert.reference)
-    cases.certification_endorse(certification=cert, actor=senior, note="s98D met")
+    seniors.open(f"/cases/certifications/{cert.reference}/", cert.reference)
+    seniors.page.get_by_label("Note").fill("s98D met")
+    seniors.page.get_by_role("button", name="Endorse and issue").click()
+    expect(seniors.page.get_by_text(f"Certification {cert.reference} issued.")).to_be_visible()
+    expect(seniors.page.locator("#cert-status")).to_have_text("Issued")
     case.refresh_from_db()
     police.open(f"/cases/{case.reference}/", "Actual")
+    # The investigator takes a copy of the certificate: an export the auditor will find.
+    police.open(f"/cases/certifications/{cert.reference}/", "Issued")
+    with police.page.expect_download() as download:
+        police.page.get_by_role("link", name="Certificate (PDF)").click()
+    assert download.value.suggested_filename == f"{cert.reference}.pdf"
 
     # 6. Consented referrals reach health and housing; each sees only its own fields.
+    police.open(f"/cases/{case.reference}/")
+    consent = police.page.locator("#consent-form")
     for purpose in ("health", "housing"):
-        cases.consent_record(case=case, actor=police_inv, purpose=purpose, granted=True,
-                             how_obtained="in person, with her OT social worker")
-    cases.referral_create(case=case, actor=police_inv, service="health",
-                          agency_code="HEALTH_NZ")
-    cases.referral_create(case=case, actor=police_inv, service="housing",
-                          agency_code="KAINGA_ORA")
+        consent.get_by_label("Purpose").select_option(purpose)
+        consent.get_by_label("Decision").select_option("yes")
+        consent.get_by_label("How consent was obtained").fill(
+            "in person, with her OT social worker")
+        consent.get_by_role("button", name="Record consent").click()
+        expect(police.page.locator(f'tr[data-consent="{purpose}"]')).to_contain_text("Given")
+    refer = police.page.locator("#refer-form")
+    for target in ("health:HEALTH_NZ", "housing:KAINGA_ORA"):
+        refer.get_by_label("Service and agency").select_option(target)
+        refer.get_by_role("button", name="Refer", exact=True).click()
+        expect(police.page.locator(f'tr[data-referral="{target.split(":")[0]}"]')
+               ).to_be_visible()
     nurse = Person(browser, base, health)
     [note] = nurse.follow_notifications()
     health_page = nurse.open(note.url, "Date of birth", "Mele")
@@ -199,18 +257,34 @@ def test_the_whole_response(browser: Any, live_server: Any, settings: Any,
     assert Referral.objects.count() == 2
 
     # 7. A border alert on the suspected trafficker reaches the same investigators.
-    screening.watchlist_import(
-        actor=analyst, list_name="Suspects", reason="Named in the café investigation",
-        file_name="w.csv",
-        data=b"id,full_name,date_of_birth,nationality\n1,Viliami Kata,1975-04-04,TON\n")
-    screening.ingest_file(actor=officer, file_name="NZ951.csv", data=(
-        b"family_name,given_names,date_of_birth,nationality,document_number,arrival_port\n"
-        b"Kata,Viliami,1975-04-04,TON,T1234567,AKL\n"))
+    intel = Person(browser, base, analyst)
+    intel.open("/screening/watchlists/", "Import a watchlist")
+    intel.page.get_by_role("textbox", name="Watchlist", exact=True).fill("Suspects")
+    intel.page.get_by_label("Why these people are listed").fill(
+        "Named in the café investigation")
+    intel.page.get_by_label("CSV file").set_input_files(files=[{
+        "name": "w.csv", "mimeType": "text/csv",
+        "buffer": b"id,full_name,date_of_birth,nationality\n1,Viliami Kata,1975-04-04,TON\n"}])
+    intel.page.get_by_role("button", name="Import").click()
+    expect(intel.page.get_by_text("1 added, 0 updated")).to_be_visible()
+    border = Person(browser, base, officer)
+    border.open("/screening/ingest/", "Ingest passenger lists and visa applications")
+    border.page.get_by_label("Passenger list or visa applications").set_input_files(files=[{
+        "name": "NZ951.csv", "mimeType": "text/csv", "buffer": (
+            b"family_name,given_names,date_of_birth,nationality,document_number,arrival_port\n"
+            b"Kata,Viliami,1975-04-04,TON,T1234567,AKL\n")}])
+    border.page.get_by_role("button", name="Ingest and screen").click()
+    expect(border.page.get_by_role("heading", name="NZ951.csv")).to_be_visible()
+    expect(border.page.get_by_text("1 alert raised")).to_be_visible()
+    border.page.locator("#screen-h").locator("xpath=..").get_by_role("link").first.click()
     alert = Alert.objects.get()
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        disposition = screening.alert_dispose(actor=officer, alert=alert,
-                                              outcome="trafficking",
-                                              note="Owner of the café in the Police case")
+    expect(border.page).to_have_url(f"{base}/screening/alerts/{alert.pk}/")
+    border.page.get_by_label("Suspected trafficking reported").check()
+    border.page.get_by_label("Note").fill("Owner of the café in the Police case")
+    border.page.get_by_role("button", name="Record disposition").click()
+    expect(border.page.get_by_text("Frontline screening opened")).to_be_visible()
+    disposition = Disposition.objects.get()
+    assert disposition.outcome == "trafficking" and disposition.officer == officer
     border_report = disposition.report
     assert border_report is not None
     mbie.follow_notifications(border_report.reference)
@@ -249,8 +323,34 @@ def test_the_whole_response(browser: Any, live_server: Any, settings: Any,
         assert shown == named and named, code
         assert values == {str(count)}, (code, values, count)
 
-    # The auditor finds the refusals of the walk.
+    # The Plan dashboard's key measures agree for the current plan year (to date): the items
+    # whose first measure the walk feeds show the database's counts.
+    year = plan_year_of(nz_plan, timezone.localdate())
+    reporter.open("/plan/", "Key measures")
+    led = {code: [i.number for i in items if i.metrics and i.metrics[0] == code]
+           for code in expected}
+    assert any(led.values())
+    for code, numbers in led.items():
+        rows = reporter.page.locator(f'tr[data-metric="{code}"]')
+        expect(rows).to_have_count(len(numbers))
+        for n in range(rows.count()):
+            latest = rows.nth(n).locator("td[data-year]").last
+            assert latest.get_attribute("data-year") == str(year), code
+            assert latest.get_attribute("data-value") == str(expected[code]), code
+
+    # The auditor finds the refusals and the export of the walk, searching in the page.
     audit = Person(browser, base, auditor)
-    audit.open("/audit/?action=refused&agency=HEALTH_NZ", f"/cases/{case.reference}/")
+    audit.open("/audit/")
+    search = audit.page.get_by_role("form", name="Search the audit trail")
+    search.get_by_label("Agency").fill("HEALTH_NZ")
+    search.get_by_label("Action").select_option("refused")
+    search.get_by_role("button", name="Search").click()
+    expect(audit.page.locator("main table")).to_contain_text(f"/cases/{case.reference}/")
     assert AuditEvent.objects.filter(action=AuditEvent.Action.REFUSED,
                                      actor_username="ko_housing").exists()
+    audit.open("/audit/")
+    search.get_by_label("Username").fill(police_inv.username)
+    search.get_by_label("Action").select_option("export")
+    search.get_by_role("button", name="Search").click()
+    expect(audit.page.locator("main table")).to_contain_text(
+        f"Certificate {cert.reference} downloaded as PDF")
