@@ -3,10 +3,10 @@ the data generator and the benchmarks that run on what it generated (PostgreSQL)
 
 import sys
 
-if len(sys.argv) > 1 and sys.argv[1] == "generate":
-    from bench.generate import main as generate
+if len(sys.argv) > 1 and sys.argv[1] in {"generate", "report", "pages"}:
+    from importlib import import_module
 
-    sys.exit(generate(sys.argv[2:]))
+    sys.exit(import_module(f"bench.{sys.argv[1]}").main(sys.argv[2:]))
 
 from bench.run import main
 
