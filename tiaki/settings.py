@@ -174,6 +174,8 @@ TIAKI_SIGNIN_FREE_FAILURES = env_int("TIAKI_SIGNIN_FREE_FAILURES", 5)
 TIAKI_SIGNIN_DELAY_SECONDS = env_int("TIAKI_SIGNIN_DELAY_SECONDS", 30)
 TIAKI_SIGNIN_MAX_DELAY_SECONDS = env_int("TIAKI_SIGNIN_MAX_DELAY_SECONDS", 15 * 60)
 TIAKI_SIGNIN_FORGET_HOURS = env_int("TIAKI_SIGNIN_FORGET_HOURS", 24)
+# An administrator's enrolment code for an authenticator app expires after this many hours.
+TIAKI_ENROLMENT_CODE_HOURS = env_int("TIAKI_ENROLMENT_CODE_HOURS", 72)
 # A browser where someone signed in is exempt from their account-wide window for this long.
 TIAKI_SIGNIN_DEVICE_DAYS = env_int("TIAKI_SIGNIN_DEVICE_DAYS", 90)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Tiaki")

@@ -36,6 +36,12 @@ def test_enrolment_then_sign_in_with_code(client: Any, make_user: Any, settings:
     # Before the second factor, staff pages are out of reach.
     assert client.get("/plan/")["Location"].endswith("/accounts/2fa/")
     page = client.get("/accounts/2fa/").content.decode()
+    assert "enrolment code" in page and 'id="totp-secret"' not in page
+    from tiaki.administration.services import enrolment_code_issue
+    admin = make_user("enrol-admin", roles=["administrator"])
+    raw = enrolment_code_issue(acting_user=admin, user=user, reason="new starter")
+    assert client.post("/accounts/2fa/", {"enrolment_code": raw}).status_code == 302
+    page = client.get("/accounts/2fa/").content.decode()
     assert "Set up your authenticator app" in page and 'id="totp-secret"' in page
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     assert client.post("/accounts/2fa/", {"token": "000000"}).status_code == 400

@@ -104,6 +104,7 @@ PAGES: dict[str, Route] = {
     "administration:user": _r(ADMINS, "accounts.User", pk="pk"),
     "administration:user_password": _r(ADMINS, "accounts.User", pk="pk"),
     "administration:second_factor_reset": _r(ADMINS, "accounts.User", pk="pk"),
+    "administration:enrolment_code": _r(ADMINS, "accounts.User", pk="pk"),
     "administration:user_deactivate": _r(ADMINS, "accounts.User", pk="pk"),
     "administration:user_reactivate": _r(ADMINS, "accounts.User", pk="pk"),
     "administration:token_issue": _r(ADMINS, "accounts.User", pk="pk"),

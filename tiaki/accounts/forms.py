@@ -15,3 +15,9 @@ class CodeForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
                                       "autofocus": True}),
     )
+
+
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code from your administrator"), max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from typing import TYPE_CHECKING
 
@@ -151,3 +152,30 @@ class ApiToken(models.Model):
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
+
+
+class EnrolmentCode(models.Model):
+    """An administrator-issued, expiring, single-use code that lets a person enrol an
+    authenticator app. Knowing someone's password is then not enough to attach a second
+    factor of one's own to their account. Only a keyed digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes")
+    digest = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Enrolment code for {self.user} (until {self.expires_at:%Y-%m-%d %H:%M})"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        from django.conf import settings
+
+        normalised = "".join(ch for ch in raw.upper() if ch.isalnum())
+        return hmac.new(settings.SECRET_KEY.encode(), f"enrolment:{normalised}".encode(),
+                        hashlib.sha256).hexdigest()
+
+    def usable(self, at: dt.datetime) -> bool:
+        return self.used_at is None and self.expires_at > at

@@ -18,7 +18,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tiaki.accounts import throttle
-from tiaki.accounts.models import User
+from tiaki.accounts.models import EnrolmentCode, User
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused
 
@@ -107,8 +107,45 @@ def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+ENROLMENT_SESSION_KEY = "tiaki_enrolment_code"
+BAD_ENROLMENT_CODE = gettext_lazy(
+    "That enrolment code is not right, was used already or has expired. Ask your "
+    "administrator for a new one.")
+
+
+def enrolment_code_in_session(request: HttpRequest, user: User) -> EnrolmentCode | None:
+    """The enrolment code this session redeemed, while it is still usable."""
+    pk = request.session.get(ENROLMENT_SESSION_KEY)
+    if pk is None:
+        return None
+    code = EnrolmentCode.objects.filter(pk=pk, user=user).first()
+    return code if code is not None and code.usable(throttle.now()) else None
+
+
+def enrolment_code_redeem(*, request: HttpRequest, user: User, code: str) -> EnrolmentCode:
+    """Accept an administrator's enrolment code for this half-signed-in session.
+
+    Without one, a session that passed only the password cannot enrol an authenticator (so a
+    stolen password is not enough to take over an account not yet enrolled). The step
+    counts against the same sign-in throttle as the password and the code.
+    """
+    keys = throttle.Keys.for_attempt(request, user.username)
+    wait = throttle.wait_seconds(keys)
+    if wait > 0:
+        raise _slowed(wait)
+    found = EnrolmentCode.objects.filter(user=user, digest=EnrolmentCode.digest_of(code)).first()
+    if found is None or not found.usable(throttle.now()):
+        throttle.record_failure(keys)
+        audit_record(actor=user, action=Action.LOGIN_FAILED, obj=user,
+                     summary="Wrong or expired enrolment code")
+        raise Refused(str(BAD_ENROLMENT_CODE))
+    request.session[ENROLMENT_SESSION_KEY] = found.pk
+    return found
+
+
 def totp_enrolment_device(user: User) -> TOTPDevice:
-    """The unconfirmed device being enrolled (one at a time per user)."""
+    """The unconfirmed device being enrolled (one at a time per user). Callers first check
+    that the session redeemed an enrolment code (``enrolment_code_in_session``)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
@@ -124,7 +161,11 @@ def second_factor_verify(*, request: HttpRequest, user: User, token: str) -> Non
     token = "".join(ch for ch in token if ch.isdigit())
     device = confirmed_device(user)
     enrolling = device is None
+    enrolment = None
     if device is None:
+        enrolment = enrolment_code_in_session(request, user)
+        if enrolment is None:
+            raise Refused(str(BAD_ENROLMENT_CODE))
         device = totp_enrolment_device(user)
     keys = throttle.Keys.for_attempt(request, user.username)
     wait = throttle.wait_seconds(keys)
@@ -139,6 +180,12 @@ def second_factor_verify(*, request: HttpRequest, user: User, token: str) -> Non
         raise Refused(_("That code is not right. Codes change every 30 seconds; try the new one."))
     with transaction.atomic():
         if enrolling:
+            assert enrolment is not None
+            # Single use: the code is spent by the enrolment it allowed.
+            spent = EnrolmentCode.objects.filter(pk=enrolment.pk, used_at__isnull=True).update(
+                used_at=throttle.now())
+            if not spent:
+                raise Refused(str(BAD_ENROLMENT_CODE))
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             audit_record(actor=user, action=Action.CREATE, obj=device,

@@ -9,11 +9,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tiaki.accounts import throttle
-from tiaki.accounts.forms import CodeForm, LoginForm
+from tiaki.accounts.forms import CodeForm, EnrolmentCodeForm, LoginForm
 from tiaki.accounts.middleware import session_fully_verified
 from tiaki.accounts.models import User
 from tiaki.accounts.services import (
     confirmed_device,
+    enrolment_code_in_session,
+    enrolment_code_redeem,
     may_skip_second_factor,
     password_check,
     second_factor_verify,
@@ -65,6 +67,20 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     if session_fully_verified(request):
         return redirect(settings.LOGIN_REDIRECT_URL)
+    enrolled = confirmed_device(user) is not None
+    if not enrolled and enrolment_code_in_session(request, user) is None:
+        # Not enrolled yet: first the administrator's enrolment code, then the app.
+        code_form = EnrolmentCodeForm(request.POST or None)
+        code_error = ""
+        if request.method == "POST" and code_form.is_valid():
+            with refusal_kept() as refused:
+                enrolment_code_redeem(request=request, user=user,
+                                      code=code_form.cleaned_data["enrolment_code"])
+                return redirect("accounts:second_factor")
+            code_error = refused.reason or code_error
+        return render(request, "accounts/second_factor.html",
+                      {"form": code_form, "error": code_error, "needs_code": True},
+                      status=400 if code_error or code_form.errors else 200)
     form = CodeForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -77,7 +93,7 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
             return response
         error = refused.reason or error
     context: dict[str, object] = {"form": form, "error": error}
-    if confirmed_device(user) is None:
+    if not enrolled:
         device = totp_enrolment_device(user)
         qr = segno.make(device.config_url, error="m")
         context.update(enrolling=True, secret=totp_secret_base32(device),

@@ -151,8 +151,8 @@ def user_password_set(*, acting_user: Any, user: User, password: str, reason: st
 
 
 def second_factor_reset(*, acting_user: Any, user: User, reason: str) -> int:
-    """Remove a person's authenticator apps (lost phone): they enrol a new one at their next
-    sign-in, after their password. Returns how many devices were removed."""
+    """Remove a person's authenticator apps (lost phone): they enrol a new one with an
+    enrolment code (``enrolment_code_issue``). Returns how many devices were removed."""
     reason = _need_reason(reason)
     USERS.check(acting_user, "reset the second factor of", user)
     with transaction.atomic():
@@ -161,6 +161,40 @@ def second_factor_reset(*, acting_user: Any, user: User, reason: str) -> int:
                      summary=f"Reset the second factor of {user.username}",
                      changes={"devices_removed": removed}, reason=reason)
     return int(removed)
+
+
+def enrolment_code_issue(*, acting_user: Any, user: User, reason: str) -> str:
+    """Issue the code a person needs to enrol an authenticator app (new account, lost phone).
+
+    The code is shown once to the administrator, who gives it to the person by a channel of
+    their own; it expires after ``TIAKI_ENROLMENT_CODE_HOURS`` and works once. Issuing a new
+    one withdraws any earlier unused code. Only a keyed digest is kept. ``acting_user`` None
+    is the operator at the server's command line (``tiaki user enrolment-code``), who
+    already holds the keys to the install (the first administrator enrols this way).
+    """
+    import secrets
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from tiaki.accounts.models import EnrolmentCode
+
+    reason = _need_reason(reason)
+    if acting_user is not None:
+        USERS.check(acting_user, "issue an enrolment code for", user)
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+    raw = "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+    now = throttle.now()
+    expires = now + timedelta(hours=settings.TIAKI_ENROLMENT_CODE_HOURS)
+    with transaction.atomic():
+        EnrolmentCode.objects.filter(user=user, used_at__isnull=True).delete()
+        code = EnrolmentCode.objects.create(user=user, digest=EnrolmentCode.digest_of(raw),
+                                            issued_by=acting_user, issued_at=now,
+                                            expires_at=expires)
+        audit_record(actor=acting_user, action=Action.CREATE, obj=code,
+                     summary=f"Issued an enrolment code for {user.username}",
+                     changes={"expires_at": expires.isoformat()}, reason=reason)
+    return raw
 
 
 @dataclass

@@ -10,6 +10,7 @@ urlpatterns = [
     path("users/<int:pk>/password/", views.user_password_view, name="user_password"),
     path("users/<int:pk>/second-factor/", views.second_factor_reset_view,
          name="second_factor_reset"),
+    path("users/<int:pk>/enrolment-code/", views.enrolment_code_view, name="enrolment_code"),
     path("users/<int:pk>/deactivate/", views.user_deactivate_view, name="user_deactivate"),
     path("users/<int:pk>/reactivate/", views.user_reactivate_view, name="user_reactivate"),
     path("users/<int:pk>/tokens/", views.token_issue_view, name="token_issue"),

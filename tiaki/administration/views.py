@@ -83,6 +83,8 @@ def _user_page(request: HttpRequest, actor: Any, user: User, *, status: int = 20
                      "email": user.email, "roles": sorted(user.role_codes())}),
         "password_form": forms.get("password_form") or PasswordForm(),
         "reset_form": forms.get("reset_form") or ReasonForm(prefix="reset"),
+        "enrol_form": forms.get("enrol_form") or ReasonForm(prefix="enrol"),
+        "new_enrolment_code": forms.get("new_enrolment_code", ""),
         "deactivate_form": forms.get("deactivate_form") or DeactivateForm(
             prefix="leave", candidates=candidates),
         "reactivate_form": forms.get("reactivate_form") or ReasonForm(prefix="back"),
@@ -143,12 +145,27 @@ def second_factor_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
         with refusal_kept() as refused:
             services.second_factor_reset(acting_user=actor, user=user,
                                          reason=form.cleaned_data["reason"])
-            messages.success(request, f"{user.username} enrols a new authenticator app at "
-                                      "their next sign-in.")
+            messages.success(request, f"{user.username}'s authenticator apps are removed. "
+                                      "Issue an enrolment code so they can set up a new one.")
             return redirect("administration:user", pk=user.pk)
         return _user_page(request, actor, user, status=400, error=refused.reason,
                           reset_form=form)
     return _user_page(request, actor, user, status=400, reset_form=form)
+
+
+@require_POST
+def enrolment_code_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, user = _subject(request, pk)
+    form = ReasonForm(request.POST, prefix="enrol")
+    if form.is_valid():
+        with refusal_kept() as refused:
+            raw = services.enrolment_code_issue(acting_user=actor, user=user,
+                                                reason=form.cleaned_data["reason"])
+            # Shown on this page only (never in a message, which may travel in a cookie).
+            return _user_page(request, actor, user, new_enrolment_code=raw)
+        return _user_page(request, actor, user, status=400, error=refused.reason,
+                          enrol_form=form)
+    return _user_page(request, actor, user, status=400, enrol_form=form)
 
 
 @require_POST

@@ -1,4 +1,4 @@
-"""``tiaki user create|roles|deactivate|reset-2fa``: administration from the command line.
+"""``tiaki user create|roles|deactivate|reset-2fa|enrolment-code``: administration by command.
 
 The command acts as the administrator named by ``--as`` (or, for the very first one on a new
 install, as the system), through the same services the pages use, so each change is checked
@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -21,7 +22,8 @@ from tiaki.core.policy import Refused
 
 
 class Command(BaseCommand):
-    help = "Manage users: create, roles, deactivate (with hand-over), reset-2fa."
+    help = ("Manage users: create, roles, deactivate (with hand-over), reset-2fa, "
+            "enrolment-code.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="verb", required=True)
@@ -43,7 +45,10 @@ class Command(BaseCommand):
                            help="the colleague who takes over their open work")
         reset = sub.add_parser("reset-2fa", help="remove a user's authenticator apps")
         reset.add_argument("username")
-        for p in (create, roles, leave, reset):
+        enrol = sub.add_parser("enrolment-code",
+                               help="issue the code a user needs to enrol an authenticator app")
+        enrol.add_argument("username")
+        for p in (create, roles, leave, reset, enrol):
             p.add_argument("--as", dest="acting", default="",
                            help="the administrator making the change (default: the system, "
                                 "only while no administrator exists)")
@@ -83,6 +88,12 @@ class Command(BaseCommand):
                 removed = services.second_factor_reset(acting_user=acting, user=user,
                                                        reason=options["reason"])
                 self.stdout.write(f"{user.username}: {removed} device(s) removed")
+            elif verb == "enrolment-code":
+                user = self._user(options["username"])
+                raw = services.enrolment_code_issue(acting_user=acting, user=user,
+                                                    reason=options["reason"])
+                self.stdout.write(f"{user.username}: enrolment code {raw} (works once, "
+                                  f"expires in {settings.TIAKI_ENROLMENT_CODE_HOURS} hours)")
         except Refused as exc:
             raise CommandError(str(exc)) from exc
 
