@@ -36,7 +36,7 @@ def _certify_by_pages(client: Any, case: VictimCase, team: Team) -> Certificatio
     assert response.status_code == 302
     cert = Certification.objects.get(case=case)
     own = client.post(f"/cases/certifications/{cert.reference}/", {"decision": "endorse"})
-    assert own.status_code == 400 and "only a senior Police officer" in own.content.decode()
+    assert own.status_code == 400 and "Only a senior Police officer" in own.content.decode()
     assert "Endorse and issue" not in own.content.decode()
     login(client, team["senior"])
     page = client.get(f"/cases/certifications/{cert.reference}/").content.decode()
@@ -76,7 +76,7 @@ def test_selfendorsement_is_refused_on_the_page(client: Any, case: VictimCase,
     cert = Certification.objects.get(case=case)
     response = client.post(f"/cases/certifications/{cert.reference}/", {"decision": "endorse"})
     assert response.status_code == 400
-    assert "a different senior officer must endorse it" in response.content.decode()
+    assert "A different senior officer must endorse it" in response.content.decode()
 
 
 def test_case_page_forms(client: Any, case: VictimCase, team: Team) -> None:

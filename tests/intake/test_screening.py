@@ -59,7 +59,7 @@ def test_adult_deceived_documents_taken_debt_bondage_is_referred(
         assert reason.split(":")[0][:40] in page.replace("&#x27;", "'").replace("&quot;", '"')
     # The official decides; differing from the engine needs a reason.
     differ = staff.post(response["Location"], {"action": "decide", "decision": "not_indicated"})
-    assert differ.status_code == 400 and "say why" in differ.content.decode()
+    assert differ.status_code == 400 and "Say why" in differ.content.decode()
     # One decision, one action: deciding "refer" puts it in the Police/MBIE queue as a
     # report from the official's agency; no second step.
     referred = staff.post(response["Location"], {"action": "decide", "decision": "refer"})
@@ -121,7 +121,7 @@ def test_contradictory_age_and_unknown_codes_get_clear_messages(
     contradiction = _screen(staff, age="30", age_group="child", indicators=[])
     assert contradiction.status_code == 400 and "contradicts" in contradiction.content.decode()
     unknown = _screen(staff, indicators=["adult.labour.made.up"])
-    assert unknown.status_code == 400 and "unknown indicator" in unknown.content.decode()
+    assert unknown.status_code == 400 and "Unknown indicator" in unknown.content.decode()
     assert Screening.objects.count() == 0
 
 
@@ -137,7 +137,7 @@ def test_only_screening_roles_screen_and_only_the_official_decides(
     response = colleague.post(f"/intake/screening/{screening.pk}/",
                               {"action": "decide", "decision": screening.recommendation})
     assert response.status_code == 400
-    assert "only the official" in response.content.decode()
+    assert "Only the official" in response.content.decode()
 
 
 def test_printable_guide_is_served_with_a_strict_policy(

@@ -43,7 +43,7 @@ def test_refused_grade_keeps_the_form(client: Client, analysts: dict[str, User])
         "title": "T", "text": "X", "scheme": "uk-3x5x2", "source_grade": "9",
         "information_grade": "C", "handling_code": "P", "release": "nz", "tlp": "amber"})
     assert response.status_code == 400
-    assert "source grade &#x27;9&#x27; is not in uk-3x5x2" in page_main(response)
+    assert "Source grade &#x27;9&#x27; is not in uk-3x5x2" in page_main(response)
 
 
 def test_without_the_caveat_nothing_is_found(client: Client, analysts: dict[str, User],

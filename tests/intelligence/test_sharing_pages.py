@@ -51,7 +51,7 @@ def test_import_page(client: Client, analysts: dict[str, User], senior: User) ->
         "partner": "AU", "format": "ftm", "tlp": "amber",
         "file": SimpleUploadedFile("x.jsonl", b'{"id": "d", "schema": "Dragon"}\n')})
     assert bad.status_code == 400
-    assert "line 1, field" in page_main(bad) and "Dragon" in page_main(bad)
+    assert "Line 1, field" in page_main(bad) and "Dragon" in page_main(bad)
     ok = client.post("/intelligence/imports/", {
         "partner": "AU", "format": "ftm", "tlp": "green",
         "file": SimpleUploadedFile("x.jsonl", _lines(FTM_OK).encode())})

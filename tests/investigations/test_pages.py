@@ -40,7 +40,7 @@ def test_detail_is_audited_and_a_refused_charge_says_why(
         "charge-suspect": suspect.pk, "charge-offence": "nz.crimes.s98d",
         "charge-laid_on": "2026-01-05"})
     assert refused.status_code == 400
-    assert b"no senior officer is assigned" in refused.content
+    assert b"No senior officer is assigned" in refused.content
 
 
 def test_figures_page_for_the_working_group(client: Client, people: People) -> None:
