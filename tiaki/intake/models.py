@@ -147,6 +147,14 @@ class Report(models.Model):
         return self.reference
 
     @property
+    def language_name(self) -> str:
+        """The reporter's language as staff read it ("Samoan"), not its code ("sm")."""
+        from tiaki.intake import i18n
+
+        catalogue = i18n.catalogues().get(self.language)
+        return catalogue.english_name if catalogue is not None else self.language
+
+    @property
     def reference(self) -> str:
         """Staff-facing reference; never shown to the reporter (their receipt is their key)."""
         return f"R-{self.pk:06d}" if self.pk else "R-new"
