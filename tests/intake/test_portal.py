@@ -160,8 +160,8 @@ def test_attachments_are_stripped_of_metadata(client: Client,
     response = submit_report(client, attachments=[jpeg, png])
     assert response.status_code == 200, response.content.decode()[:2000]
     stored = {a.content_type: a for a in ReportAttachment.objects.all()}
-    jpeg_bytes = stored["image/jpeg"].file.read()
-    png_bytes = stored["image/png"].file.read()
+    jpeg_bytes = stored["image/jpeg"].read_bytes()
+    png_bytes = stored["image/png"].read_bytes()
     assert b"GPS-SECRET" not in jpeg_bytes and b"Reporter Name" not in jpeg_bytes
     assert jpeg_bytes.startswith(b"\xff\xd8\xff\xe0") and b"\xff\xda" in jpeg_bytes
     assert b"Reporter Name" not in png_bytes and b"tIME" not in png_bytes

@@ -101,3 +101,22 @@ def rotate(token: str) -> str:
         return _multi().rotate(token.encode()).decode()
     except InvalidToken as exc:
         raise DecryptionError("the value cannot be decrypted with the configured keys") from exc
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt a file's contents with the newest key (attachments kept like identities)."""
+    return _multi().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _multi().decrypt(token)
+    except InvalidToken as exc:
+        raise DecryptionError("the file cannot be decrypted with the configured keys") from exc
+
+
+def rotate_bytes(token: bytes) -> bytes:
+    try:
+        return _multi().rotate(token)
+    except InvalidToken as exc:
+        raise DecryptionError("the file cannot be decrypted with the configured keys") from exc

@@ -218,12 +218,24 @@ class ReportAttachment(models.Model):
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    # The file on disk is ciphertext under the field keys (tiaki.core.crypto), like victims'
+    # identities: a copy of the media directory shows nothing without the keys. False only
+    # for files stored before encryption, until ``tiaki encrypt_attachments`` has run.
+    encrypted = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return self.label
+
+    def read_bytes(self) -> bytes:
+        """The file's contents, decrypted. Callers are the audited reads (selectors)."""
+        from tiaki.core.crypto import decrypt_bytes
+
+        with self.file.open("rb") as handle:
+            data = handle.read()
+        return decrypt_bytes(data) if self.encrypted else data
 
 
 class ReportToken(models.Model):

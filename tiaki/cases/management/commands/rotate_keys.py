@@ -35,3 +35,11 @@ class Command(BaseCommand):
         audit_record(actor=None, action=Action.UPDATE, object_type="cases.identifyingdetails",
                      summary=f"Field keys rotated: {done} row(s) re-encrypted")
         self.stdout.write(f"{done} row(s) re-encrypted with the newest key")
+        # Public-report attachments are encrypted with the same keys.
+        from tiaki.intake.services import attachments_rotate_keys
+
+        try:
+            files = attachments_rotate_keys()
+        except crypto.DecryptionError as exc:
+            raise CommandError(f"attachment: {exc}; is the old key still listed?") from exc
+        self.stdout.write(f"{files} attachment(s) re-encrypted with the newest key")
