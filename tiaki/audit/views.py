@@ -1,6 +1,5 @@
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_GET
 from tiaki.accounts.roles import Role
 from tiaki.audit.models import AuditEvent
 from tiaki.audit.selectors import audit_search_recorded
+from tiaki.core.pagination import EstimatedCountPaginator
 
 
 class AuditSearchForm(forms.Form):
@@ -27,7 +27,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_search_recorded(request.user, **filters)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    # The whole trail is millions of rows: its page count is estimated (see pagination).
+    page = EstimatedCountPaginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/search.html",

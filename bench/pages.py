@@ -1,0 +1,207 @@
+"""Page and API speed on the configured database, served by gunicorn (issue 16).
+
+    DATABASE_URL=postgres://…/scratch python -m bench pages [--workers 4] [--clients 20]
+        [--seconds 20] [--port 8000]
+
+Run it on a database the generator filled (``python -m bench generate``). It starts gunicorn
+with ``--workers`` sync workers on ``--port``, signs the personas in (a session per persona
+with both factors passed, made in the database as a sign-in would), then drives each page
+in turn with ``--clients`` threads, each on its own keep-alive connection with no think time,
+for ``--seconds`` seconds: the trivial view (``/healthz``) first and last, and between them
+``/cases/``, a case detail, ``/cases/measures/``, ``/audit/``, ``/api/cases/`` and
+``/screening/``. For each it reports p50/p95 latency and throughput, and throughput as a
+ratio of the trivial view's (the mean of its two runs), which is what stays comparable on a
+machine shared with other work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiaki.settings")
+    import django
+
+    django.setup()
+
+
+def session_cookie(username: str) -> str:
+    """A signed-in session for ``username`` with the second factor passed."""
+    from django.conf import settings
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tiaki.accounts.models import User
+
+    user = User.objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def targets() -> list[tuple[str, str, str | None]]:
+    """(label, path, persona) in the order they are driven."""
+    from tiaki.cases.models import VictimCase
+
+    newest = (VictimCase.objects.filter(agency__code="POLICE").order_by("-created_at")
+              .values_list("reference", flat=True).first())
+    return [
+        ("trivial view (/healthz)", "/healthz", None),
+        ("/cases/", "/cases/", "investigator"),
+        ("case detail", f"/cases/{newest}/", "investigator"),
+        ("/cases/measures/", "/cases/measures/", "senior"),
+        ("/audit/", "/audit/", "auditor"),
+        ("/api/cases/", "/api/cases/", "investigator"),
+        ("/screening/", "/screening/", "border"),
+        ("trivial view again", "/healthz", None),
+    ]
+
+
+@dataclass
+class Run:
+    label: str
+    latencies: list[float]
+    errors: int
+    seconds: float
+    status: dict[int, int]
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def pct(self, q: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def drive(port: int, path: str, cookie: str | None, clients: int, seconds: float,
+          label: str) -> Run:
+    latencies: list[float] = []
+    errors = [0]
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+    headers = {"Cookie": cookie} if cookie else {}
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        mine: list[float] = []
+        while time.perf_counter() < stop_at:
+            began = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                with lock:
+                    errors[0] += 1
+                continue
+            elapsed = time.perf_counter() - began
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+            if status == 200:
+                mine.append(elapsed)
+            else:
+                with lock:
+                    errors[0] += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Run(label, latencies, errors[0], time.perf_counter() - began, statuses)
+
+
+def serve(port: int, workers: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "gunicorn", "tiaki.wsgi:application", "--bind",
+               f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "300",
+               "--keep-alive", "30", "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.5)
+    process.terminate()
+    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench pages", description=__doc__)
+    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--port", type=int, default=8000)
+    ap.add_argument("--only", default="", help="comma-separated labels to run (and the trivial)")
+    args = ap.parse_args(argv)
+    _setup()
+    plan = targets()
+    if args.only:
+        wanted = set(args.only.split(","))
+        plan = [t for t in plan if t[0] in wanted or t[1] == "/healthz"]
+    cookies = {persona: session_cookie(persona) for _, _, persona in plan if persona}
+    server = serve(args.port, args.workers)
+    runs: list[Run] = []
+    try:
+        for label, path, persona in plan:
+            # A few requests first, so every worker has its imports and connections warm.
+            drive(args.port, path, cookies.get(persona or ""), args.clients, 1.0, label)
+            run = drive(args.port, path, cookies.get(persona or ""), args.clients,
+                        args.seconds, label)
+            runs.append(run)
+            print(f"{label}: {len(run.latencies)} ok, {run.errors} not ok {run.status}",
+                  file=sys.stderr)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    trivial = [r.throughput for r in runs if r.label.startswith("trivial")]
+    base = statistics.mean(trivial) if trivial else float("nan")
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"gunicorn {args.workers} sync workers, {args.clients} clients, {args.seconds:.0f} s "
+          f"per page; load average after the run {load}")
+    print("| page | requests | p50 (ms) | p95 (ms) | throughput (req/s) | vs trivial view |")
+    print("|---|---|---|---|---|---|")
+    for run in runs:
+        print(f"| {run.label} | {len(run.latencies)} | {run.pct(0.5) * 1000:.0f} | "
+              f"{run.pct(0.95) * 1000:.0f} | {run.throughput:.1f} | "
+              f"{run.throughput / base:.3f} |" + (f" ({run.errors} failed)" if run.errors
+                                                  else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
