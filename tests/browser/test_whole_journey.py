@@ -4,12 +4,12 @@ A member of the public reports on the portal; MBIE and Police investigators tria
 together; a frontline screening refers; a case opens and Oranga Tamariki acknowledges the
 child; Police certify with a senior officer's endorsement; consented referrals reach health
 and housing, each seeing only its fields; a border alert on the suspected trafficker reaches
-the same investigators. Every notification link is opened in the browser by the person it
-was sent to (200, the right record, never a debug page), and the annual report counts each
-step under the items whose measures it feeds, equal to the database's counts, as does the
-Plan dashboard's key measures for the current plan year. Every step is taken through the
-pages' own forms, as each person would; the auditor then finds the walk's refusals and the
-certificate it exported.
+the same investigators. Every notification is clicked on the notifications page of the
+person it was sent to (200, the right record, never a debug page), and the annual report
+counts each step under the items whose measures it feeds, equal to the database's counts,
+as do the Plan dashboard's key measures for the current plan year. Every step is taken
+through the pages' own forms, as each person would; the auditor then finds the walk's
+refusals and the certificate it exported.
 """
 
 from __future__ import annotations
@@ -85,18 +85,27 @@ class Person:
             assert wanted in text, (self.user.username, path, wanted)
         return text
 
-    def follow_notifications(self, *expect: str) -> list[Notification]:
-        """Open every link sent to this person that they have not opened yet."""
+    def follow_notifications(self, *wanted: str) -> list[Notification]:
+        """Click, on the notifications page, every link sent to this person that they have
+        not opened yet: each must land on its record (200, never a debug page)."""
         notes = list(Notification.objects.filter(recipient=self.user, read_at__isnull=True)
                      .exclude(url=""))
         assert notes, f"{self.user.username} was told nothing"
+        texts = []
         for note in notes:
-            self.open(note.url)
-        if expect:
-            text = " ".join(self.open(n.url) for n in notes)
-            assert all(w in text for w in expect), (self.user.username, expect)
-        Notification.objects.filter(pk__in=[n.pk for n in notes]).update(read_at=notes[0]
-                                                                            .created_at)
+            self.open("/notifications/", note.subject)
+            target = f"{self.base}{note.url.split('#')[0]}"
+            with self.page.expect_response(lambda r, t=target: r.url == t) as landed:
+                self.page.locator(f'a[href="/notifications/{note.pk}/"]').click()
+            assert landed.value.status == 200, (self.user.username, note.url)
+            self.page.wait_for_load_state()
+            text = self.page.locator("body").inner_text()
+            assert not any(mark in text for mark in DEBUG_MARKS), note.url
+            texts.append(text)
+        assert all(w in " ".join(texts) for w in wanted), (self.user.username, wanted)
+        # Opening a notification marks it read.
+        assert not Notification.objects.filter(pk__in=[n.pk for n in notes],
+                                               read_at__isnull=True).exists()
         return notes
 
 
