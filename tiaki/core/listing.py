@@ -151,7 +151,7 @@ class Listing:
     search: Sequence[str] = ()
     search_label: Label = ""
     search_hint: Label = ""
-    search_with: Callable[[QuerySet[Any], str], QuerySet[Any]] | None = None
+    search_with: Callable[[QuerySet[Any], str, Any], QuerySet[Any]] | None = None
     filters: Sequence[Filter] = ()
     per_page: int = 50
     count_cap: int | None = None
@@ -165,7 +165,7 @@ class Listing:
         user = request.user
         query = params.get(SEARCH, "").strip()[:200]
         if query:
-            queryset = self._searched(queryset, query)
+            queryset = self._searched(queryset, query, user)
         values: dict[str, str] = {}
         for spec in self.filters:
             value = params.get(spec.param, spec.default)
@@ -186,9 +186,9 @@ class Listing:
         return Listed(listing=self, request=request, queryset=queryset, page=page,
                       query=query, values=values, sort=sort, per_page=per_page)
 
-    def _searched(self, queryset: QuerySet[Any], query: str) -> QuerySet[Any]:
+    def _searched(self, queryset: QuerySet[Any], query: str, user: Any) -> QuerySet[Any]:
         if self.search_with is not None:
-            return self.search_with(queryset, query)
+            return self.search_with(queryset, query, user)
         rule = Q()
         for name in self.search:
             lookup = name if "__" in name else f"{name}__icontains"

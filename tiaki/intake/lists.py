@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tiaki.core.listing import Column, Filter, Listing
-from tiaki.intake.models import Region, Report
+from tiaki.intake.models import Region, Report, Screening
 
 _REFERENCE = re.compile(r"^\s*R-?0*(\d+)\s*$", re.IGNORECASE)
 
 
-def report_search(reports: QuerySet[Any], query: str) -> QuerySet[Any]:
+def report_search(reports: QuerySet[Any], query: str, user: Any) -> QuerySet[Any]:
     """A report's reference (R-000123 is report 123), or words from its place or people."""
     rule = Q(place__icontains=query) | Q(people__icontains=query)
     match = _REFERENCE.match(query)
@@ -57,5 +57,43 @@ TRIAGE_LIST = Listing(
                apply=lambda qs, v, user: qs.filter(assignee=user)),
         Filter("priority", _("Priority"), Report.Priority.choices, all_label=_("Any")),
         Filter("region", _("Region"), Region.choices, all_label=_("Any")),
+    ],
+)
+
+
+_SCREENING_REFERENCE = re.compile(r"^\s*S-?0*(\d+)\s*$", re.IGNORECASE)
+
+
+def screening_search(screenings: QuerySet[Any], query: str, user: Any) -> QuerySet[Any]:
+    """A screening's reference (S-000045 is screening 45) or the person's label."""
+    rule = Q(subject_label__icontains=query)
+    match = _SCREENING_REFERENCE.match(query)
+    if match:
+        rule |= Q(pk=int(match.group(1)))
+    return screenings.filter(rule)
+
+
+SCREENINGS = Listing(
+    name="screenings",
+    title=_("Screenings"),
+    columns=[
+        Column("screening", _("Screening"), "reference", sort=("id",)),
+        Column("person", _("Person"), "subject_label", sort=("subject_label",)),
+        Column("official", _("Official"), "official.username", sort=("official__username",)),
+        Column("agency", _("Agency"), "agency.code", sort=("agency__code",)),
+        Column("recommendation", _("Engine recommends"), sort=("recommendation",)),
+        Column("decision", _("Decision"), "get_decision_display", sort=("decision",)),
+        Column("referred", _("Referred"),
+               lambda s: f"R-{s.report_id:06d}" if s.report_id else ""),
+        Column("created", _("Screened"), "created_at", sort=("created_at",)),
+    ],
+    default_sort="-created",
+    search_label=_("Screening reference or person"),
+    search_with=screening_search,
+    filters=[
+        Filter("decision", _("Decision"), [("none", _("Not yet decided")),
+                                           *Screening.Decision.choices],
+               apply=lambda qs, v, u: qs.filter(decision="" if v == "none" else v),
+               all_label=_("Any")),
     ],
 )

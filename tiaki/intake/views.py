@@ -34,7 +34,7 @@ from tiaki.intake.forms import (
     ScreeningForm,
 )
 from tiaki.intake.legaltest.guide import render_guide
-from tiaki.intake.lists import TRIAGE_LIST
+from tiaki.intake.lists import SCREENINGS, TRIAGE_LIST
 from tiaki.intake.models import CatalogueReview, Report, Screening
 from tiaki.intake.policies import (
     COUNTS_ROLES,
@@ -183,11 +183,13 @@ def _indicator_groups(set_id: str) -> list[tuple[Any, list[Any]]]:
 @require_GET
 def screening_list_view(request: HttpRequest) -> HttpResponse:
     _require_roles(request, SCREENING_ROLES)
-    screenings = list(visible(request.user, Screening)
-                      .select_related("official", "agency")[:200])
-    audit_read(actor=request.user, objects=screenings, purpose="frontline screenings",
+    listed = SCREENINGS.run(request, visible(request.user, Screening)
+                            .select_related("official", "agency"))
+    if (exported := export_response(request, listed)) is not None:
+        return exported
+    audit_read(actor=request.user, objects=listed.rows, purpose="frontline screenings",
                model=Screening)
-    return render(request, "intake/screening_list.html", {"screenings": screenings})
+    return render(request, "intake/screening_list.html", {"listed": listed})
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,6 +17,11 @@ def reports_for(user: Any, query: str = "") -> QuerySet[Report]:
     """Search: the same policy as every other read, so a report the user may not see is
     never found (nor are its entities)."""
     found = visible_reports(user).select_related("scheme", "agency")
+    return report_search(found, query, user)
+
+
+def report_search(found: QuerySet[Report], query: str, user: Any) -> QuerySet[Report]:
+    """Words of a report's title or text, its reference, or an entity's name in it."""
     query = query.strip()
     if query:
         hits = visible(user, Entity).filter(caption__icontains=query).values("report_id")

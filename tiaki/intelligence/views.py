@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tiaki.core.exports import export_response
 from tiaki.core.policy import get_visible, visible
 from tiaki.core.refusals import refusal_kept
 from tiaki.intelligence import (
@@ -25,6 +26,7 @@ from tiaki.intelligence import (
     sharing,
     watchlist,
 )
+from tiaki.intelligence.lists import REPORTS
 from tiaki.intelligence.models import (
     Dissemination,
     Entity,
@@ -49,13 +51,15 @@ def _reader(request: HttpRequest) -> None:
 @require_GET
 def list_view(request: HttpRequest) -> HttpResponse:
     _reader(request)
-    query = request.GET.get("q", "")
-    reports = list(selectors.reports_for(request.user, query)[:200])
-    services.reports_listed(actor=request.user, reports=reports,
+    listed = REPORTS.run(request, selectors.reports_for(request.user))
+    if (exported := export_response(request, listed)) is not None:
+        return exported
+    query = listed.query
+    services.reports_listed(actor=request.user, reports=listed.rows,
                             channel=f"search {query!r}" if query else "list")
-    entities = list(selectors.entities_for(request.user, query)[:50]) if query.strip() else []
+    entities = list(selectors.entities_for(request.user, query)[:50]) if query else []
     return render(request, "intelligence/list.html", {
-        "reports": reports, "entities": entities, "q": query,
+        "listed": listed, "entities": entities, "q": query,
         "may_write": _writes(request)})
 
 

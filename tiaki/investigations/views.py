@@ -16,9 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tiaki.accounts.models import Agency, User
 from tiaki.cases.models import VictimCase
+from tiaki.core.exports import export_response
 from tiaki.core.policy import Refused, get_visible
 from tiaki.intake.models import Report, Screening
 from tiaki.investigations import forms, offences, selectors, services
+from tiaki.investigations.lists import INVESTIGATIONS
 from tiaki.investigations.models import (
     Appeal,
     Charge,
@@ -39,11 +41,10 @@ Handler = Callable[[HttpRequest, Investigation, dict[str, Any], int | None], str
 
 @require_GET
 def list_view(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "open")
-    query = request.GET.get("q", "")
-    return render(request, "investigations/list.html", {
-        "investigations": selectors.investigations_for(request.user, query, status)[:200],
-        "status": status, "q": query})
+    listed = INVESTIGATIONS.run(request, selectors.investigations_for(request.user, "", "all"))
+    if (exported := export_response(request, listed)) is not None:
+        return exported
+    return render(request, "investigations/list.html", {"listed": listed})
 
 
 @require_http_methods(["GET", "POST"])

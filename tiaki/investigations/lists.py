@@ -1,0 +1,31 @@
+"""The investigations list as a listing (``tiaki.core.listing``)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tiaki.core.listing import Column, Filter, Listing
+from tiaki.investigations.models import Investigation
+
+INVESTIGATIONS = Listing(
+    name="investigations",
+    title=_("Investigations"),
+    columns=[
+        Column("reference", _("Reference"), sort=("reference",),
+               link=lambda i: reverse("investigations:detail", args=[i.reference])),
+        Column("title", _("Title"), sort=("title",)),
+        Column("lead", _("Lead agency"), "lead_agency.code", sort=("lead_agency__code",)),
+        Column("senior", _("Senior officer"), "senior_officer.username",
+               sort=("senior_officer__username",)),
+        Column("opened", _("Opened"), "opened_at", sort=("opened_at",)),
+        Column("status", _("Status"), "get_status_display", sort=("status",)),
+    ],
+    default_sort="-opened",
+    search_label=_("Title or reference"),
+    search_with=lambda qs, q, user: qs.filter(Q(title__icontains=q) | Q(reference__icontains=q)),
+    filters=[Filter("status", _("Show"), [*Investigation.Status.choices, ("all", _("All"))],
+                    apply=lambda qs, v, u: qs if v == "all" else qs.filter(status=v),
+                    default="open")],
+)
