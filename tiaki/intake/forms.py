@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from tiaki.intake.i18n import Words
 from tiaki.intake.models import Industry, Region, Report, ReportLink, YesNoUnknown
@@ -107,7 +108,7 @@ class ReporterMessageForm(forms.Form):
 
 class AssignForm(forms.Form):
     assignee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None, label="Assign to")
+        queryset=None, label=_("Assign to"))
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,20 +116,20 @@ class AssignForm(forms.Form):
 
 
 class PriorityForm(forms.Form):
-    priority = forms.ChoiceField(choices=Report.Priority.choices, label="Priority")
+    priority = forms.ChoiceField(choices=Report.Priority.choices, label=_("Priority"))
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Your message", max_length=LIMITS["message"],
+    body = forms.CharField(label=_("Your message"), max_length=LIMITS["message"],
                            widget=forms.Textarea(attrs={"rows": 4}))
     internal = forms.BooleanField(
-        label="Internal note (not shown to the reporter)", required=False)
+        label=_("Internal note (not shown to the reporter)"), required=False)
 
 
 class LinkForm(forms.Form):
-    other = forms.CharField(label="Other report (e.g. R-000012)", max_length=20)
-    kind = forms.ChoiceField(choices=ReportLink.Kind.choices, label="Kind of link")
-    reason = forms.CharField(label="Why (optional)", max_length=300, required=False)
+    other = forms.CharField(label=_("Other report (e.g. R-000012)"), max_length=20)
+    kind = forms.ChoiceField(choices=ReportLink.Kind.choices, label=_("Kind of link"))
+    reason = forms.CharField(label=_("Why (optional)"), max_length=300, required=False)
 
     def clean_other(self) -> int:
         text = self.cleaned_data["other"].strip().upper().removeprefix("R-")
@@ -138,55 +139,55 @@ class LinkForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Report.Outcome.choices, label="Outcome")
-    note = forms.CharField(label="Note (optional)", required=False, max_length=5000,
+    outcome = forms.ChoiceField(choices=Report.Outcome.choices, label=_("Outcome"))
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ApproveTranslationForm(forms.Form):
-    reviewer_name = forms.CharField(label="Reviewer's full name", max_length=200)
+    reviewer_name = forms.CharField(label=_("Reviewer's full name"), max_length=200)
     fluent = forms.BooleanField(
-        label="I confirm the reviewer is fluent in this language and checked every string")
-    note = forms.CharField(label="Note (optional)", required=False, max_length=2000,
+        label=_("I confirm the reviewer is fluent in this language and checked every string"))
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
-_TRI = [("", "Not known"), ("yes", "Yes"), ("no", "No")]
+_TRI = [("", _("Not known")), ("yes", _("Yes")), ("no", _("No"))]
 # Plain questions for the engine's facts (tiaki.intake.legaltest.observations.FACT_FLAGS).
 FACT_QUESTIONS = {
-    "free_to_leave": "Is the person free to leave (the work, the place, the relationship)?",
-    "consented_to_movement": "Did the person agree to the journey or move?",
-    "paid_smuggler": "Did the person pay someone to get them across a border?",
-    "crossed_border_irregularly": "Did the person cross a border irregularly "
-                                  "(without the right papers or outside a border post)?",
-    "relationship_ended_at_destination": "Did the relationship with the person who moved "
-                                         "them end on arrival?",
+    "free_to_leave": _("Is the person free to leave (the work, the place, the relationship)?"),
+    "consented_to_movement": _("Did the person agree to the journey or move?"),
+    "paid_smuggler": _("Did the person pay someone to get them across a border?"),
+    "crossed_border_irregularly": _("Did the person cross a border irregularly "
+                                  "(without the right papers or outside a border post)?"),
+    "relationship_ended_at_destination": _("Did the relationship with the person who moved "
+                                         "them end on arrival?"),
 }
 
 
 class ScreeningForm(forms.Form):
     subject_label = forms.CharField(
-        label="Label for the person (not their name)", max_length=200,
-        help_text="For example: passenger 3, flight NZ 123; or worker B at the orchard.")
-    setting = forms.CharField(label="Where the screening took place", max_length=300,
+        label=_("Label for the person (not their name)"), max_length=200,
+        help_text=_("For example: passenger 3, flight NZ 123; or worker B at the orchard."))
+    setting = forms.CharField(label=_("Where the screening took place"), max_length=300,
                               required=False)
-    age = forms.IntegerField(label="Age (if known)", min_value=0, max_value=120, required=False)
+    age = forms.IntegerField(label=_("Age (if known)"), min_value=0, max_value=120, required=False)
     age_group = forms.ChoiceField(
-        label="Adult or child", required=False,
-        choices=[("", "Not known"), ("adult", "Adult (18 or over)"),
-                 ("child", "Child (under 18)")],
-        help_text="For a child, act and purpose are enough: no means is needed "
-                  "(Palermo Protocol art. 3(c)).")
+        label=_("Adult or child"), required=False,
+        choices=[("", _("Not known")), ("adult", _("Adult (18 or over)")),
+                 ("child", _("Child (under 18)"))],
+        help_text=_("For a child, act and purpose are enough: no means is needed "
+                  "(Palermo Protocol art. 3(c))."))
     conduct_date = forms.DateField(
-        label="When it happened (if known)", required=False,
+        label=_("When it happened (if known)"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The legal test applies the law in force on that day; if blank, today's law.")
+        help_text=_("The legal test applies the law in force on that day; if blank, today's law."))
     exploitation_type = forms.ChoiceField(
-        label="Suspected exploitation",
-        choices=[("labour", "Labour exploitation"), ("sexual", "Sexual exploitation")])
-    acts = forms.MultipleChoiceField(label="Acts known as fact", required=False,
+        label=_("Suspected exploitation"),
+        choices=[("labour", _("Labour exploitation")), ("sexual", _("Sexual exploitation"))])
+    acts = forms.MultipleChoiceField(label=_("Acts known as fact"), required=False,
                                      widget=forms.CheckboxSelectMultiple)
-    notes = forms.CharField(label="Notes", required=False, max_length=10_000,
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=10_000,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, act_choices: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -201,8 +202,8 @@ class ScreeningForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label="Your decision", choices=[])
-    note = forms.CharField(label="Reasons (required if you differ from the recommendation)",
+    decision = forms.ChoiceField(label=_("Your decision"), choices=[])
+    note = forms.CharField(label=_("Reasons (required if you differ from the recommendation)"),
                            required=False, max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 3}))
 

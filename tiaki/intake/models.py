@@ -20,6 +20,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tiaki.accounts.models import Agency
 
@@ -30,29 +31,29 @@ def coarse_now() -> dt.datetime:
 
 
 class Channel(models.TextChoices):
-    PORTAL = "portal", "Public reporting portal"
-    PUBLIC_API = "public_api", "Public JSON API"
-    PARTNER = "partner", "Partner system (JSON API with a token)"
-    SCREENING = "screening", "Frontline screening"
-    BORDER_ALERT = "border_alert", "Border alert"
+    PORTAL = "portal", _("Public reporting portal")
+    PUBLIC_API = "public_api", _("Public JSON API")
+    PARTNER = "partner", _("Partner system (JSON API with a token)")
+    SCREENING = "screening", _("Frontline screening")
+    BORDER_ALERT = "border_alert", _("Border alert")
 
 
 class Industry(models.TextChoices):
     """Industries named by the issue; seed 002 singles out "the legal and illegal sex
     industries". Labels shown to the public come from the portal's language catalogue."""
 
-    SEX_INDUSTRY = "sex_industry", "Sex industry"
-    AGRICULTURE = "agriculture", "Agriculture, horticulture or viticulture"
-    CONSTRUCTION = "construction", "Construction"
-    HOSPITALITY = "hospitality", "Hospitality (restaurants, cafés, hotels)"
-    FISHING = "fishing", "Fishing or seafood processing"
-    DOMESTIC_WORK = "domestic_work", "Domestic work (in a home)"
-    BEAUTY = "beauty", "Beauty or massage"
-    RETAIL = "retail", "Shops or retail"
-    CLEANING = "cleaning", "Cleaning"
-    TRANSPORT = "transport", "Transport or delivery"
-    OTHER = "other", "Other"
-    UNKNOWN = "unknown", "Don't know"
+    SEX_INDUSTRY = "sex_industry", _("Sex industry")
+    AGRICULTURE = "agriculture", _("Agriculture, horticulture or viticulture")
+    CONSTRUCTION = "construction", _("Construction")
+    HOSPITALITY = "hospitality", _("Hospitality (restaurants, cafés, hotels)")
+    FISHING = "fishing", _("Fishing or seafood processing")
+    DOMESTIC_WORK = "domestic_work", _("Domestic work (in a home)")
+    BEAUTY = "beauty", _("Beauty or massage")
+    RETAIL = "retail", _("Shops or retail")
+    CLEANING = "cleaning", _("Cleaning")
+    TRANSPORT = "transport", _("Transport or delivery")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Don't know")
 
 
 class Region(models.TextChoices):
@@ -74,35 +75,35 @@ class Region(models.TextChoices):
     CANTERBURY = "canterbury", "Canterbury / Waitaha"
     OTAGO = "otago", "Otago / Ōtākou"
     SOUTHLAND = "southland", "Southland / Murihiku"
-    OFFSHORE = "offshore", "Outside New Zealand"
-    UNKNOWN = "unknown", "Don't know"
+    OFFSHORE = "offshore", _("Outside New Zealand")
+    UNKNOWN = "unknown", _("Don't know")
 
 
 class YesNoUnknown(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "Don't know"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Don't know")
 
 
 class Report(models.Model):
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        IN_PROGRESS = "in_progress", "In progress"
-        CLOSED = "closed", "Closed"
+        NEW = "new", _("New")
+        IN_PROGRESS = "in_progress", _("In progress")
+        CLOSED = "closed", _("Closed")
 
     class Priority(models.TextChoices):
         # Order matters: the queue sorts by it (risk to life first).
-        RISK_TO_LIFE = "1_risk_to_life", "Risk to life"
-        HIGH = "2_high", "High"
-        NORMAL = "3_normal", "Normal"
-        LOW = "4_low", "Low"
+        RISK_TO_LIFE = "1_risk_to_life", _("Risk to life")
+        HIGH = "2_high", _("High")
+        NORMAL = "3_normal", _("Normal")
+        LOW = "4_low", _("Low")
 
     class Outcome(models.TextChoices):
-        INVESTIGATION = "investigation", "Referred for investigation"
-        OTHER_AGENCY = "other_agency", "Referred to another agency"
-        NO_FURTHER_ACTION = "no_further_action", "No further action"
-        INSUFFICIENT = "insufficient", "Not enough information"
-        DUPLICATE = "duplicate", "Duplicate of another report"
+        INVESTIGATION = "investigation", _("Referred for investigation")
+        OTHER_AGENCY = "other_agency", _("Referred to another agency")
+        NO_FURTHER_ACTION = "no_further_action", _("No further action")
+        INSUFFICIENT = "insufficient", _("Not enough information")
+        DUPLICATE = "duplicate", _("Duplicate of another report")
 
     # Receipt: keyed digest for look-up (unique, no scan) + slow hash for verification.
     lookup_digest = models.CharField(max_length=64, unique=True)
@@ -184,9 +185,9 @@ class ReportMessage(models.Model):
     """One entry of the anonymous two-way thread, or an internal note."""
 
     class Direction(models.TextChoices):
-        FROM_REPORTER = "from_reporter", "From the reporter"
-        TO_REPORTER = "to_reporter", "To the reporter"
-        INTERNAL = "internal", "Internal note"
+        FROM_REPORTER = "from_reporter", _("From the reporter")
+        TO_REPORTER = "to_reporter", _("To the reporter")
+        INTERNAL = "internal", _("Internal note")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=20, choices=Direction.choices)
@@ -244,11 +245,11 @@ class ReportToken(models.Model):
     Indexed so that finding related reports never scans every report's text."""
 
     class Kind(models.TextChoices):
-        PHONE = "phone", "Phone number"
-        VEHICLE = "vehicle", "Vehicle registration"
-        NAME = "name", "Name"
-        PLACE = "place", "Place"
-        EMAIL = "email", "Email address"
+        PHONE = "phone", _("Phone number")
+        VEHICLE = "vehicle", _("Vehicle registration")
+        NAME = "name", _("Name")
+        PLACE = "place", _("Place")
+        EMAIL = "email", _("Email address")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="tokens")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -269,8 +270,8 @@ class ReportLink(models.Model):
     """A duplicate or related report, linked by a triager (stored once, read both ways)."""
 
     class Kind(models.TextChoices):
-        DUPLICATE = "duplicate", "Duplicate"
-        RELATED = "related", "Related"
+        DUPLICATE = "duplicate", _("Duplicate")
+        RELATED = "related", _("Related")
 
     from_report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="links_out")
     to_report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="links_in")
@@ -337,10 +338,10 @@ class Screening(models.Model):
     kept so the recommendation can be reproduced and explained later."""
 
     class Decision(models.TextChoices):
-        REFER = "refer", "Refer for investigation"
-        GATHER_MORE = "gather_more_information", "Gather more information"
-        NOT_INDICATED = "not_indicated", "Trafficking not indicated"
-        SMUGGLING = "smuggling", "Treat as people smuggling, not trafficking"
+        REFER = "refer", _("Refer for investigation")
+        GATHER_MORE = "gather_more_information", _("Gather more information")
+        NOT_INDICATED = "not_indicated", _("Trafficking not indicated")
+        SMUGGLING = "smuggling", _("Treat as people smuggling, not trafficking")
 
     official = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -118,9 +118,10 @@ def report_counts(*, since: dt.datetime | None = None,
         reports = reports.filter(received_at__lt=until)
     rows = list(reports.values_list("channel", "source_agency__code", "outcome", "status",
                                     "received_at", "first_action_at"))
-    channel_labels = dict(Channel.choices)
-    outcome_labels = dict(Report.Outcome.choices)
-    status_labels = dict(Report.Status.choices)
+    # Labels in the reader's language, as plain strings (the choices hold lazy ones).
+    channel_labels = {k: str(v) for k, v in Channel.choices}
+    outcome_labels = {k: str(v) for k, v in Report.Outcome.choices}
+    status_labels = {k: str(v) for k, v in Report.Status.choices}
     hours = [max((acted - received).total_seconds() / 3600, 0.0)
              for *_, received, acted in rows if acted is not None]
     return Counts(

@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.accounts.models import Agency, User
 from tiaki.accounts.selectors import staff_of
@@ -276,7 +277,7 @@ def report_submit(
         raise PortalRefused("the hidden field meant for robots was filled in",
                             key="honeypot_filled")
     if channel not in Channel.values:
-        raise Refused(f"unknown channel {channel!r}")
+        raise Refused(_("unknown channel %(channel)s") % {"channel": repr(channel)})
     cleaned = fields.cleaned()
     prepared = _prepare(attachments)
     rules = routing()
@@ -451,15 +452,16 @@ def _touch(report: Report) -> None:
 
 def _open(report: Report) -> None:
     if report.status == Report.Status.CLOSED:
-        raise Refused(f"report {report.reference} is closed")
+        raise Refused(_("report %(reference)s is closed") % {"reference": report.reference})
 
 
 def triage_assign(*, report: Report, actor: Any, assignee: User) -> Report:
     policy_for(Report).check(actor, TRIAGE, report)
     _open(report)
     if not policy_for(Report).allows(assignee, TRIAGE, report):
-        raise Refused(f"{assignee.get_username()} cannot triage this report "
-                      "(needs a triage role in an agency the report was routed to)")
+        raise Refused(_("%(username)s cannot triage this report (needs a triage role in an "
+                        "agency the report was routed to)") % {
+                            "username": assignee.get_username()})
     with transaction.atomic():
         before = report.assignee.get_username() if report.assignee else ""
         report.assignee = assignee
@@ -479,7 +481,7 @@ def triage_prioritise(*, report: Report, actor: Any, priority: str) -> Report:
     policy_for(Report).check(actor, TRIAGE, report)
     _open(report)
     if priority not in Report.Priority.values:
-        raise Refused(f"unknown priority {priority!r}")
+        raise Refused(_("unknown priority %(priority)s") % {"priority": repr(priority)})
     with transaction.atomic():
         before = report.priority
         report.priority = priority
@@ -504,9 +506,10 @@ def triage_reply(*, report: Report, actor: Any, body: str, internal: bool = Fals
         _open(report)
     text = _CONTROL.sub("", body or "").strip()
     if not text:
-        raise Refused("the message is empty")
+        raise Refused(_("the message is empty"))
     if len(text) > LIMITS["message"]:
-        raise Refused(f"the message is too long (at most {LIMITS['message']} characters)")
+        raise Refused(_("the message is too long (at most %(limit)s characters)")
+                      % {"limit": LIMITS["message"]})
     direction = (ReportMessage.Direction.INTERNAL if internal
                  else ReportMessage.Direction.TO_REPORTER)
     with transaction.atomic():
@@ -526,13 +529,14 @@ def triage_link(*, report: Report, actor: Any, other: Report, kind: str,
     """Link a duplicate or related report; ``other`` must already be visible to ``actor``."""
     policy_for(Report).check(actor, TRIAGE, report)
     if kind not in ReportLink.Kind.values:
-        raise Refused(f"unknown link kind {kind!r}")
+        raise Refused(_("unknown link kind %(kind)s") % {"kind": repr(kind)})
     if other.pk == report.pk:
-        raise Refused("a report cannot be linked to itself")
+        raise Refused(_("a report cannot be linked to itself"))
     pair = models.Q(from_report=report, to_report=other) | models.Q(from_report=other,
                                                                     to_report=report)
     if ReportLink.objects.filter(pair).exists():
-        raise Refused(f"{report.reference} and {other.reference} are already linked")
+        raise Refused(_("%(reference)s and %(other)s are already linked")
+                      % {"reference": report.reference, "other": other.reference})
     with transaction.atomic():
         link = ReportLink.objects.create(from_report=report, to_report=other, kind=kind,
                                          reason=reason.strip()[:300], created_by=actor)
@@ -549,7 +553,7 @@ def triage_close(*, report: Report, actor: Any, outcome: str, note: str = "") ->
     policy_for(Report).check(actor, TRIAGE, report)
     _open(report)
     if outcome not in Report.Outcome.values:
-        raise Refused(f"unknown outcome {outcome!r}")
+        raise Refused(_("unknown outcome %(outcome)s") % {"outcome": repr(outcome)})
     with transaction.atomic():
         report.outcome = outcome
         report.outcome_note = note.strip()[:5000]
@@ -625,19 +629,20 @@ def catalogue_approve(*, actor: Any, language: str, reviewer_name: str, fluent: 
     in the data and on the page; reviewers can approve." The approval is tied to the file's
     content hash: editing the file withdraws it."""
     if not actor.has_role(*TRANSLATION_ROLES):
-        raise Refused("only the secretariat or an administrator records translation reviews")
+        raise Refused(_("only the secretariat or an administrator records translation reviews"))
     catalogue = i18n.catalogues().get(language)
     if catalogue is None:
-        raise Refused(f"there is no portal language {language!r}")
+        raise Refused(_("there is no portal language %(language)s") % {"language": repr(language)})
     if language == i18n.SOURCE_LANGUAGE:
-        raise Refused("English is the source text; it is not reviewed as a translation")
+        raise Refused(_("English is the source text; it is not reviewed as a translation"))
     if not fluent:
-        raise Refused("only a person fluent in the language may approve its translation")
+        raise Refused(_("only a person fluent in the language may approve its translation"))
     name = reviewer_name.strip()
     if not name:
-        raise Refused("give the reviewer's name")
+        raise Refused(_("give the reviewer's name"))
     if i18n.is_reviewed(catalogue):
-        raise Refused(f"this version of {catalogue.english_name} is already reviewed")
+        raise Refused(_("this version of %(language)s is already reviewed")
+                      % {"language": catalogue.english_name})
     with transaction.atomic():
         review = CatalogueReview.objects.create(
             language=language, sha256=catalogue.sha256, reviewer=actor,
@@ -685,20 +690,20 @@ def screening_record(*, actor: Any, data: ScreeningInput) -> Screening:
     goal 4 and items 1-2; Palermo Protocol art. 3; Crimes Act 1961 s98D). The engine's
     result and version are stored with the screening; the official decides afterwards."""
     if not actor.has_role(*SCREENING_ROLES):
-        raise Refused("your role does not carry out screenings")
+        raise Refused(_("your role does not carry out screenings"))
     if actor.agency is None:
-        raise Refused("you do not belong to an agency")
+        raise Refused(_("you do not belong to an agency"))
     label = _CONTROL.sub("", data.subject_label).strip()
     if not label:
-        raise Refused("give a label for the person screened (not their name)")
+        raise Refused(_("give a label for the person screened (not their name)"))
     if data.age is not None and not 0 <= data.age <= 120:
-        raise Refused("the age must be between 0 and 120")
+        raise Refused(_("the age must be between 0 and 120"))
     if data.exploitation_type not in {"labour", "sexual", "other"}:
-        raise Refused("choose the kind of exploitation suspected")
+        raise Refused(_("choose the kind of exploitation suspected"))
     flags = dict(data.flags or {})
     unknown = sorted(set(flags) - set(FACT_FLAGS))
     if unknown:
-        raise Refused(f"unknown fact(s): {', '.join(unknown)}")
+        raise Refused(_("unknown fact(s): %(unknown)s") % {"unknown": ', '.join(unknown)})
     is_child = {"adult": False, "child": True}.get(data.age_group)
     rules = ruleset()
     try:
@@ -745,12 +750,12 @@ def screening_decide(*, screening: Screening, actor: Any, decision: str,
     investigation" puts the screening in the triage queue in the same transaction."""
     policy_for(Screening).check(actor, "decide", screening)
     if decision not in Screening.Decision.values:
-        raise Refused(f"unknown decision {decision!r}")
+        raise Refused(_("unknown decision %(decision)s") % {"decision": repr(decision)})
     if screening.decision:
-        raise Refused("a decision is already recorded for this screening")
+        raise Refused(_("a decision is already recorded for this screening"))
     text = _CONTROL.sub("", note).strip()
     if decision != screening.recommendation and not text:
-        raise Refused("say why your decision differs from the engine's recommendation")
+        raise Refused(_("say why your decision differs from the engine's recommendation"))
     with transaction.atomic():
         screening.decision = decision
         screening.decision_note = text[:5000]
@@ -777,9 +782,9 @@ def screening_refer(*, screening: Screening, actor: Any) -> Report:
     decision (older rows); a new "refer" decision refers by itself (``screening_decide``)."""
     policy_for(Screening).check(actor, "refer", screening)
     if screening.report_id is not None:
-        raise Refused("this screening was already referred")
+        raise Refused(_("this screening was already referred"))
     if screening.decision != Screening.Decision.REFER:
-        raise Refused("record a decision to refer before referring")
+        raise Refused(_("record a decision to refer before referring"))
     with transaction.atomic():
         return _refer(screening=screening, actor=actor)
 
@@ -858,7 +863,7 @@ def alert_referral_submit(*, actor: Any, alert_reference: str, summary: str, pla
     alert's reference and the officer's account; the alert itself opens for whoever may
     triage the report (``tiaki.screening.policies.AlertPolicy``)."""
     if actor.agency is None:
-        raise Refused("you do not belong to an agency")
+        raise Refused(_("you do not belong to an agency"))
     text = _CONTROL.sub("", summary).strip()
     with transaction.atomic():
         report = report_submit(

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.csp import CSP
+from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -95,21 +96,22 @@ def _run(request: HttpRequest, report: Report, action: str) -> tuple[str, Any]:
         if form.is_valid():
             services.triage_assign(report=report, actor=user,
                                    assignee=form.cleaned_data["assignee"])
-            return f"Assigned to {form.cleaned_data['assignee'].get_username()}.", None
+            return _("Assigned to %(username)s.") % {
+                "username": form.cleaned_data["assignee"].get_username()}, None
     elif action == "priority":
         form = PriorityForm(request.POST)
         if form.is_valid():
             services.triage_prioritise(report=report, actor=user,
                                        priority=form.cleaned_data["priority"])
-            return "Priority changed.", None
+            return _("Priority changed."), None
     elif action == "reply":
         form = ReplyForm(request.POST)
         if form.is_valid():
             internal = form.cleaned_data["internal"]
             services.triage_reply(report=report, actor=user, body=form.cleaned_data["body"],
                                   internal=internal)
-            return ("Note added." if internal
-                    else "Reply sent: the reporter sees it with their receipt code."), None
+            return (_("Note added.") if internal
+                    else _("Reply sent: the reporter sees it with their receipt code.")), None
     elif action == "link":
         form = LinkForm(request.POST)
         other = None
@@ -118,20 +120,21 @@ def _run(request: HttpRequest, report: Report, action: str) -> tuple[str, Any]:
                 other = get_visible(user, Report, pk=form.cleaned_data["other"])
             except NotVisible:
                 # A mistyped number stays on the form, with what was typed.
-                form.add_error("other", f"There is no report R-{form.cleaned_data['other']:06d} "
-                                        "in your queues. Check the number.")
+                form.add_error("other", _("There is no report %(reference)s in your queues. "
+                                          "Check the number.") % {
+                    "reference": f"R-{form.cleaned_data['other']:06d}"})
         if other is not None:
             services.triage_link(report=report, actor=user, other=other,
                                  kind=form.cleaned_data["kind"],
                                  reason=form.cleaned_data["reason"])
-            return f"Linked to {other.reference}.", None
+            return _("Linked to %(reference)s.") % {"reference": other.reference}, None
     elif action == "close":
         form = CloseForm(request.POST)
         if form.is_valid():
             services.triage_close(report=report, actor=user,
                                   outcome=form.cleaned_data["outcome"],
                                   note=form.cleaned_data["note"])
-            return "Outcome recorded; the report is closed.", None
+            return _("Outcome recorded; the report is closed."), None
     else:
         raise NotVisible("not found")
     return "", form
@@ -143,7 +146,7 @@ def report_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespon
     done, bad_form = "", None
     with refusal_kept() as refused:
         done, bad_form = _run(request, report, action)
-    error = refused.reason or ("" if done else "Please correct the form.")
+    error = refused.reason or ("" if done else _("Please correct the form."))
     if done:
         messages.success(request, done)
         return redirect("intake:triage_detail", pk=report.pk)
@@ -196,7 +199,9 @@ def screening_list_view(request: HttpRequest) -> HttpResponse:
 def screening_new_view(request: HttpRequest) -> HttpResponse:
     _require_roles(request, SCREENING_ROLES)
     rules = ruleset()
-    act_choices = [(v.id, v.label) for v in rules.legal.elements["act"].values.values()]
+    # The acts' labels come from the legal data file; the staff catalogue translates those it
+    # holds (the legal test's page uses the same words) and leaves the rest as written.
+    act_choices = [(v.id, _(v.label)) for v in rules.legal.elements["act"].values.values()]
     source = request.POST if request.method == "POST" else request.GET
     age_group = source.get("age_group", "") if source.get("age_group") in {"adult", "child"} \
         else ""
@@ -278,15 +283,16 @@ def screening_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 services.screening_decide(screening=screening, actor=request.user,
                                           decision=form.cleaned_data["decision"],
                                           note=form.cleaned_data["note"])
-                messages.success(request, "Decision recorded." + (
-                    f" Referred to the triage queue as {screening.report.reference}."
-                    if screening.report else ""))
+                messages.success(request, _("Decision recorded.") + (
+                    " " + _("Referred to the triage queue as %(reference)s.")
+                    % {"reference": screening.report.reference} if screening.report else ""))
                 return redirect("intake:screening_detail", pk=screening.pk)
             if action == "refer":
                 report = services.screening_refer(screening=screening, actor=request.user)
-                messages.success(request, f"Referred to the triage queue as {report.reference}.")
+                messages.success(request, _("Referred to the triage queue as %(reference)s.")
+                                 % {"reference": report.reference})
                 return redirect("intake:screening_detail", pk=screening.pk)
-            error = "Please correct the form."
+            error = _("Please correct the form.")
         error = refused.reason or error
     context = _screening_context(request, screening)
     audit_read(actor=request.user, objects=screening, purpose="frontline screening")
@@ -339,7 +345,8 @@ def translation_view(request: HttpRequest, language: str) -> HttpResponse:
                                        reviewer_name=form.cleaned_data["reviewer_name"],
                                        fluent=form.cleaned_data["fluent"],
                                        note=form.cleaned_data["note"])
-            messages.success(request, f"{catalogue.english_name} approved.")
+            messages.success(request, _("%(language)s approved.")
+                                 % {"language": catalogue.english_name})
             return redirect("intake:translation", language=language)
         error = refused.reason or error
     source = i18n.get(i18n.SOURCE_LANGUAGE)

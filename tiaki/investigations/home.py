@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.core.home import Card, register
 from tiaki.core.policy import visible
@@ -19,15 +20,16 @@ LIST_ROLES = ("investigator", "senior_officer", "intelligence_analyst")
 def cards(user: Any) -> list[Card]:
     if not user.has_role(*LIST_ROLES):
         return []
-    found = [Card("Investigations", reverse("investigations:list"),
-                  "Open investigations you are part of or supervise.",
+    found = [Card(_("Investigations"), reverse("investigations:list"),
+                  _("Open investigations you are part of or supervise."),
                   count=selectors.investigations_for(user, "", "open").count(), order=25)]
     tasks = Task.objects.filter(owner=user, status=Task.Status.OPEN,
                                 investigation__in=visible(user, Investigation))
     due = tasks.count()
     if due:
         late = tasks.filter(due_on__lt=timezone.localdate()).count()
-        found.append(Card("Your investigation tasks", reverse("investigations:list"),
-                          f"Open tasks you own; {late} past their due date.", count=due,
+        found.append(Card(_("Your investigation tasks"), reverse("investigations:list"),
+                          _("Open tasks you own; %(late)s past their due date.")
+                          % {"late": late}, count=due,
                           order=13, urgent=late > 0))
     return found

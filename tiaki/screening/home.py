@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from tiaki.core.home import Card, register
 from tiaki.screening import selectors
@@ -17,9 +18,9 @@ def cards(user: Any) -> list[Card]:
         return []
     open_alerts = selectors.alert_queue(user, None, open_only=True).count()
     return [
-        Card("Border alerts", reverse("screening:queue"),
-             "Alerts at your posts waiting for a disposition.", count=open_alerts, order=10,
+        Card(_("Border alerts"), reverse("screening:queue"),
+             _("Alerts at your posts waiting for a disposition."), count=open_alerts, order=10,
              urgent=open_alerts > 0),
-        Card("Ingest passenger lists", reverse("screening:ingest"),
-             "Screen a passenger list or visa applications on arrival.", order=40),
+        Card(_("Ingest passenger lists"), reverse("screening:ingest"),
+             _("Screen a passenger list or visa applications on arrival."), order=40),
     ]
