@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from django.utils import timezone
@@ -99,6 +100,15 @@ def test_metrics_and_annual_report_compute(generated) -> None:  # type: ignore[n
     opened = compute_metric("cases.opened", period)
     assert opened is not None
     assert opened.value == VictimCase.objects.filter(period.during("created_at")).count()
+    # Services received, counted by the database, equal a count made here.
+    closed = VictimCase.objects.filter(period.during("closed_at"))
+    expected: Counter[str] = Counter()
+    for services in closed.values_list("services_received", flat=True):
+        expected.update(set(services))
+    received = compute_metric("cases.services_received", period)
+    assert received is not None
+    assert received.value == closed.count() > 0
+    assert received.breakdown == dict(sorted(expected.items()))
     plan = Plan.objects.get()
     report = annual_report(plan=plan, items=plan.items.all(), period=period,
                            today=UNTIL)

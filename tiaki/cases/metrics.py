@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.db import connection
 from django.db.models import Count, Q
 
 from tiaki.cases.models import (
@@ -112,8 +113,22 @@ def closures(period: Period) -> MetricResult:
 @metric("cases.services_received", "Services received by cases closed", "cases",
         source="Cases closed in the period, counted once under each service they received")
 def services_received(period: Period) -> MetricResult:
-    counts: Counter[str] = Counter()
     closed = VictimCase.objects.filter(period.during("closed_at"))
+    if connection.vendor == "postgresql":
+        # Counted in the database: ten thousand closed cases a year need not travel to
+        # Python (issue 14's 10 s report). A case counts once under each service it names.
+        table = VictimCase._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.service, COUNT(DISTINCT c.id) FROM {table} c "  # noqa: S608
+                "CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN "
+                "jsonb_typeof(c.services_received) = 'array' THEN c.services_received "
+                "ELSE '[]'::jsonb END) AS s(service) "
+                "WHERE c.closed_at >= %s AND c.closed_at < %s GROUP BY s.service",
+                [period.start_at, period.end_at])
+            found = {str(service): int(n) for service, n in cursor.fetchall()}
+        return closed.count(), dict(sorted(found.items()))
+    counts: Counter[str] = Counter()
     for services in closed.values_list("services_received", flat=True):
         counts.update(set(services or []))
     return closed.count(), dict(sorted(counts.items()))

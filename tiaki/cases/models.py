@@ -94,7 +94,9 @@ class VictimCase(models.Model):
         ordering = ["-created_at"]
         # The case list's default order and the measures' period filters use these ranges.
         indexes = [models.Index(fields=["-created_at"], name="case_created_idx"),
-                   models.Index(fields=["closed_at"], name="case_closed_idx")]
+                   models.Index(fields=["closed_at"], name="case_closed_idx"),
+                   models.Index(fields=["compensation_informed_on"],
+                                name="case_compensation_idx")]
 
     def __str__(self) -> str:
         return self.reference
