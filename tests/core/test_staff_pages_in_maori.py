@@ -100,3 +100,26 @@ def test_intake_pages_in_maori_leave_no_catalogue_string_in_english(
         assert _english_left(page, catalogue) == [], (path, _english_left(page, catalogue))
         for words in expected:
             assert words in page, (path, words)
+
+
+def test_border_pages_in_maori_leave_no_catalogue_string_in_english(
+        client: Any, demo: None) -> None:
+    from tiaki.screening.models import Alert
+
+    catalogue = polib.pofile(str(po_path("mi")))
+    login(client, User.objects.get(username="border"))
+    client.post("/i18n/setlang/", {"language": "mi", "next": "/"})
+    alert = Alert.objects.order_by("pk").first()
+    assert alert is not None
+    for path, expected in {
+        "/screening/": [],
+        "/screening/ingest/": ["Rārangi pāhihi, ngā tono uruwhenua rānei",
+                               "Ngā tono uruwhenua"],
+        f"/screening/alerts/{alert.pk}/": [],
+    }.items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = response.content.decode()
+        assert _english_left(page, catalogue) == [], (path, _english_left(page, catalogue))
+        for words in expected:
+            assert words in page, (path, words)

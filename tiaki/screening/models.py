@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tiaki.accounts.models import Agency
 
@@ -20,7 +21,7 @@ class Post(models.Model):
     code = models.CharField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="border_posts")
-    ports = models.JSONField(default=list, blank=True, help_text="IATA port codes routed here")
+    ports = models.JSONField(default=list, blank=True, help_text=_("IATA port codes routed here"))
     handles_visas = models.BooleanField(default=False)
     # Travellers arriving at a port no post lists go to the default post (the targeting centre).
     is_default = models.BooleanField(default=False)
@@ -51,10 +52,10 @@ class IngestBatch(models.Model):
     """One file ingested: what was read, added, already present or rejected, and why."""
 
     class Status(models.TextChoices):
-        READ = "read", "Read, waiting to be screened"
-        SCREENING = "screening", "Screening"
-        DONE = "done", "Screened"
-        FAILED = "failed", "Screening failed"
+        READ = "read", _("Read, waiting to be screened")
+        SCREENING = "screening", _("Screening")
+        DONE = "done", _("Screened")
+        FAILED = "failed", _("Screening failed")
 
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
@@ -102,8 +103,8 @@ class Traveller(models.Model):
     """
 
     class Kind(models.TextChoices):
-        TRAVELLER = "traveller", "Traveller"
-        VISA_APPLICATION = "visa_application", "Visa application"
+        TRAVELLER = "traveller", _("Traveller")
+        VISA_APPLICATION = "visa_application", _("Visa application")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TRAVELLER)
     fingerprint = models.CharField(max_length=64, unique=True)
@@ -216,10 +217,10 @@ class LostDocument(models.Model):
     """An entry of the lost, stolen and revoked travel document register (items 11-12)."""
 
     class Status(models.TextChoices):
-        LOST = "lost", "Lost"
-        STOLEN = "stolen", "Stolen"
-        REVOKED = "revoked", "Revoked"
-        FRAUDULENT = "fraudulent", "Obtained fraudulently"
+        LOST = "lost", _("Lost")
+        STOLEN = "stolen", _("Stolen")
+        REVOKED = "revoked", _("Revoked")
+        FRAUDULENT = "fraudulent", _("Obtained fraudulently")
 
     number = models.CharField(max_length=40)
     number_normalised = models.CharField(max_length=40)
@@ -276,9 +277,9 @@ class RiskProfileVersion(models.Model):
     version is never changed (alerts name the exact version that fired)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
 
     profile = models.ForeignKey(RiskProfile, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -319,7 +320,7 @@ class ProfileTestCase(models.Model):
 
     profile = models.ForeignKey(RiskProfile, on_delete=models.CASCADE, related_name="tests")
     label = models.CharField(max_length=200)
-    facts = models.TextField(help_text="one 'field: value' per line")
+    facts = models.TextField(help_text=_("one 'field: value' per line"))
     must_hit = models.BooleanField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
@@ -336,9 +337,9 @@ class Alert(models.Model):
     """A traveller who hit a watchlist entry, a lost/stolen document or a risk profile."""
 
     class Source(models.TextChoices):
-        WATCHLIST = "watchlist", "Watchlist"
-        LOST_DOCUMENT = "lost_document", "Lost/stolen document"
-        PROFILE = "profile", "Risk profile"
+        WATCHLIST = "watchlist", _("Watchlist")
+        LOST_DOCUMENT = "lost_document", _("Lost/stolen document")
+        PROFILE = "profile", _("Risk profile")
 
     traveller = models.ForeignKey(Traveller, on_delete=models.CASCADE, related_name="alerts")
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="alerts")
@@ -378,9 +379,9 @@ class Disposition(models.Model):
     """What the officer decided about an alert (the measure for items 9 and 10)."""
 
     class Outcome(models.TextChoices):
-        CLEARED = "cleared", "Cleared"
-        REFERRED = "referred", "Referred"
-        TRAFFICKING = "trafficking", "Suspected trafficking reported"
+        CLEARED = "cleared", _("Cleared")
+        REFERRED = "referred", _("Referred")
+        TRAFFICKING = "trafficking", _("Suspected trafficking reported")
 
     alert = models.OneToOneField(Alert, on_delete=models.PROTECT, related_name="disposition")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)

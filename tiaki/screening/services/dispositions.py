@@ -92,7 +92,7 @@ def alert_dispose(*, actor: Any, alert: Alert, outcome: str, note: str = "") -> 
     (which opens a frontline screening). Dispositions are the measure of items 9 and 10."""
     policy_for(Alert).check(actor, DISPOSE, alert)
     if outcome not in Disposition.Outcome.values:
-        raise Refused(f"choose one of: {', '.join(Disposition.Outcome.labels)}")
+        raise Refused(f"choose one of: {', '.join(str(x) for x in Disposition.Outcome.labels)}")
     note = note.strip()
     if outcome != Disposition.Outcome.CLEARED and not note:
         raise Refused("say why the alert is referred or reported (a note is required)")
