@@ -137,3 +137,47 @@ def test_formula_cells_are_neutralised() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx("t", ["A"], [["=1+1"]]))).active
     assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
     assert timezone.is_aware(START)
+
+
+@pytest.mark.django_db
+def test_global_search_finds_only_what_the_user_may_see(client: Any,
+                                                        many: dict[str, Any]) -> None:
+    login(client, many["ot"])
+    page = client.get("/search/?q=OT-0001").content.decode()
+    assert "OT-00012" in page and 'data-kind="Victim cases"' in page
+    page = client.get("/search/?q=C-0001").content.decode()
+    assert "C-00012" not in page and "Nothing you may see matches" in page
+    read = AuditEvent.objects.filter(action=AuditEvent.Action.READ,
+                                     actor_username="otcm").order_by("-pk").first()
+    assert read is not None and read.changes["purpose"] == "case search"
+    assert "OT-00012" in read.changes["references"]
+    login(client, many["police"])
+    page = client.get("/search/?q=C-0001").content.decode()
+    assert "C-00012" in page and "OT-0001" not in page
+    assert 'id="header-search"' in page
+
+
+@pytest.mark.django_db
+def test_plan_dashboard_tables_export(client: Any, nz_plan: Any, make_user: MakeUser) -> None:
+    login(client, make_user("secx", "MBIE", [Role.SECRETARIAT]))
+    page = client.get("/plan/").content.decode()
+    assert "table=items" in page and "table=agencies" in page
+    items = nz_plan.items.count()
+    rows = _csv_rows(client.get("/plan/?table=items&export=csv").content)
+    assert len(rows) - 1 == items and rows[0][0] == "No."
+    sheet = _xlsx_rows(client.get("/plan/?table=agencies&export=xlsx").content)
+    assert sheet[0][0] == "Agency" and len(sheet) > 2
+    export = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).order_by("-pk").first()
+    assert export is not None and export.changes["list"] == "plan-agencies"
+    todo = client.get("/plan/my-agency/?export=csv")
+    assert todo.status_code == 200 and _csv_rows(todo.content)[0][0] == "No."
+
+
+@pytest.mark.django_db
+def test_case_measures_export(client: Any, make_user: MakeUser) -> None:
+    login(client, make_user("secm", "MBIE", [Role.SECRETARIAT]))
+    page = client.get("/cases/measures/?start=2026-01-01&end=2026-06-30").content.decode()
+    assert "export=csv" in page and "start=2026-01-01" in page
+    rows = _csv_rows(client.get("/cases/measures/?start=2026-01-01&end=2026-06-30"
+                                "&export=csv").content)
+    assert rows[0] == ["Item", "Measure", "Count"] and len(rows) > 1

@@ -90,6 +90,8 @@ PAGES: dict[str, Route] = {
     "core:healthz": _r(PUBLIC),
     "readyz": _r(PUBLIC),
     "core:notifications": _r(ALL),
+    # Global search: every role; each kind of record answers through its own policy.
+    "core:search": _r(ALL),
     "core:notifications_read_all": _r(ALL),
     "core:notification_settings": _r(ALL),
     # A notification answers only the person it was sent to (others: 404).

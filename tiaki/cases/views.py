@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tiaki.audit.reads import audit_read
@@ -59,7 +60,7 @@ from tiaki.cases.policies import (
     may_see_measures,
     on_case_team,
 )
-from tiaki.core.exports import export_response
+from tiaki.core.exports import Table, export_response, table_response
 from tiaki.core.policy import Refused, get_visible, policy_for
 from tiaki.core.refusals import refusal_kept
 
@@ -565,10 +566,21 @@ def measures_view(request: HttpRequest) -> HttpResponse:
     if not may_see_measures(request.user):
         raise PermissionDenied("the measures are not open to your role")
     period = selectors.period_from(request.GET.get("start"), request.GET.get("end"))
+    rows = selectors.measures(period)
+    received = selectors.services_received(period)
+    span = {"start": str(period.start), "last_day": str(selectors.last_day(period))}
+    table = (Table(name="case-services-received", title=gettext("Services received"),
+                   headers=[gettext("Service"), gettext("Cases")], rows=received, filters=span)
+             if request.GET.get("table") == "received" else
+             Table(name="case-measures", title=gettext("Case measures"),
+                   headers=[gettext("Item"), gettext("Measure"), gettext("Count")], rows=rows,
+                   filters=span))
+    if (exported := table_response(request, table)) is not None:
+        return exported
     return render(request, "cases/measures.html", {
         "period": period, "last_day": selectors.last_day(period),
-        "rows": selectors.measures(period),
+        "rows": rows,
         "certs": selectors.certification_counts(period),
-        "received": selectors.services_received(period),
+        "received": received,
         "form": PeriodForm(initial={"start": period.start, "end": selectors.last_day(period)}),
     })

@@ -10,3 +10,5 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("home")
+        # ... and its ``search`` module its global-search provider (tiaki.core.search).
+        autodiscover_modules("search")

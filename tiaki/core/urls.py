@@ -12,5 +12,6 @@ urlpatterns = [
          name="notification_settings"),
     path("notifications/<int:pk>/", views.notification_open_view, name="notification_open"),
     path("notifications/<int:pk>/read", views.notification_read_view, name="notification_read"),
+    path("search/", views.search_view, name="search"),
     path("healthz", views.healthz_view, name="healthz"),
 ]

@@ -89,3 +89,13 @@ def notification_settings_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def healthz_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def search_view(request: HttpRequest) -> HttpResponse:
+    """Records by name or reference across every app, each through its own policy."""
+    from tiaki.core.search import search
+
+    query = request.GET.get("q", "").strip()[:200]
+    return render(request, "core/search.html", {"q": query,
+                                                "found": search(request.user, query)})

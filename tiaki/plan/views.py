@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tiaki.accounts.roles import Role
+from tiaki.core.exports import Table, table_response
 from tiaki.core.policy import get_visible, policy_for, visible
 from tiaki.core.refusals import refusal_kept
 from tiaki.plan import selectors
@@ -31,6 +35,8 @@ def _plan(request: HttpRequest) -> Plan:
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
     board = selectors.dashboard(request.user, plan)
+    if (exported := table_response(request, _dashboard_table(request, plan, board))) is not None:
+        return exported
     return render(request, "plan/dashboard.html", {
         "plan": plan,
         "board": board,
@@ -44,11 +50,47 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     })
 
 
+_ITEM_HEADERS = (_("No."), _("Section"), _("Action"), _("Agencies"), _("Due"), _("Status"),
+                 _("Overdue"), _("Last update"))
+
+
+def _item_rows(states: list[selectors.ItemState]) -> list[list[Any]]:
+    return [[s.item.number, s.item.section.title, s.item.action, ", ".join(s.agencies), s.due,
+             s.status_label, s.overdue, s.last_update.reported_on if s.last_update else None]
+            for s in states]
+
+
+def _dashboard_table(request: HttpRequest, plan: Plan, board: selectors.Dashboard) -> Table:
+    """The dashboard's table asked for by ``?table=``: all items, the overdue ones, or the
+    status counts by goal or by agency (the charts' figures)."""
+    which = request.GET.get("table", "items")
+    if which in {"goals", "agencies"}:
+        counts = board.by_goal if which == "goals" else board.by_agency
+        headers = [_("Goal") if which == "goals" else _("Agency"),
+                   *(ProgressStatus(s).label for s in STATUS_ORDER)]
+        rows = [[name, *(counter.get(s, 0) for s in STATUS_ORDER)] for name, counter in counts]
+        return Table(name=f"plan-{which}", title=str(_("Plan status by %(what)s") % {
+            "what": _("goal") if which == "goals" else _("agency")}),
+            headers=headers, rows=rows, filters={"plan": plan.code, "table": which})
+    states = board.overdue if which == "overdue" else board.states
+    return Table(name=f"plan-{'overdue' if which == 'overdue' else 'items'}",
+                 title=str(_("Overdue action items") if which == "overdue"
+                           else _("Action items")),
+                 headers=_ITEM_HEADERS, rows=_item_rows(states), model=ActionItem,
+                 references=[str(s.item.number) for s in states],
+                 filters={"plan": plan.code, "table": which})
+
+
 @require_GET
 def todo_view(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
-    return render(request, "plan/todo.html",
-                  {"plan": plan, "states": selectors.agency_todo(request.user, plan)})
+    states = selectors.agency_todo(request.user, plan)
+    table = Table(name="agency-todo", title=str(_("Action items of my agency")),
+                  headers=_ITEM_HEADERS, rows=_item_rows(states), model=ActionItem,
+                  references=[str(s.item.number) for s in states], filters={"plan": plan.code})
+    if (exported := table_response(request, table)) is not None:
+        return exported
+    return render(request, "plan/todo.html", {"plan": plan, "states": states})
 
 
 @require_http_methods(["GET", "POST"])
