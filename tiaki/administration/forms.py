@@ -3,15 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from tiaki.accounts.models import Agency, User
 from tiaki.administration.policies import administrable_agencies, grantable_roles
 
-REASON_HELP = "Kept in the audit trail with the change."
+REASON_HELP = _("Kept in the audit trail with the change.")
 
 
 def _reason() -> forms.CharField:
-    return forms.CharField(label="Reason", max_length=500, help_text=REASON_HELP)
+    return forms.CharField(label=_("Reason"), max_length=500, help_text=REASON_HELP)
 
 
 class UserForm(forms.Form):
@@ -23,10 +24,10 @@ class UserForm(forms.Form):
     roles = forms.MultipleChoiceField(choices=(), required=False,
                                       widget=forms.CheckboxSelectMultiple)
     password = forms.CharField(
-        required=False, strip=False, label="First password",
-        help_text="Leave empty for someone who signs in through the agency's identity "
+        required=False, strip=False, label=_("First password"),
+        help_text=_("Leave empty for someone who signs in through the agency's identity "
                   "provider. At least 12 characters; they enrol an authenticator app at "
-                  "their first sign-in.",
+                  "their first sign-in."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     reason = _reason()
 
@@ -52,7 +53,7 @@ class ReasonForm(forms.Form):
 
 
 class PasswordForm(forms.Form):
-    password = forms.CharField(strip=False, label="New password",
+    password = forms.CharField(strip=False, label=_("New password"),
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     reason = _reason()
 
@@ -69,9 +70,9 @@ class ColleagueMultipleField(forms.ModelMultipleChoiceField):
 
 class DeactivateForm(forms.Form):
     successor = ColleagueField(
-        queryset=User.objects.none(), required=False, label="Hand open work to",
-        help_text="Their open triage reports, tasks, investigations, case teams and border "
-                  "posts pass to this colleague.")
+        queryset=User.objects.none(), required=False, label=_("Hand open work to"),
+        help_text=_("Their open triage reports, tasks, investigations, case teams and border "
+                  "posts pass to this colleague."))
     reason = _reason()
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
@@ -82,26 +83,26 @@ class DeactivateForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, label="System using the token")
+    name = forms.CharField(max_length=100, label=_("System using the token"))
     reason = _reason()
 
 
 class AgencyForm(forms.Form):
-    active = forms.BooleanField(required=False, label="Active today")
+    active = forms.BooleanField(required=False, label=_("Active today"))
     successor = forms.ModelChoiceField(queryset=Agency.objects.all(), required=False,
-                                       label="Its work is done today by")
+                                       label=_("Its work is done today by"))
     reason = _reason()
 
 
 class PostForm(forms.Form):
-    code = forms.CharField(max_length=40, help_text="Short code, e.g. NPE.")
+    code = forms.CharField(max_length=40, help_text=_("Short code, e.g. NPE."))
     name = forms.CharField(max_length=200)
     agency = forms.ModelChoiceField(queryset=Agency.objects.none())
     ports = forms.CharField(
-        required=False, label="Ports of arrival",
-        help_text="Three-letter IATA codes separated by commas (e.g. NPE, NPL). Travellers "
-                  "arriving there go to this post's queue.")
-    handles_visas = forms.BooleanField(required=False, label="Handles visa applications")
+        required=False, label=_("Ports of arrival"),
+        help_text=_("Three-letter IATA codes separated by commas (e.g. NPE, NPL). Travellers "
+                  "arriving there go to this post's queue."))
+    handles_visas = forms.BooleanField(required=False, label=_("Handles visa applications"))
     reason = _reason()
 
     def __init__(self, *args: Any, acting_user: Any, editing: bool = False,
@@ -124,7 +125,7 @@ class PostForm(forms.Form):
 class OfficersForm(forms.Form):
     officers = ColleagueMultipleField(queryset=User.objects.none(), required=False,
                                       widget=forms.CheckboxSelectMultiple,
-                                      label="Officers who work this queue")
+                                      label=_("Officers who work this queue"))
     reason = _reason()
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tiaki.plan.metrics import Period
 from tiaki.plan.models import ProgressStatus
@@ -26,14 +27,14 @@ class MultipleFileField(forms.FileField):
 class ProgressUpdateForm(forms.Form):
     status = forms.ChoiceField(choices=ProgressStatus.choices)
     narrative = forms.CharField(
-        label="What was done", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
     )
     reported_on = forms.DateField(
-        label="Date", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
     )
     evidence = MultipleFileField(
-        label="Evidence (optional)", required=False,
-        help_text="PDF, images, Office documents or text; up to 5 files, 10 MB each.",
+        label=_("Evidence (optional)"), required=False,
+        help_text=_("PDF, images, Office documents or text; up to 5 files, 10 MB each."),
     )
 
 
@@ -42,8 +43,8 @@ class ReportPeriodForm(forms.Form):
     Department of Labour "will compile an annual report on progress"; the secretariat also
     reports for other periods, such as a questionnaire's calendar year)."""
 
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    last = forms.DateField(label="To (included)", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
