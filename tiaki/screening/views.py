@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tiaki.core.exports import export_response
 from tiaki.core.policy import Refused, get_visible, policy_for, visible
 from tiaki.core.refusals import refusal_kept
 from tiaki.core.uploads import check_upload
@@ -27,6 +28,7 @@ from tiaki.screening.forms import (
     VersionForm,
     WatchlistImportForm,
 )
+from tiaki.screening.lists import ALERTS, ALERTS_REPORTED
 from tiaki.screening.models import (
     Alert,
     IngestBatch,
@@ -64,10 +66,12 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     # Investigators have no queue of their own: they see the alerts reported to them,
     # which all carry a disposition already.
     officer = is_analyst(request.user) or is_border_officer(request.user)
-    show = request.GET.get("show", "open" if officer else "all")
-    alerts = selectors.alert_queue(request.user, post, open_only=show != "all")[:200]
+    listed = (ALERTS if officer else ALERTS_REPORTED).run(
+        request, selectors.alert_queue(request.user, None, open_only=False))
+    if (exported := export_response(request, listed)) is not None:
+        return exported
     return render(request, "screening/queue.html", {
-        "counts": counts, "post": post, "alerts": alerts, "show": show, "officer": officer,
+        "counts": counts, "post": post, "listed": listed, "officer": officer,
         "reported": reported.count() if not officer else 0,
     })
 
