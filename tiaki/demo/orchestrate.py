@@ -15,6 +15,7 @@ from tiaki.cases.models import Referral, VictimCase
 from tiaki.demo.personas import PERSONA_POSTS, Persona, demo_users
 from tiaki.intake.demo import demo_intake
 from tiaki.intake.models import Report, Screening
+from tiaki.intelligence.demo import demo_intelligence
 from tiaki.investigations.demo import demo_investigations
 from tiaki.investigations.models import Investigation
 from tiaki.plan.demo import demo_progress
@@ -56,6 +57,7 @@ def load_demo() -> list[tuple[Persona, User]]:
             demo_cases(users, partner_report=intake.reports["partner"],
                        child_report=intake.reports["children"], screening=intake.screening)
         demo_investigations(users)
+        demo_intelligence(users)
     return made
 
 

@@ -31,6 +31,8 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("casemanager", "Lena", "Schmidt", "POLICE", (Role.CASE_MANAGER,)),
     Persona("provider", "Grace", "Liu", "MSD", (Role.SERVICE_PROVIDER,)),
     Persona("analyst", "Raj", "Singh", "MBIE", (Role.INTELLIGENCE_ANALYST,)),
+    # A Customs analyst without the HTX caveat: the operation's reports are hidden from them.
+    Persona("customs_analyst", "Mika", "Example", "CUSTOMS", (Role.INTELLIGENCE_ANALYST,)),
     Persona("minister", "Jo", "Carter", "MBIE", (Role.MINISTER_OFFICE,)),
     Persona("auditor", "Wiremu", "Hēnare", "DIA", (Role.AUDITOR,)),
     Persona("admin", "Pat", "Morgan", "MBIE", (Role.ADMINISTRATOR,)),
