@@ -47,7 +47,9 @@ def test_analyst_resolves_traces_and_shares(page: Any, browser: Any, live_server
     # 1. The analyst finds the contractor and merges both pairs the engine suggests.
     a = _sign_in(page, live_server, users["analyst"], "/intelligence/")
     a.get_by_label("Words, a reference or an entity's name").fill("Example")
-    a.get_by_role("button", name="Search").click()
+    a.get_by_role("button", name="Show").click()
+    a.locator("#entities").wait_for()
+    # Entities the search names are listed under the reports (the page swaps in place).
     a.locator("#entities").get_by_role("link", name="Boss Example").click()
     _judge_same(a, bos, "Same date of birth and phone; name misspelt")
     a.goto(f"{live_server.url}/intelligence/entities/{ltd.ftm_id}/")
@@ -118,7 +120,8 @@ def test_analyst_resolves_traces_and_shares(page: Any, browser: Any, live_server
     # 7. An analyst without the caveat finds nothing of it anywhere.
     c = _sign_in(_new_page(browser), live_server, users["customs_analyst"], "/intelligence/")
     c.get_by_label("Words, a reference or an entity's name").fill("Example")
-    c.get_by_role("button", name="Search").click()
+    c.get_by_role("button", name="Show").click()
+    c.locator("#entities").wait_for()
     assert c.locator("#entities").get_by_text("No entities.").count() == 1
     assert report.reference not in c.locator("#reports").inner_text()
     c.goto(f"{live_server.url}/intelligence/network/?node=e:{boss.ftm_id}")

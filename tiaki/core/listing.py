@@ -159,6 +159,11 @@ class Listing:
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
 
+    @property
+    def searchable(self) -> bool:
+        # Templates call callables, so ``search_with`` (a function) cannot be tested there.
+        return bool(self.search) or self.search_with is not None
+
     def run(self, request: HttpRequest, queryset: QuerySet[Any]) -> Listed:
         """Narrow ``queryset`` (already the policy's) by the request and take one page."""
         params = request.GET

@@ -56,6 +56,10 @@ class View:
 
     def _entities(self, keys: set[str]) -> None:
         wanted = {k[len(ENTITY):] for k in keys if k.startswith(ENTITY) and k not in self._seen}
+        if not wanted:
+            # Already known: building (and compiling) an empty query per key cost seconds
+            # on a hub's neighbourhood (bench/graph.py).
+            return
         found = {e.ftm_id: e for e in self.entities.filter(ftm_id__in=wanted)}
         for ftm_id in wanted:
             self._seen[ENTITY + ftm_id] = found.get(ftm_id)
