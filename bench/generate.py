@@ -573,6 +573,7 @@ def generate_alerts(sizes: Sizes, clock: _Clock, users: dict[str, Any], out: Gen
             if decided is not None and rng.random() < 0.97:
                 outcome = rng.choices(("cleared", "referred", "trafficking"), (85, 13, 2))[0]
                 officer = officers.get(post.agency.code, users["border"])
+                alerts[-1]["decided"] = True
                 dispositions.append({"alert_id": aid, "outcome": outcome,
                                      "officer_id": officer.pk, "agency_id": officer.agency_id,
                                      "decided_at": decided, "note": ""})

@@ -357,9 +357,15 @@ class Alert(models.Model):
     batch = models.ForeignKey(IngestBatch, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="alerts")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set with the disposition (``alert_dispose``, same transaction): the open queue and its
+    # counts then read a partial index of the few open alerts instead of anti-joining every
+    # alert with its disposition (316 ms a page at 100,000 alerts, issue 16).
+    decided = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["post", "created_at"], name="alert_open_idx",
+                                condition=models.Q(decided=False))]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} alert on {self.traveller}"

@@ -57,7 +57,7 @@ def alert_queue(user: Any, post: Post | None, *, open_only: bool = True) -> Quer
     if post is not None:
         alerts = alerts.filter(post=post)
     if open_only:
-        alerts = alerts.filter(disposition__isnull=True)
+        alerts = alerts.filter(decided=False)
     return alerts.order_by("created_at", "pk")
 
 
@@ -68,9 +68,11 @@ class QueueCount:
 
 
 def queue_counts(user: Any) -> list[QueueCount]:
-    posts = visible(user, Post).annotate(
-        open=Count("alerts", filter=Q(alerts__disposition__isnull=True)))
-    return [QueueCount(p, p.open) for p in posts]
+    posts = list(visible(user, Post))
+    # Only open alerts are read (the partial index), not every alert joined to its post.
+    counts = dict(Alert.objects.filter(decided=False, post__in=[p.pk for p in posts])
+                  .order_by().values_list("post").annotate(n=Count("id")))
+    return [QueueCount(p, counts.get(p.pk, 0)) for p in posts]
 
 
 @dataclass(frozen=True)

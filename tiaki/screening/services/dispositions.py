@@ -106,6 +106,8 @@ def alert_dispose(*, actor: Any, alert: Alert, outcome: str, note: str = "") -> 
             (disposition.follow_up, disposition.follow_up_url,
              disposition.report) = _report_trafficking(actor=actor, alert=locked, note=note)
         disposition.save()
+        Alert.objects.filter(pk=locked.pk).update(decided=True)
+        alert.decided = True
         audit_record(actor=actor, action=Action.CREATE, obj=disposition,
                      summary=f"Alert {alert.pk}: {disposition.get_outcome_display()}",
                      changes={"alert": alert.pk, "outcome": outcome,
