@@ -19,7 +19,7 @@ def _posts(user: Any) -> list[tuple[str, str]]:
 
 
 def _show(alerts: QuerySet[Any], value: str, user: Any) -> QuerySet[Any]:
-    return alerts.filter(disposition__isnull=True) if value == "open" else alerts
+    return alerts.filter(decided=False) if value == "open" else alerts
 
 
 def _search(alerts: QuerySet[Any], query: str, user: Any) -> QuerySet[Any]:
