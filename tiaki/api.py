@@ -30,6 +30,41 @@ class TiakiAPI(NinjaAPI):
         idempotency.finish(request, response)
         return response
 
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        """Document the answers every operation can give besides its own: the schema
+        described only the success, so clients (and schemathesis) met 404s, refusals and
+        validation errors the schema said could not happen."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = {
+            "title": "Error", "type": "object", "required": ["detail"],
+            "properties": {"detail": {"title": "Detail",
+                                      "anyOf": [{"type": "string"},
+                                                {"type": "array", "items": {}}]}},
+        }
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for path_item in schema.get("paths", {}).values():
+            for method, operation in path_item.items():
+                if method not in {"get", "post", "put", "patch", "delete"}:
+                    continue
+                responses = operation.setdefault("responses", {})
+                for status, description in COMMON_ERRORS.items():
+                    responses.setdefault(status, {"description": description, **ref})
+        return schema
+
+
+# Answers any operation may give, with a {"detail": ...} body (tiaki.api handlers, ninja).
+COMMON_ERRORS = {
+    "400": "Bad request (a malformed body or header)",
+    "401": "Not authenticated",
+    "403": "Refused: the caller's role may not do this, or the step is refused (the reason)",
+    "404": "Not found, or not visible to the caller (answered alike)",
+    "409": "Conflict: the record's state does not allow this step now",
+    "413": "The request body is larger than accepted",
+    "422": "The input does not validate (each problem named)",
+}
+
 
 api = TiakiAPI(
     title="Tiaki API",
