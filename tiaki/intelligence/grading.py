@@ -16,6 +16,7 @@ from django.db import transaction
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tiaki.audit.services import Action, audit_record
+from tiaki.core.yaml_errors import validation_error_text
 from tiaki.intelligence.models import Caveat, GradingScheme
 
 
@@ -67,22 +68,6 @@ class CaveatFile(_Strict):
     caveats: list[CaveatSpec] = Field(min_length=1)
 
 
-def _line(root: Any, loc: tuple[int | str, ...]) -> int | None:
-    """The 1-based line of the deepest YAML node on a pydantic error location."""
-    node, line = root, None
-    for part in loc:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            node = node.value[part] if part < len(node.value) else None
-        else:
-            node = None
-    return node.start_mark.line + 1 if node is not None else line
-
-
 def parse_file(path: Path) -> SchemeSpec | CaveatFile:
     name = path.name
     try:
@@ -100,15 +85,7 @@ def parse_file(path: Path) -> SchemeSpec | CaveatFile:
     try:
         return spec_class.model_validate(raw)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = tuple(error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if not loc and ": " in message:
-            field, _, message = message.partition(": ")
-            loc = (field,)
-        line = _line(root, loc) or 1
-        where = ".".join(str(p) for p in loc) or "schema"
-        raise GradingFileError(f"{name}: line {line}, field '{where}': {message}") from exc
+        raise GradingFileError(validation_error_text(name, root, exc)) from exc
 
 
 def grading_load(*, paths: list[Path], actor: Any = None) -> list[str]:

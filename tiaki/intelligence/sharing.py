@@ -34,8 +34,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused, get_visible
 from tiaki.core.references import next_reference
+from tiaki.core.yaml_errors import validation_error_text
 from tiaki.intelligence import ftm
-from tiaki.intelligence.grading import _line
 from tiaki.intelligence.models import Dissemination, Entity, Report, SharingPackage
 from tiaki.intelligence.policies import APPROVE_ROLES, WRITE_ROLES
 
@@ -102,15 +102,7 @@ def parse_rules(path: Path) -> SharingRules:
     try:
         return SharingRules.model_validate(raw)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = tuple(error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if not loc and ": " in message:
-            field, _, message = message.partition(": ")
-            loc = (field,)
-        line = _line(root, loc) or 1
-        where = ".".join(str(p) for p in loc) or "schema"
-        raise SharingFileError(f"{name}: line {line}, field '{where}': {message}") from exc
+        raise SharingFileError(validation_error_text(name, root, exc)) from exc
 
 
 @functools.cache

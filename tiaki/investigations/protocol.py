@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
 from django.conf import settings
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tiaki.accounts.roles import Role
+from tiaki.core.yaml_errors import validation_error_text
 
 EVENTS = ("opened", "case_linked", "child_case_linked", "alert_linked", "charge_laid")
 
@@ -100,24 +101,6 @@ class Protocol:
         return [s for s in self.spec.steps if s.on == event]
 
 
-def _line(root: Any, loc: tuple[int | str, ...]) -> int | None:
-    """The 1-based line of the deepest YAML node on ``loc`` (a pydantic error location)."""
-    node, line = root, None
-    for part in loc:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            node = node.value[part] if part < len(node.value) else None
-        else:
-            node = None
-    if node is not None:
-        line = node.start_mark.line + 1
-    return line
-
-
 def parse_protocol(text: str, name: str = "investigation_protocol.yaml") -> Protocol:
     try:
         raw = yaml.safe_load(text)
@@ -129,18 +112,8 @@ def parse_protocol(text: str, name: str = "investigation_protocol.yaml") -> Prot
     try:
         return Protocol(ProtocolSpec.model_validate(raw))
     except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = tuple(error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if not loc and ":" in message:
-            # Cross-field checks name their field at the start of the message.
-            field, _, message = message.partition(": ")
-            loc = tuple(int(p) if p.isdigit() else p
-                        for p in field.replace("]", "").replace("[", ".").split("."))
-        line = _line(root, loc)
-        where = ".".join(str(p) for p in loc) or "file"
-        at = f"line {line}, " if line else ""
-        raise ProtocolFileError(f"{name}: {at}field '{where}': {message}") from exc
+        raise ProtocolFileError(validation_error_text(name, root, exc,
+                                                      fallback_field="file")) from exc
 
 
 def protocol_path(country: str = "nz") -> Path:
