@@ -116,7 +116,7 @@ def test_joint_investigation_to_sentence(page: Any, browser: Any, live_server: A
         form.get_by_role("button", name="Lay charge").click()
 
     charge(m)
-    assert "no senior officer is assigned" in m.locator("#investigation-error").inner_text()
+    assert "No senior officer is assigned" in m.locator("#investigation-error").inner_text()
     p.goto(url)
     p.get_by_label("Senior officer's username").fill("dss_hone")
     p.get_by_role("button", name="Assign senior officer").click()

@@ -46,7 +46,7 @@ def test_profile_to_alert_to_trafficking_report(page: Any, live_server: Any, tmp
     base = live_server.url
 
     _sign_in(page, base, "/screening/profiles/", analyst)
-    page.get_by_label("Name").fill("Young Thai nationals")
+    page.get_by_role("textbox", name="Name", exact=True).fill("Young Thai nationals")
     page.get_by_role("textbox", name="Rule").fill('nationality == "THA" and age < 21')
     page.get_by_role("button", name="Save as draft").click()
     page.get_by_role("heading", name="Risk profile: Young Thai nationals").wait_for()

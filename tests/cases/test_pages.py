@@ -76,7 +76,7 @@ def test_selfendorsement_is_refused_on_the_page(client: Any, case: VictimCase,
     cert = Certification.objects.get(case=case)
     response = client.post(f"/cases/certifications/{cert.reference}/", {"decision": "endorse"})
     assert response.status_code == 400
-    assert "A different senior officer must endorse it" in response.content.decode()
+    assert "a different senior officer must endorse it" in response.content.decode()
 
 
 def test_case_page_forms(client: Any, case: VictimCase, team: Team) -> None:
