@@ -34,6 +34,22 @@ KNOWN_MISMATCHES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Any:
+    """Requests here go straight to the WSGI application, whose request signals close the
+    database connection (``close_old_connections``). Django's own test client disconnects
+    that handler so a test's transaction survives its requests; do the same, or on
+    PostgreSQL every request after the first finds the connection closed."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(make_user: Any) -> str:
     from tiaki.accounts.models import ApiToken
@@ -46,7 +62,10 @@ def token(make_user: Any) -> str:
 
 
 @schema.parametrize()
-@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: the same examples every run, so CI is repeatable (a failure found once
+# reproduces); widen max_examples locally to explore.
+@settings(max_examples=3, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
 def test_api_matches_its_schema(case: Any, token: str) -> None:
     label = f"{case.method.upper()} {case.operation.path}"
     if label in KNOWN_MISMATCHES:

@@ -26,6 +26,7 @@ def cases_for(user: Any, query: str = "", status: str = "") -> QuerySet[VictimCa
     """Cases the user may see. Search covers the reference and non-identifying fields only:
     names and documents are encrypted and cannot be searched in the database."""
     cases = visible(user, VictimCase).select_related("agency")
+    query = query.replace("\x00", "")  # PostgreSQL text cannot hold NUL
     if query.strip():
         cases = case_search(cases, query)
     return by_state(cases, status)

@@ -168,7 +168,8 @@ class Listing:
         """Narrow ``queryset`` (already the policy's) by the request and take one page."""
         params = request.GET
         user = request.user
-        query = params.get(SEARCH, "").strip()[:200]
+        # PostgreSQL text cannot hold NUL, so a NUL typed or sent in a search is dropped.
+        query = params.get(SEARCH, "").replace("\x00", "").strip()[:200]
         if query:
             queryset = self._searched(queryset, query, user)
         values: dict[str, str] = {}
