@@ -6,8 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,7 +24,9 @@ from tiaki.administration.forms import (
     TokenForm,
     UserForm,
 )
+from tiaki.administration.lists import AGENCIES, POSTS, USERS
 from tiaki.administration.policies import administered_agency_ids, is_admin, is_platform_admin
+from tiaki.core.exports import export_response
 from tiaki.core.policy import get_visible, visible
 from tiaki.core.refusals import refusal_kept
 
@@ -41,14 +42,12 @@ def _admin_only(request: HttpRequest) -> Any:
 @require_http_methods(["GET"])
 def users_view(request: HttpRequest) -> HttpResponse:
     actor = _admin_only(request)
-    q = request.GET.get("q", "").strip()
-    users = visible(actor, User).select_related("agency").order_by("username")
-    if q:
-        users = users.filter(Q(username__icontains=q) | Q(first_name__icontains=q)
-                             | Q(last_name__icontains=q) | Q(email__icontains=q))
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    listed = USERS.run(request, visible(actor, User).select_related("agency")
+                       .prefetch_related("role_grants"))
+    if (exported := export_response(request, listed)) is not None:
+        return exported
     return render(request, "administration/users.html",
-                  {"page": page, "q": q, "platform": is_platform_admin(actor)})
+                  {"listed": listed, "platform": is_platform_admin(actor)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -237,9 +236,11 @@ def token_revoke_view(request: HttpRequest, pk: int, token_pk: int) -> HttpRespo
 @require_http_methods(["GET"])
 def agencies_view(request: HttpRequest) -> HttpResponse:
     actor = _admin_only(request)
-    agencies = visible(actor, Agency).select_related("successor").order_by("code")
+    listed = AGENCIES.run(request, visible(actor, Agency).select_related("successor"))
+    if (exported := export_response(request, listed)) is not None:
+        return exported
     return render(request, "administration/agencies.html",
-                  {"agencies": agencies, "platform": is_platform_admin(actor)})
+                  {"listed": listed, "platform": is_platform_admin(actor)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -276,8 +277,10 @@ def _posts(actor: Any) -> Any:
 @require_http_methods(["GET"])
 def posts_view(request: HttpRequest) -> HttpResponse:
     actor = _admin_only(request)
-    posts = _posts(actor).annotate(officer_count=Count("members"))
-    return render(request, "administration/posts.html", {"posts": posts})
+    listed = POSTS.run(request, _posts(actor).annotate(officer_count=Count("members")))
+    if (exported := export_response(request, listed)) is not None:
+        return exported
+    return render(request, "administration/posts.html", {"listed": listed})
 
 
 @require_http_methods(["GET", "POST"])

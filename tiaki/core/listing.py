@@ -155,6 +155,11 @@ class Listing:
     filters: Sequence[Filter] = ()
     per_page: int = 50
     count_cap: int | None = None
+    # Two lists on one page keep apart by prefixing their query-string keys ("log-page").
+    prefix: str = ""
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}{name}"
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -164,33 +169,39 @@ class Listing:
         # Templates call callables, so ``search_with`` (a function) cannot be tested there.
         return bool(self.search) or self.search_with is not None
 
-    def run(self, request: HttpRequest, queryset: QuerySet[Any]) -> Listed:
-        """Narrow ``queryset`` (already the policy's) by the request and take one page."""
+    def run(self, request: HttpRequest, queryset: QuerySet[Any], *,
+            narrowed: dict[str, Any] | None = None) -> Listed:
+        """Narrow ``queryset`` (already the policy's) by the request and take one page.
+
+        ``narrowed`` names what the view itself already narrowed the queryset by (a page's
+        own search form, such as the audit trail's), so an export's audit row records it.
+        """
         params = request.GET
         user = request.user
         # PostgreSQL text cannot hold NUL, so a NUL typed or sent in a search is dropped.
-        query = params.get(SEARCH, "").replace("\x00", "").strip()[:200]
+        query = params.get(self.key(SEARCH), "").replace("\x00", "").strip()[:200]
         if query:
             queryset = self._searched(queryset, query, user)
         values: dict[str, str] = {}
         for spec in self.filters:
-            value = params.get(spec.param, spec.default)
+            value = params.get(self.key(spec.param), spec.default)
             if value not in {code for code, _ in spec.options(user)} and value != "":
                 value = spec.default
             values[spec.param] = value
             queryset = spec.narrow(queryset, value, user)
-        sort = self._sort(params.get(SORT, ""))
+        sort = self._sort(params.get(self.key(SORT), ""))
         queryset = queryset.order_by(*self._order(sort))
         try:
-            per_page = int(params.get(PER_PAGE, self.per_page))
+            per_page = int(params.get(self.key(PER_PAGE), self.per_page))
         except ValueError:
             per_page = self.per_page
         if per_page not in PER_PAGE_CHOICES:
             per_page = self.per_page
         paginator = CappedPaginator(queryset, per_page, cap=self.count_cap)
-        page = paginator.get_page(params.get(PAGE))
+        page = paginator.get_page(params.get(self.key(PAGE)))
         return Listed(listing=self, request=request, queryset=queryset, page=page,
-                      query=query, values=values, sort=sort, per_page=per_page)
+                      query=query, values=values, sort=sort, per_page=per_page,
+                      narrowed=dict(narrowed or {}))
 
     def _searched(self, queryset: QuerySet[Any], query: str, user: Any) -> QuerySet[Any]:
         if self.search_with is not None:
@@ -228,6 +239,7 @@ class Listed:
     values: dict[str, str]
     sort: str
     per_page: int
+    narrowed: dict[str, Any] = field(default_factory=dict)
     rows: list[Any] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -256,16 +268,18 @@ class Listed:
 
     @property
     def export_requested(self) -> str:
-        return self.request.GET.get(EXPORT, "")
+        return self.request.GET.get(self.listing.key(EXPORT), "")
 
     def params(self, **changes: Any) -> QueryDict:
         """The current query string with ``changes`` (None or "" drops a key); changing
-        anything but the page goes back to the first page."""
+        anything but the page goes back to the first page. Keys are given unprefixed."""
+        key_of = self.listing.key
         query = self.request.GET.copy()
-        query.pop(EXPORT, None)
+        query.pop(key_of(EXPORT), None)
         if PAGE not in changes:
-            query.pop(PAGE, None)
-        for key, value in changes.items():
+            query.pop(key_of(PAGE), None)
+        for name, value in changes.items():
+            key = key_of(name)
             if value is None or value == "":
                 query.pop(key, None)
             else:
@@ -277,7 +291,8 @@ class Listed:
 
     def filter_state(self) -> dict[str, str]:
         """What narrowed the list, for the audit row of an export."""
-        state = {k: v for k, v in self.values.items() if v}
+        state = {k: str(v) for k, v in self.narrowed.items() if v not in ("", None)}
+        state.update({k: v for k, v in self.values.items() if v})
         if self.query:
             state[SEARCH] = self.query
         state[SORT] = self.sort
@@ -302,7 +317,8 @@ class Listed:
 
     def filters(self) -> list[dict[str, Any]]:
         user = self.request.user
-        return [{"param": f.param, "label": f.label, "value": self.values.get(f.param, ""),
+        return [{"param": self.listing.key(f.param), "label": f.label,
+                 "value": self.values.get(f.param, ""),
                  "options": f.options(user)} for f in self.listing.filters]
 
     def page_links(self) -> list[dict[str, Any]]:
@@ -348,10 +364,14 @@ class Listed:
         """Sort and page size, kept when the search form is sent again."""
         kept = []
         if self.sort != self.listing.default_sort:
-            kept.append((SORT, self.sort))
+            kept.append((self.listing.key(SORT), self.sort))
         if self.per_page != self.listing.per_page:
-            kept.append((PER_PAGE, str(self.per_page)))
+            kept.append((self.listing.key(PER_PAGE), str(self.per_page)))
         return kept
+
+    @property
+    def search_name(self) -> str:
+        return self.listing.key(SEARCH)
 
     @property
     def dom_id(self) -> str:
