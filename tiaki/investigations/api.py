@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from tiaki.accounts.models import User
@@ -401,7 +402,8 @@ def post_senior(request: HttpRequest, reference: str, payload: UsernameIn) -> di
     investigation = _get(request, reference)
     senior = User.objects.filter(username=payload.username, is_active=True).first()
     if senior is None:
-        raise Refused(f"no active user called {payload.username!r}")
+        raise Refused(_("no active user called %(username)s")
+                      % {"username": repr(payload.username)})
     services.senior_assign(investigation=investigation, actor=request.user, senior=senior)
     return _out(request.user, investigation)
 
@@ -465,7 +467,7 @@ def post_link(request: HttpRequest, reference: str, payload: LinkIn) -> Status:
     else:
         model = {"report": Report, "screening": Screening, "alert": Alert}.get(payload.kind)
         if model is None:
-            raise Refused(f"cannot link {payload.kind!r}")
+            raise Refused(_("cannot link %(kind)s") % {"kind": repr(payload.kind)})
         digits = "".join(c for c in payload.reference.rsplit("-", 1)[-1] if c.isdigit())
         target = get_visible(request.user, model, pk=int(digits or 0))
     services.link_add(investigation=investigation, actor=request.user, kind=payload.kind,

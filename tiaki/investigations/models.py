@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tiaki.accounts.models import Agency
 
@@ -23,15 +24,15 @@ USER = settings.AUTH_USER_MODEL
 
 class Investigation(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
 
     class Closure(models.TextChoices):
-        PROSECUTION_CONCLUDED = "prosecution_concluded", "Prosecution concluded"
-        NO_OFFENCE = "no_offence", "No offence disclosed"
-        INSUFFICIENT_EVIDENCE = "insufficient_evidence", "Insufficient evidence to charge"
-        REFERRED = "referred", "Referred to another agency or country"
-        MERGED = "merged", "Merged into another investigation"
+        PROSECUTION_CONCLUDED = "prosecution_concluded", _("Prosecution concluded")
+        NO_OFFENCE = "no_offence", _("No offence disclosed")
+        INSUFFICIENT_EVIDENCE = "insufficient_evidence", _("Insufficient evidence to charge")
+        REFERRED = "referred", _("Referred to another agency or country")
+        MERGED = "merged", _("Merged into another investigation")
 
     reference = models.CharField(max_length=20, unique=True)
     title = models.CharField(max_length=200)
@@ -115,9 +116,9 @@ class ProtocolStep(models.Model):
 
 class Task(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
-        CANCELLED = "cancelled", "Cancelled"
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
 
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE,
                                       related_name="tasks")
@@ -147,8 +148,8 @@ class Communication(models.Model):
     """The communication log: who told whom what, by which channel (item 23)."""
 
     class Direction(models.TextChoices):
-        SENT = "sent", "Sent"
-        RECEIVED = "received", "Received"
+        SENT = "sent", _("Sent")
+        RECEIVED = "received", _("Received")
 
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE,
                                       related_name="communications")
@@ -174,10 +175,10 @@ class Link(models.Model):
     own access rules, so a member who may not see it sees only that something is linked."""
 
     class Kind(models.TextChoices):
-        REPORT = "report", "Report"
-        SCREENING = "screening", "Frontline screening"
-        ALERT = "alert", "Border alert"
-        CASE = "case", "Victim case"
+        REPORT = "report", _("Report")
+        SCREENING = "screening", _("Frontline screening")
+        ALERT = "alert", _("Border alert")
+        CASE = "case", _("Victim case")
 
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE,
                                       related_name="links")
@@ -231,10 +232,10 @@ class Interview(models.Model):
     (``cases.InterviewPlan``) and recorded here when it is held."""
 
     class Statement(models.TextChoices):
-        TAKEN = "taken", "Statement taken"
-        SIGNED = "signed", "Statement signed"
-        DECLINED = "declined", "Victim chose not to make a statement"
-        POSTPONED = "postponed", "Postponed at the victim's request"
+        TAKEN = "taken", _("Statement taken")
+        SIGNED = "signed", _("Statement signed")
+        DECLINED = "declined", _("Victim chose not to make a statement")
+        POSTPONED = "postponed", _("Postponed at the victim's request")
 
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE,
                                       related_name="interviews")
@@ -267,14 +268,14 @@ class Interview(models.Model):
 
 class Suspect(models.Model):
     class Kind(models.TextChoices):
-        PERSON = "person", "Person"
-        ORGANISATION = "organisation", "Organisation"
+        PERSON = "person", _("Person")
+        ORGANISATION = "organisation", _("Organisation")
 
     class Sex(models.TextChoices):
-        FEMALE = "female", "Female"
-        MALE = "male", "Male"
-        OTHER = "other", "Another gender"
-        UNKNOWN = "unknown", "Not known"
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Another gender")
+        UNKNOWN = "unknown", _("Not known")
 
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE,
                                       related_name="suspects")
@@ -299,11 +300,11 @@ class Suspect(models.Model):
 
 class Charge(models.Model):
     class Status(models.TextChoices):
-        LAID = "laid", "Laid"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        DISMISSED = "dismissed", "Dismissed"
-        CONVICTED = "convicted", "Convicted"
-        ACQUITTED = "acquitted", "Acquitted"
+        LAID = "laid", _("Laid")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DISMISSED = "dismissed", _("Dismissed")
+        CONVICTED = "convicted", _("Convicted")
+        ACQUITTED = "acquitted", _("Acquitted")
 
     suspect = models.ForeignKey(Suspect, on_delete=models.CASCADE, related_name="charges")
     # The offence as the offences data file names it; title and section are copied at the
@@ -337,14 +338,14 @@ class Charge(models.Model):
 
 class Sentence(models.Model):
     class Kind(models.TextChoices):
-        IMPRISONMENT = "imprisonment", "Imprisonment"
-        HOME_DETENTION = "home_detention", "Home detention"
-        COMMUNITY_DETENTION = "community_detention", "Community detention"
-        INTENSIVE_SUPERVISION = "intensive_supervision", "Intensive supervision"
-        COMMUNITY_WORK = "community_work", "Community work"
-        SUPERVISION = "supervision", "Supervision"
-        FINE = "fine", "Fine"
-        DISCHARGE = "discharge", "Discharge without conviction or with no penalty"
+        IMPRISONMENT = "imprisonment", _("Imprisonment")
+        HOME_DETENTION = "home_detention", _("Home detention")
+        COMMUNITY_DETENTION = "community_detention", _("Community detention")
+        INTENSIVE_SUPERVISION = "intensive_supervision", _("Intensive supervision")
+        COMMUNITY_WORK = "community_work", _("Community work")
+        SUPERVISION = "supervision", _("Supervision")
+        FINE = "fine", _("Fine")
+        DISCHARGE = "discharge", _("Discharge without conviction or with no penalty")
 
     charge = models.OneToOneField(Charge, on_delete=models.CASCADE, related_name="sentence")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -376,15 +377,15 @@ class ReparationOrder(models.Model):
 
 class Appeal(models.Model):
     class Against(models.TextChoices):
-        CONVICTION = "conviction", "Conviction"
-        ACQUITTAL = "acquittal", "Acquittal (Crown appeal on a question of law)"
-        SENTENCE = "sentence", "Sentence"
+        CONVICTION = "conviction", _("Conviction")
+        ACQUITTAL = "acquittal", _("Acquittal (Crown appeal on a question of law)")
+        SENTENCE = "sentence", _("Sentence")
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DISMISSED = "dismissed", "Dismissed"
-        ALLOWED = "allowed", "Allowed"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", _("Pending")
+        DISMISSED = "dismissed", _("Dismissed")
+        ALLOWED = "allowed", _("Allowed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     charge = models.ForeignKey(Charge, on_delete=models.CASCADE, related_name="appeals")
     against = models.CharField(max_length=12, choices=Against.choices)
@@ -408,12 +409,12 @@ class Hearing(models.Model):
     (``cases.CourtDate``: the Ministry of Justice adviser's view, items 25-26)."""
 
     class Kind(models.TextChoices):
-        FIRST_APPEARANCE = "first_appearance", "First appearance"
-        CASE_REVIEW = "case_review", "Case review"
-        PRE_TRIAL = "pre_trial", "Pre-trial hearing"
-        TRIAL = "trial", "Trial"
-        SENTENCING = "sentencing", "Sentencing"
-        APPEAL = "appeal", "Appeal hearing"
+        FIRST_APPEARANCE = "first_appearance", _("First appearance")
+        CASE_REVIEW = "case_review", _("Case review")
+        PRE_TRIAL = "pre_trial", _("Pre-trial hearing")
+        TRIAL = "trial", _("Trial")
+        SENTENCING = "sentencing", _("Sentencing")
+        APPEAL = "appeal", _("Appeal hearing")
 
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE,
                                       related_name="hearings")
@@ -434,9 +435,9 @@ class Hearing(models.Model):
 
 class Exhibit(models.Model):
     class Status(models.TextChoices):
-        HELD = "held", "Held"
-        RETURNED = "returned", "Returned to owner"
-        DESTROYED = "destroyed", "Destroyed"
+        HELD = "held", _("Held")
+        RETURNED = "returned", _("Returned to owner")
+        DESTROYED = "destroyed", _("Destroyed")
 
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE,
                                       related_name="exhibits")
@@ -483,13 +484,13 @@ class Disclosure(models.Model):
     ss 15-18, which the prosecutor must give the defendant)."""
 
     class Stage(models.TextChoices):
-        INITIAL = "initial", "Initial disclosure (s12)"
-        FULL = "full", "Full disclosure (s13)"
-        CONTINUING = "continuing", "Continuing disclosure (s14)"
+        INITIAL = "initial", _("Initial disclosure (s12)")
+        FULL = "full", _("Full disclosure (s13)")
+        CONTINUING = "continuing", _("Continuing disclosure (s14)")
 
     class Decision(models.TextChoices):
-        DISCLOSED = "disclosed", "Disclosed"
-        WITHHELD = "withheld", "Withheld"
+        DISCLOSED = "disclosed", _("Disclosed")
+        WITHHELD = "withheld", _("Withheld")
 
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE,
                                       related_name="disclosures")

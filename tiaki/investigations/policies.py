@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from tiaki.accounts.roles import Role
 from tiaki.core.policy import Policy, register
@@ -69,11 +70,11 @@ def on_team(user: Any, investigation: Investigation) -> bool:
 def may_supervise(user: Any, investigation: Investigation) -> str | None:
     """Why ``user`` may not be this investigation's senior officer, or None."""
     if not user.is_active or not user.has_role(Role.SENIOR_OFFICER):
-        return f"{user.username} is not a senior officer"
+        return _("%(username)s is not a senior officer") % {"username": user.username}
     agency = getattr(user, "agency", None)
     if agency is None or investigation.lead_agency_id not in agency.lineage_ids():
-        return (f"the senior officer must come from the lead agency, "
-                f"{investigation.lead_agency}")
+        return (_("the senior officer must come from the lead agency, %(lead_agency)s")
+                % {"lead_agency": investigation.lead_agency})
     return None
 
 
@@ -87,17 +88,17 @@ class InvestigationPolicy(Policy[Investigation]):
 
     def refusal(self, user: Any, action: str, obj: Investigation) -> str | None:
         if not on_team(user, obj):
-            return "only the investigation team may do this"
+            return _("only the investigation team may do this")
         if action == VIEW:
             return None
         if not obj.is_open:
-            return f"investigation {obj.reference} is closed"
+            return _("investigation %(reference)s is closed") % {"reference": obj.reference}
         if action == CHARGE and obj.senior_officer_id is None:
-            return ("no senior officer is assigned to this investigation: suspected "
-                    "trafficking is dealt with by senior officials (seed 002), so a senior "
-                    "officer must be assigned before anyone is charged")
+            return (_("no senior officer is assigned to this investigation: suspected trafficking "
+                      "is dealt with by senior officials (seed 002), so a senior officer must be "
+                      "assigned before anyone is charged"))
         if action == CLOSE and obj.senior_officer_id != user.pk:
-            return "only the investigation's senior officer may close it"
+            return _("only the investigation's senior officer may close it")
         return None
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.accounts.models import Agency, User
 from tiaki.accounts.selectors import staff_of
@@ -97,8 +98,8 @@ def _member_user(investigation: Investigation, username: str, what: str) -> User
     user = User.objects.filter(username=username.strip(), is_active=True).first()
     if user is None or not (Member.objects.filter(investigation=investigation, user=user).exists()
                             or investigation.senior_officer_id == user.pk):
-        raise Refused(f"the {what} must be on the investigation team "
-                      f"({username.strip() or 'nobody'} is not)")
+        raise Refused(_("the %(what)s must be on the investigation team (%(username)s is not)")
+                      % {"what": what, "username": username.strip() or _("nobody")})
     return user
 
 
@@ -107,13 +108,14 @@ def _clean_exploitation(values: Iterable[str]) -> list[str]:
     cleaned = sorted({v for v in values if v})
     unknown = [v for v in cleaned if v not in allowed]
     if unknown:
-        raise Refused(f"unknown type of exploitation: {', '.join(unknown)}")
+        raise Refused(_("unknown type of exploitation: %(unknown)s")
+                      % {"unknown": ', '.join(unknown)})
     return cleaned
 
 
 def _not_future(day: dt.date, what: str) -> None:
     if day > timezone.localdate():
-        raise Refused(f"the {what} date is in the future")
+        raise Refused(_("the %(what)s date is in the future") % {"what": what})
 
 
 # ---------------------------------------------------------------- investigations
@@ -124,9 +126,9 @@ def investigation_open(*, actor: Any, title: str, summary: str = "",
     """Open an investigation led by the actor's agency; the actor joins its team and the
     protocol's "opened" steps start (item 23)."""
     if actor.agency is None or not actor.has_role(*OPEN_ROLES):
-        raise Refused("only an investigator or senior officer may open an investigation")
+        raise Refused(_("only an investigator or senior officer may open an investigation"))
     if not title.strip():
-        raise Refused("give the investigation a title")
+        raise Refused(_("give the investigation a title"))
     kinds = _clean_exploitation(exploitation_types)
     rules = protocol()
     with transaction.atomic():
@@ -190,9 +192,10 @@ def member_add(*, investigation: Investigation, actor: Any, username: str,
     _check(actor, investigation)
     user = User.objects.filter(username=username.strip(), is_active=True).first()
     if user is None or user.agency is None:
-        raise Refused(f"no active staff user called {username.strip()!r}")
+        raise Refused(_("no active staff user called %(username)s")
+                      % {"username": repr(username.strip())})
     if Member.objects.filter(investigation=investigation, user=user).exists():
-        raise Refused(f"{user.username} is already on the team")
+        raise Refused(_("%(username)s is already on the team") % {"username": user.username})
     with transaction.atomic():
         member = Member.objects.create(investigation=investigation, user=user, added_by=actor,
                                        role=role.strip()[:120])
@@ -208,16 +211,18 @@ def investigation_close(*, investigation: Investigation, actor: Any, reason: str
                         note: str = "") -> Investigation:
     _check(actor, investigation, CLOSE)
     if reason not in Investigation.Closure.values:
-        raise Refused(f"unknown reason {reason!r}")
+        raise Refused(_("unknown reason %(reason)s") % {"reason": repr(reason)})
     open_tasks = investigation.tasks.filter(status=Task.Status.OPEN).count()
     if open_tasks:
-        raise Refused(f"{open_tasks} task(s) are still open: complete or cancel them before "
-                      "closing the investigation")
+        raise Refused(_("%(open_tasks)s task(s) are still open: complete or cancel them before "
+                        "closing the investigation")
+                      % {"open_tasks": open_tasks})
     pending = Charge.objects.filter(suspect__investigation=investigation,
                                     status=Charge.Status.LAID).count()
     if pending:
-        raise Refused(f"{pending} charge(s) are still before the court: record their outcome "
-                      "before closing the investigation")
+        raise Refused(_("%(pending)s charge(s) are still before the court: record their outcome "
+                        "before closing the investigation")
+                      % {"pending": pending})
     with transaction.atomic():
         investigation.status = Investigation.Status.CLOSED
         investigation.closed_at = timezone.now()
@@ -273,21 +278,23 @@ def communication_record(*, investigation: Investigation, actor: Any, agency_cod
     _check(actor, investigation)
     channels = protocol().channels()
     if channel not in channels:
-        raise Refused(f"unknown channel {channel!r}: use one of {', '.join(channels)}")
+        raise Refused(_("unknown channel %(channel)s: use one of %(channels)s")
+                      % {"channel": repr(channel), "channels": ', '.join(channels)})
     agency = Agency.objects.filter(code=agency_code).first()
     if agency is None:
-        raise Refused(f"unknown agency {agency_code!r}")
+        raise Refused(_("unknown agency %(agency_code)s") % {"agency_code": repr(agency_code)})
     if direction not in Communication.Direction.values:
-        raise Refused(f"unknown direction {direction!r}")
+        raise Refused(_("unknown direction %(direction)s") % {"direction": repr(direction)})
     if not summary.strip():
-        raise Refused("say what was communicated")
+        raise Refused(_("say what was communicated"))
     if step is not None:
         if step.investigation_id != investigation.pk:
-            raise Refused("that protocol step belongs to another investigation")
+            raise Refused(_("that protocol step belongs to another investigation"))
         if step.done_at is not None:
-            raise Refused(f"the step \u201c{step.title}\u201d is already done")
+            raise Refused(_("the step “%(title)s” is already done") % {"title": step.title})
         if step.agency_id != agency.pk:
-            raise Refused(f"the step \u201c{step.title}\u201d is to tell {step.agency}")
+            raise Refused(_("the step “%(title)s” is to tell %(agency)s")
+                          % {"title": step.title, "agency": step.agency})
     with transaction.atomic():
         entry = Communication.objects.create(
             investigation=investigation, actor=actor, direction=direction, agency=agency,
@@ -340,13 +347,13 @@ def task_assign(*, investigation: Investigation, actor: Any, owner_username: str
                 due_on: dt.date, detail: str = "") -> Task:
     """Give a team member, of any agency, a task with a deadline."""
     _check(actor, investigation)
-    owner = _member_user(investigation, owner_username, "task's owner")
+    owner = _member_user(investigation, owner_username, _("task's owner"))
     if not title.strip():
-        raise Refused("say what the task is")
+        raise Refused(_("say what the task is"))
     if owner.agency is None:
-        raise Refused(f"{owner.username} belongs to no agency")
+        raise Refused(_("%(username)s belongs to no agency") % {"username": owner.username})
     if due_on < timezone.localdate():
-        raise Refused("the deadline is in the past")
+        raise Refused(_("the deadline is in the past"))
     with transaction.atomic():
         task = Task.objects.create(investigation=investigation, title=title.strip(),
                                    detail=detail.strip(), owner=owner, agency=owner.agency,
@@ -364,11 +371,13 @@ def task_finish(*, task: Task, actor: Any, status: str, outcome: str = "") -> Ta
     investigation = task.investigation
     _check(actor, investigation)
     if task.status != Task.Status.OPEN:
-        raise Refused(f"the task is already {task.get_status_display().lower()}")
+        raise Refused(_("the task is already %(status)s")
+                      % {"status": task.get_status_display().lower()})
     if status not in {Task.Status.DONE, Task.Status.CANCELLED}:
-        raise Refused(f"unknown task status {status!r}")
+        raise Refused(_("unknown task status %(status)s") % {"status": repr(status)})
     if status == Task.Status.DONE and task.owner_id != actor.pk:
-        raise Refused(f"only the task's owner, {task.owner.username}, may mark it done")
+        raise Refused(_("only the task's owner, %(username)s, may mark it done")
+                      % {"username": task.owner.username})
     with transaction.atomic():
         task.status = status
         task.finished_at = timezone.now()
@@ -399,7 +408,7 @@ def link_add(*, investigation: Investigation, actor: Any, kind: str, target: mod
     _check(actor, investigation)
     model = LINKABLE.get(kind)
     if model is None or not isinstance(target, model):
-        raise Refused(f"cannot link {kind!r}")
+        raise Refused(_("cannot link %(kind)s") % {"kind": repr(kind)})
     # Fetch through the target's own policy: an unseen record answers like a missing one.
     get_visible(actor, model, pk=target.pk)
     try:
@@ -419,7 +428,7 @@ def link_add(*, investigation: Investigation, actor: Any, kind: str, target: mod
             if kind == Link.Kind.ALERT:
                 protocol_trigger(investigation, "alert_linked", actor)
     except IntegrityError as exc:
-        raise Refused("that record is already linked to this investigation") from exc
+        raise Refused(_("that record is already linked to this investigation")) from exc
     return link
 
 
@@ -430,7 +439,8 @@ def linked_cases(investigation: Investigation) -> list[VictimCase]:
 
 def _linked_case(investigation: Investigation, case: VictimCase) -> None:
     if not investigation.links.filter(kind=Link.Kind.CASE, case=case).exists():
-        raise Refused(f"case {case.reference} is not linked to this investigation")
+        raise Refused(_("case %(reference)s is not linked to this investigation")
+                      % {"reference": case.reference})
 
 
 # ---------------------------------------------------------------- interviews (item 24)
@@ -464,11 +474,11 @@ def interview_held(*, interview: Interview, actor: Any, held_at: dt.datetime,
     investigation = interview.investigation
     _check(actor, investigation)
     if interview.held_at is not None:
-        raise Refused("this interview is already recorded as held")
+        raise Refused(_("this interview is already recorded as held"))
     if statement not in Interview.Statement.values:
-        raise Refused(f"unknown statement outcome {statement!r}")
+        raise Refused(_("unknown statement outcome %(statement)s") % {"statement": repr(statement)})
     if held_at > timezone.now():
-        raise Refused("the interview cannot be recorded as held in the future")
+        raise Refused(_("the interview cannot be recorded as held in the future"))
     case = interview.plan.case
     with transaction.atomic():
         interview.held_at = held_at
@@ -497,15 +507,15 @@ def suspect_add(*, investigation: Investigation, actor: Any, kind: str, name: st
                 registration_number: str = "", role: str = "") -> Suspect:
     _check(actor, investigation)
     if kind not in Suspect.Kind.values:
-        raise Refused(f"unknown kind of suspect {kind!r}")
+        raise Refused(_("unknown kind of suspect %(kind)s") % {"kind": repr(kind)})
     if not name.strip():
-        raise Refused("give the suspect's name")
+        raise Refused(_("give the suspect's name"))
     if kind == Suspect.Kind.ORGANISATION:
         sex, age = Suspect.Sex.UNKNOWN, None
     if sex not in Suspect.Sex.values:
-        raise Refused(f"unknown sex {sex!r}")
+        raise Refused(_("unknown sex %(sex)s") % {"sex": repr(sex)})
     if age is not None and not 10 <= age <= 120:
-        raise Refused("the age must be between 10 and 120")
+        raise Refused(_("the age must be between 10 and 120"))
     with transaction.atomic():
         suspect = Suspect.objects.create(
             investigation=investigation, kind=kind, name=name.strip(), sex=sex, age=age,
@@ -529,13 +539,15 @@ def charge_lay(*, suspect: Suspect, actor: Any, offence_code: str, laid_on: dt.d
     catalogue = offences.offences()
     offence = catalogue.get(offence_code)
     if offence is None:
-        raise Refused(f"unknown offence {offence_code!r}: choose one from the offences list")
-    _not_future(laid_on, "charge")
+        raise Refused(_("unknown offence %(offence_code)s: choose one from the offences list")
+                      % {"offence_code": repr(offence_code)})
+    _not_future(laid_on, _("charge"))
     factors = sorted(set(aggravating_factors))
     allowed = {f.code for f in offence.factors}
     wrong = [f for f in factors if f not in allowed]
     if wrong:
-        raise Refused(f"{', '.join(wrong)} is not an aggravating factor of {offence.section}")
+        raise Refused(_("%(wrong)s is not an aggravating factor of %(section)s")
+                      % {"wrong": ', '.join(wrong), "section": offence.section})
     victim_cases = list(victims)
     for case in victim_cases:
         _linked_case(investigation, case)
@@ -560,7 +572,7 @@ def charge_consent(*, charge: Charge, actor: Any, on: dt.date) -> Charge:
     """Record the Attorney-General's consent to the prosecution (Crimes Act s98F)."""
     investigation = charge.suspect.investigation
     _check(actor, investigation, CHARGE)
-    _not_future(on, "consent")
+    _not_future(on, _("consent"))
     with transaction.atomic():
         charge.consent_on = on
         charge.save(update_fields=["consent_on"])
@@ -576,18 +588,20 @@ def charge_decide(*, charge: Charge, actor: Any, status: str, on: dt.date,
     investigation = charge.suspect.investigation
     _check(actor, investigation)
     if not charge.is_pending:
-        raise Refused(f"the charge is already {charge.get_status_display().lower()}")
+        raise Refused(_("the charge is already %(status)s")
+                      % {"status": charge.get_status_display().lower()})
     if status not in {Charge.Status.CONVICTED, Charge.Status.ACQUITTED,
                       Charge.Status.WITHDRAWN, Charge.Status.DISMISSED}:
-        raise Refused(f"unknown outcome {status!r}")
+        raise Refused(_("unknown outcome %(status)s") % {"status": repr(status)})
     if on < charge.laid_on:
-        raise Refused("the outcome date is before the charge was laid")
-    _not_future(on, "outcome")
+        raise Refused(_("the outcome date is before the charge was laid"))
+    _not_future(on, _("outcome"))
     offence = offences.offences().get(charge.offence_code)
     if (status == Charge.Status.CONVICTED and offence is not None and offence.needs_consent
             and charge.consent_on is None):
-        raise Refused(f"a prosecution under {charge.offence_section} needs the "
-                      "Attorney-General's consent (Crimes Act s98F): record it first")
+        raise Refused(_("a prosecution under %(offence_section)s needs the Attorney-General's "
+                        "consent (Crimes Act s98F): record it first")
+                      % {"offence_section": charge.offence_section})
     with transaction.atomic():
         charge.status = status
         charge.decided_on = on
@@ -610,21 +624,21 @@ def sentence_record(*, charge: Charge, actor: Any, kind: str, imposed_on: dt.dat
     investigation = charge.suspect.investigation
     _check(actor, investigation)
     if charge.status != Charge.Status.CONVICTED:
-        raise Refused("a sentence can be recorded only on a conviction")
+        raise Refused(_("a sentence can be recorded only on a conviction"))
     if Sentence.objects.filter(charge=charge).exists():
-        raise Refused("this conviction already has a sentence")
+        raise Refused(_("this conviction already has a sentence"))
     if kind not in Sentence.Kind.values:
-        raise Refused(f"unknown kind of sentence {kind!r}")
+        raise Refused(_("unknown kind of sentence %(kind)s") % {"kind": repr(kind)})
     if kind in {"imprisonment", "home_detention", "community_detention"} and not months:
-        raise Refused("give the length of the sentence in months")
+        raise Refused(_("give the length of the sentence in months"))
     if charge.decided_on and imposed_on < charge.decided_on:
-        raise Refused("the sentence date is before the conviction")
-    _not_future(imposed_on, "sentence")
+        raise Refused(_("the sentence date is before the conviction"))
+    _not_future(imposed_on, _("sentence"))
     orders = list(reparations)
     for case, amount in orders:
         _linked_case(investigation, case)
         if amount <= 0:
-            raise Refused("a reparation order must be for more than $0")
+            raise Refused(_("a reparation order must be for more than $0"))
     with transaction.atomic():
         sentence = Sentence.objects.create(charge=charge, kind=kind, months=months,
                                            fine_nzd=fine_nzd, detail=detail.strip(),
@@ -655,15 +669,15 @@ def appeal_lodge(*, charge: Charge, actor: Any, against: str, court: str, lodged
     investigation = charge.suspect.investigation
     _check(actor, investigation)
     if against not in Appeal.Against.values:
-        raise Refused(f"unknown kind of appeal {against!r}")
+        raise Refused(_("unknown kind of appeal %(against)s") % {"against": repr(against)})
     needed = {"conviction": Charge.Status.CONVICTED, "sentence": Charge.Status.CONVICTED,
               "acquittal": Charge.Status.ACQUITTED}[against]
     if charge.status != needed:
-        raise Refused(f"an appeal against {against} needs a charge that ended in "
-                      f"{needed.label.lower()}")
+        raise Refused(_("an appeal against %(against)s needs a charge that ended in %(label)s")
+                      % {"against": against, "label": needed.label.lower()})
     if not court.strip():
-        raise Refused("name the appeal court")
-    _not_future(lodged_on, "appeal")
+        raise Refused(_("name the appeal court"))
+    _not_future(lodged_on, _("appeal"))
     with transaction.atomic():
         appeal = Appeal.objects.create(charge=charge, against=against, by_crown=by_crown,
                                        court=court.strip(), lodged_on=lodged_on,
@@ -679,11 +693,11 @@ def appeal_decide(*, appeal: Appeal, actor: Any, outcome: str, decided_on: dt.da
     investigation = appeal.charge.suspect.investigation
     _check(actor, investigation)
     if appeal.outcome != Appeal.Outcome.PENDING:
-        raise Refused("this appeal is already decided")
+        raise Refused(_("this appeal is already decided"))
     if outcome not in {"dismissed", "allowed", "withdrawn"}:
-        raise Refused(f"unknown outcome {outcome!r}")
+        raise Refused(_("unknown outcome %(outcome)s") % {"outcome": repr(outcome)})
     if decided_on < appeal.lodged_on:
-        raise Refused("the decision date is before the appeal was lodged")
+        raise Refused(_("the decision date is before the appeal was lodged"))
     with transaction.atomic():
         appeal.outcome = outcome
         appeal.decided_on = decided_on
@@ -711,9 +725,9 @@ def hearing_add(*, defendant: Suspect, actor: Any, kind: str, on: dt.date, court
     investigation = defendant.investigation
     _check(actor, investigation)
     if kind not in Hearing.Kind.values:
-        raise Refused(f"unknown kind of hearing {kind!r}")
+        raise Refused(_("unknown kind of hearing %(kind)s") % {"kind": repr(kind)})
     if not court.strip():
-        raise Refused("name the court")
+        raise Refused(_("name the court"))
     with transaction.atomic():
         hearing = Hearing.objects.create(investigation=investigation, defendant=defendant,
                                          kind=kind, on=on, court=court.strip(),
@@ -745,7 +759,7 @@ def hearing_add(*, defendant: Suspect, actor: Any, kind: str, on: dt.date, court
 def hearing_outcome(*, hearing: Hearing, actor: Any, outcome: str) -> Hearing:
     _check(actor, hearing.investigation)
     if not outcome.strip():
-        raise Refused("record the outcome")
+        raise Refused(_("record the outcome"))
     with transaction.atomic():
         hearing.outcome = outcome.strip()
         hearing.save(update_fields=["outcome"])
@@ -767,11 +781,12 @@ def exhibit_add(*, investigation: Investigation, actor: Any, reference: str,
     """An exhibit, first held by the officer who records it: the chain starts with them."""
     _check(actor, investigation)
     if not reference.strip() or not description.strip() or not location.strip():
-        raise Refused("give the exhibit's reference, description and where it is kept")
+        raise Refused(_("give the exhibit's reference, description and where it is kept"))
     if seized_at > timezone.now():
-        raise Refused("the seizure time is in the future")
+        raise Refused(_("the seizure time is in the future"))
     if investigation.exhibits.filter(reference=reference.strip()).exists():
-        raise Refused(f"exhibit {reference.strip()} is already recorded")
+        raise Refused(_("exhibit %(reference)s is already recorded")
+                      % {"reference": reference.strip()})
     with transaction.atomic():
         exhibit = Exhibit.objects.create(
             investigation=investigation, reference=reference.strip(),
@@ -793,18 +808,22 @@ def custody_transfer(*, exhibit: Exhibit, actor: Any, to_username: str, location
     investigation = exhibit.investigation
     _check(actor, investigation)
     if exhibit.status != Exhibit.Status.HELD:
-        raise Refused(f"exhibit {exhibit.reference} is {exhibit.get_status_display().lower()}")
+        raise Refused(_("exhibit %(reference)s is %(status)s")
+                      % {"reference": exhibit.reference,
+                         "status": exhibit.get_status_display().lower()})
     if actor.pk not in {exhibit.holder_id, investigation.senior_officer_id}:
-        raise Refused(f"only the exhibit's holder, {exhibit.holder.username}, may hand it on")
+        raise Refused(_("only the exhibit's holder, %(username)s, may hand it on")
+                      % {"username": exhibit.holder.username})
     to = User.objects.filter(username=to_username.strip(), is_active=True).first()
     if to is None:
-        raise Refused(f"no active user called {to_username.strip()!r}")
+        raise Refused(_("no active user called %(to_username)s")
+                      % {"to_username": repr(to_username.strip())})
     if not purpose.strip() or not location.strip():
-        raise Refused("say why the exhibit is handed on and where it will be")
+        raise Refused(_("say why the exhibit is handed on and where it will be"))
     when = at or timezone.now()
     last = exhibit.custody.order_by("-at", "-pk").first()
     if last is not None and when < last.at:
-        raise Refused("the hand-over is before the last entry in the chain of custody")
+        raise Refused(_("the hand-over is before the last entry in the chain of custody"))
     with transaction.atomic():
         entry = CustodyEntry.objects.create(exhibit=exhibit, at=when, holder=to,
                                             from_holder=exhibit.holder,
@@ -828,24 +847,24 @@ def disclosure_record(*, defendant: Suspect, actor: Any, item: str, stage: str,
     investigation = defendant.investigation
     _check(actor, investigation)
     if not Charge.objects.filter(suspect=defendant).exists():
-        raise Refused(f"{defendant.name} has not been charged: disclosure is owed to a "
-                      "defendant")
+        raise Refused(_("%(name)s has not been charged: disclosure is owed to a defendant")
+                      % {"name": defendant.name})
     if stage not in Disclosure.Stage.values or decision not in Disclosure.Decision.values:
-        raise Refused("choose the stage and the decision")
+        raise Refused(_("choose the stage and the decision"))
     if not item.strip():
-        raise Refused("describe the item")
+        raise Refused(_("describe the item"))
     if decision == Disclosure.Decision.WITHHELD:
         # Criminal Disclosure Act 2008 ss 16-18, as data (data/legal/nz/).
         if ground not in withholding_grounds().codes():
-            raise Refused("an item may be withheld only on a ground the Criminal Disclosure "
-                          "Act 2008 allows: choose it")
+            raise Refused(_("an item may be withheld only on a ground the Criminal Disclosure Act "
+                            "2008 allows: choose it"))
         if not reason.strip():
-            raise Refused("give the reason for withholding, which the defendant is told")
+            raise Refused(_("give the reason for withholding, which the defendant is told"))
     else:
         ground = ""
     if exhibit is not None and exhibit.investigation_id != investigation.pk:
-        raise Refused("that exhibit belongs to another investigation")
-    _not_future(on, "disclosure")
+        raise Refused(_("that exhibit belongs to another investigation"))
+    _not_future(on, _("disclosure"))
     with transaction.atomic():
         entry = Disclosure.objects.create(
             investigation=investigation, defendant=defendant, item=item.strip(),

@@ -12,6 +12,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tiaki.accounts.models import Agency, User
@@ -60,7 +61,8 @@ def new_view(request: HttpRequest) -> HttpResponse:
         except Refused as refusal:
             error = refusal.reason
         else:
-            messages.success(request, f"Investigation {investigation.reference} opened.")
+            messages.success(request, _("Investigation %(reference)s opened.")
+                                      % {"reference": investigation.reference})
             return redirect("investigations:detail", reference=investigation.reference)
     return render(request, "investigations/new.html", {"form": form, "error": error},
                   status=400 if error or form.errors else 200)
@@ -119,7 +121,7 @@ def _cases(request: HttpRequest, references: str) -> list[VictimCase]:
 def _number(reference: str) -> int:
     digits = "".join(ch for ch in reference.rsplit("-", 1)[-1] if ch.isdigit())
     if not digits:
-        raise Refused(f"{reference!r} is not a reference")
+        raise Refused(_("%(reference)s is not a reference") % {"reference": repr(reference)})
     return int(digits)
 
 
@@ -140,28 +142,29 @@ def _part[M: models.Model](request: HttpRequest, model: type[M], investigation: 
 def _senior(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: int | None) -> str:
     senior = User.objects.filter(username=d["username"].strip(), is_active=True).first()
     if senior is None:
-        raise Refused(f"no active user called {d['username'].strip()!r}")
+        raise Refused(_("no active user called %(username)s")
+                      % {"username": repr(d['username'].strip())})
     services.senior_assign(investigation=inv, actor=request.user, senior=senior)
-    return f"{senior.username} is the senior officer."
+    return _("%(username)s is the senior officer.") % {"username": senior.username}
 
 
 def _member(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: int | None) -> str:
     member = services.member_add(investigation=inv, actor=request.user, username=d["username"],
                                  role=d["role"])
-    return f"{member.user.username} added to the team."
+    return _("%(username)s added to the team.") % {"username": member.user.username}
 
 
 def _task(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: int | None) -> str:
     task = services.task_assign(investigation=inv, actor=request.user, owner_username=d["owner"],
                                 title=d["title"], due_on=d["due_on"], detail=d["detail"])
-    return f"Task given to {task.owner.username}."
+    return _("Task given to %(username)s.") % {"username": task.owner.username}
 
 
 def _task_finish(request: HttpRequest, inv: Investigation, d: dict[str, Any],
                  pk: int | None) -> str:
     task = _part(request, Task, inv, pk)
     services.task_finish(task=task, actor=request.user, status=d["status"], outcome=d["outcome"])
-    return "Task updated."
+    return _("Task updated.")
 
 
 def _communication(request: HttpRequest, inv: Investigation, d: dict[str, Any],
@@ -170,14 +173,16 @@ def _communication(request: HttpRequest, inv: Investigation, d: dict[str, Any],
     services.communication_record(investigation=inv, actor=request.user,
                                   agency_code=d["agency"].strip().upper(), channel=d["channel"],
                                   summary=d["summary"], direction=d["direction"], step=step)
-    return "Communication logged." + (f" Step \u201c{step.title}\u201d done." if step else "")
+    if step:
+        return (_("Communication logged. Step “%(title)s” done.") % {"title": step.title})
+    return _("Communication logged.")
 
 
 def _link(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: int | None) -> str:
     target = _link_target(request, d["kind"], d["reference"])
     services.link_add(investigation=inv, actor=request.user, kind=d["kind"], target=target,
                       note=d["note"])
-    return "Record linked."
+    return _("Record linked.")
 
 
 def _interview(request: HttpRequest, inv: Investigation, d: dict[str, Any],
@@ -188,7 +193,7 @@ def _interview(request: HttpRequest, inv: Investigation, d: dict[str, Any],
                             support_person=d["support_person"],
                             breaks_every_minutes=d["breaks_every_minutes"] or 45,
                             arrangements=d["arrangements"])
-    return "Interview planned."
+    return _("Interview planned.")
 
 
 def _interview_held(request: HttpRequest, inv: Investigation, d: dict[str, Any],
@@ -199,7 +204,7 @@ def _interview_held(request: HttpRequest, inv: Investigation, d: dict[str, Any],
                             support_person_present=d["support_person_present"],
                             breaks_taken=d["breaks_taken"], video_recorded=d["video_recorded"],
                             statement=d["statement"], note=d["note"])
-    return "Interview recorded as held."
+    return _("Interview recorded as held.")
 
 
 def _suspect(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: int | None) -> str:
@@ -207,7 +212,7 @@ def _suspect(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: in
                                    name=d["name"], sex=d["sex"], age=d["age"],
                                    nationality=d["nationality"],
                                    registration_number=d["registration_number"], role=d["role"])
-    return f"Suspect {suspect.name} added."
+    return _("Suspect %(name)s added.") % {"name": suspect.name}
 
 
 def _charge(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: int | None) -> str:
@@ -217,7 +222,7 @@ def _charge(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: int
                                  aggravating_factors=d["aggravating_factors"],
                                  particulars=d["particulars"],
                                  victims=_cases(request, d["victims"]))
-    return f"{suspect.name} charged: {charge}."
+    return _("%(name)s charged: %(charge)s.") % {"name": suspect.name, "charge": charge}
 
 
 def _charge_part(request: HttpRequest, inv: Investigation, pk: int | None) -> Charge:
@@ -226,13 +231,13 @@ def _charge_part(request: HttpRequest, inv: Investigation, pk: int | None) -> Ch
 
 def _consent(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: int | None) -> str:
     services.charge_consent(charge=_charge_part(request, inv, pk), actor=request.user, on=d["on"])
-    return "Attorney-General's consent recorded."
+    return _("Attorney-General's consent recorded.")
 
 
 def _decide(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: int | None) -> str:
     charge = services.charge_decide(charge=_charge_part(request, inv, pk), actor=request.user,
                                     status=d["status"], on=d["on"], note=d["note"])
-    return f"Charge {charge.get_status_display().lower()}."
+    return _("Charge %(status)s.") % {"status": charge.get_status_display().lower()}
 
 
 def _sentence(request: HttpRequest, inv: Investigation, d: dict[str, Any],
@@ -240,19 +245,19 @@ def _sentence(request: HttpRequest, inv: Investigation, d: dict[str, Any],
     reparations = []
     if d["reparation_case"].strip():
         if not d["reparation_nzd"]:
-            raise Refused("give the amount of reparation")
+            raise Refused(_("give the amount of reparation"))
         reparations.append((_case(request, d["reparation_case"]), d["reparation_nzd"]))
     services.sentence_record(charge=_charge_part(request, inv, pk), actor=request.user,
                              kind=d["kind"], months=d["months"], imposed_on=d["imposed_on"],
                              detail=d["detail"], reparations=reparations)
-    return "Sentence recorded."
+    return _("Sentence recorded.")
 
 
 def _appeal(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: int | None) -> str:
     services.appeal_lodge(charge=_charge_part(request, inv, pk), actor=request.user,
                           against=d["against"], court=d["court"], lodged_on=d["lodged_on"],
                           by_crown=d["by_crown"])
-    return "Appeal recorded."
+    return _("Appeal recorded.")
 
 
 def _appeal_decide(request: HttpRequest, inv: Investigation, d: dict[str, Any],
@@ -260,21 +265,22 @@ def _appeal_decide(request: HttpRequest, inv: Investigation, d: dict[str, Any],
     appeal = _part(request, Appeal, inv, pk, "charge__suspect__investigation")
     services.appeal_decide(appeal=appeal, actor=request.user, outcome=d["outcome"],
                            decided_on=timezone.localdate())
-    return "Appeal decided."
+    return _("Appeal decided.")
 
 
 def _hearing(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: int | None) -> str:
     defendant = _part(request, Suspect, inv, d["defendant"])
     hearing = services.hearing_add(defendant=defendant, actor=request.user, kind=d["kind"],
                                    on=d["on"], court=d["court"], adviser_username=d["adviser"])
-    return f"{hearing.get_kind_display()} on {hearing.on:%d %b %Y} recorded."
+    return (_("%(kind)s on %(on)s recorded.")
+            % {"kind": hearing.get_kind_display(), "on": format(hearing.on, "%d %b %Y")})
 
 
 def _hearing_outcome(request: HttpRequest, inv: Investigation, d: dict[str, Any],
                      pk: int | None) -> str:
     services.hearing_outcome(hearing=_part(request, Hearing, inv, pk), actor=request.user,
                              outcome=d["outcome"])
-    return "Hearing outcome recorded."
+    return _("Hearing outcome recorded.")
 
 
 def _exhibit(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: int | None) -> str:
@@ -282,13 +288,13 @@ def _exhibit(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: in
                                    reference=d["reference"], description=d["description"],
                                    seized_at=d["seized_at"], location=d["location"],
                                    seized_from=d["seized_from"])
-    return f"Exhibit {exhibit.reference} recorded."
+    return _("Exhibit %(reference)s recorded.") % {"reference": exhibit.reference}
 
 
 def _transfer(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: int | None) -> str:
     services.custody_transfer(exhibit=_part(request, Exhibit, inv, pk), actor=request.user,
                               to_username=d["to"], location=d["location"], purpose=d["purpose"])
-    return "Custody transferred."
+    return _("Custody transferred.")
 
 
 def _disclosure(request: HttpRequest, inv: Investigation, d: dict[str, Any],
@@ -297,13 +303,13 @@ def _disclosure(request: HttpRequest, inv: Investigation, d: dict[str, Any],
     services.disclosure_record(defendant=defendant, actor=request.user, item=d["item"],
                                stage=d["stage"], decision=d["decision"], on=d["on"],
                                ground=d["ground"], reason=d["reason"])
-    return "Disclosure recorded."
+    return _("Disclosure recorded.")
 
 
 def _close(request: HttpRequest, inv: Investigation, d: dict[str, Any], pk: int | None) -> str:
     services.investigation_close(investigation=inv, actor=request.user, reason=d["reason"],
                                  note=d["note"])
-    return f"Investigation {inv.reference} closed."
+    return _("Investigation %(reference)s closed.") % {"reference": inv.reference}
 
 
 class _AppealDecideForm(django_forms.Form):
