@@ -2,22 +2,27 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from tiaki.accounts.roles import Role
+from tiaki.audit.lists import AUDIT_TRAIL
 from tiaki.audit.models import AuditEvent
 from tiaki.audit.selectors import audit_search_recorded
-from tiaki.core.pagination import EstimatedCountPaginator
+from tiaki.core.exports import export_response
 
 
 class AuditSearchForm(forms.Form):
-    actor = forms.CharField(required=False, label="Username")
-    agency = forms.CharField(required=False)
-    action = forms.ChoiceField(required=False, choices=[("", "Any"), *AuditEvent.Action.choices])
-    object_type = forms.CharField(required=False, label="Record type")
-    object_id = forms.CharField(required=False, label="Record id")
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    actor = forms.CharField(required=False, label=_("Username"))
+    agency = forms.CharField(required=False, label=_("Agency"))
+    action = forms.ChoiceField(required=False, label=_("Action"),
+                               choices=[("", _("Any")), *AuditEvent.Action.choices])
+    object_type = forms.CharField(required=False, label=_("Record type"))
+    object_id = forms.CharField(required=False, label=_("Record id"))
+    since = forms.DateField(required=False, label=_("Since"),
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label=_("Until"),
+                            widget=forms.DateInput(attrs={"type": "date"}))
 
 
 @require_GET
@@ -27,9 +32,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_search_recorded(request.user, **filters)
-    # The whole trail is millions of rows: its page count is estimated (see pagination).
-    page = EstimatedCountPaginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "audit/search.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    # The whole trail is millions of rows: it is counted only up to a cap (see lists).
+    listed = AUDIT_TRAIL.run(request, events, narrowed=filters)
+    if (exported := export_response(request, listed)) is not None:
+        return exported
+    return render(request, "audit/search.html", {"form": form, "listed": listed})

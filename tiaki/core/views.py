@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -7,11 +6,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tiaki.accounts.roles import Role
 from tiaki.core import services
+from tiaki.core.exports import export_response
 from tiaki.core.home import cards_for
 from tiaki.core.models import Notification, NotificationPreference
+from tiaki.core.notification_lists import NOTIFICATIONS
 from tiaki.core.notifications import Kind
-
-NOTIFICATIONS_PER_PAGE = 50
 
 
 @require_GET
@@ -26,13 +25,12 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def notifications_view(request: HttpRequest) -> HttpResponse:
-    show = request.GET.get("show", "unread")
-    found = Notification.objects.filter(recipient=request.user)  # type: ignore[misc]
-    if show != "all":
-        found = found.filter(read_at__isnull=True)
-    page = Paginator(found.order_by("-created_at", "-pk"), NOTIFICATIONS_PER_PAGE).get_page(
-        request.GET.get("page"))
-    return render(request, "core/notifications.html", {"page": page, "show": show})
+    # Only the person's own notifications: someone else's are never listed.
+    listed = NOTIFICATIONS.run(request, Notification.objects.filter(  # type: ignore[misc]
+        recipient=request.user))
+    if (exported := export_response(request, listed)) is not None:
+        return exported
+    return render(request, "core/notifications.html", {"listed": listed})
 
 
 def _own(request: HttpRequest, pk: int) -> Notification:
