@@ -3,6 +3,8 @@ no-JavaScript tables, and the caveat policy hiding a report's entities and edges
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.test import Client
 
@@ -84,3 +86,82 @@ def test_network_page_json_and_tables(client: Client, analysts: dict[str, User],
     data = client.get("/intelligence/network/", {"node": PHONE, "format": "json"}).json()
     assert data == {"nodes": [{"id": PHONE, "label": "+64215550101", "kind": "phone",
                                "truncated": False}], "edges": []}
+
+
+def _people(actor: User, report: Report, count: int, prefix: str = "P") -> list[str]:
+    return [f"e:{services.entity_add(actor=actor, report=report, schema='Person', properties={'name': f'{prefix} {n}'}).ftm_id}"  # noqa: E501
+            for n in range(count)]
+
+
+def _associate(actor: User, report: Report, left: str, right: str) -> None:
+    services.entity_add(actor=actor, report=report, schema="Associate",
+                        properties={"person": left[2:], "associate": right[2:]})
+
+
+def test_hidden_report_hides_an_edge_between_visible_entities_and_a_middle_entity(
+        analysts: dict[str, User], report: Report) -> None:
+    """The uncleared analyst sees both ends but neither the edge a caveated report states
+    between them nor a path through an entity of a caveated report."""
+    actor, viewer = analysts["cleared"], analysts["uncleared"]
+    open_report = make_report(actor, caveats=())
+    left, right, far = _people(actor, open_report, 3)
+    (hidden,) = _people(actor, report, 1, prefix="Hidden")
+    _associate(actor, report, left, right)      # the edge itself is caveated
+    _associate(actor, open_report, right, hidden)
+    _associate(actor, open_report, hidden, far)  # far is reached only through hidden
+    assert [e["label"] for e in graph.shortest_path(actor, left, far).edges] == [
+        "Associate"] * 3
+    assert graph.shortest_path(viewer, left, right).nodes == {}
+    assert graph.shortest_path(viewer, right, far).nodes == {}
+    around = graph.neighbourhood(viewer, right, hops=2)
+    assert set(around.nodes) == {right} and around.edges == []
+    assert set(graph.neighbourhood(actor, right, hops=1).nodes) == {right, left, hidden}
+
+
+def test_hub_cap_counts_visible_neighbours_only_in_order(analysts: dict[str, User],
+                                                         report: Report) -> None:
+    actor, viewer = analysts["cleared"], analysts["uncleared"]
+    open_report = make_report(actor, caveats=())
+    hub = "phone:+6490000000"
+    for n in range(8):
+        services.entity_add(actor=actor, report=open_report, schema="Person",
+                            properties={"name": f"Open {n}", "phone": "+6490000000"})
+    for n in range(5):
+        services.entity_add(actor=actor, report=report, schema="Person",
+                            properties={"name": f"Hidden {n}", "phone": "+6490000000"})
+    assert len(graph.neighbourhood(actor, hub, hops=1).nodes) == 14
+    exact = graph.neighbourhood(viewer, hub, hops=1, per_node=8)
+    assert len(exact.nodes) == 9 and hub not in exact.truncated
+    assert all(n["label"].startswith("Open") for k, n in exact.nodes.items() if k != hub)
+    capped = graph.neighbourhood(viewer, hub, hops=1, per_node=7)
+    assert hub in capped.truncated
+    # The first seven in neighbour order, the same on every run.
+    workers = sorted(k for k in exact.nodes if k != hub)
+    assert list(capped.nodes)[1:] == workers[:7]
+    # From the last worker, two hops reach the hub and only the hub's first three.
+    two = graph.neighbourhood(viewer, workers[-1], hops=2, per_node=3)
+    assert list(two.nodes) == [workers[-1], hub, *workers[:3]]
+    assert hub in two.truncated
+
+
+def test_path_found_up_to_four_hops_and_none_beyond(analysts: dict[str, User]) -> None:
+    actor = analysts["cleared"]
+    open_report = make_report(actor, caveats=())
+    chain = _people(actor, open_report, 6, prefix="Chain")
+    for a, b in itertools.pairwise(chain):
+        _associate(actor, open_report, a, b)
+    for hops in range(1, 5):
+        found = graph.shortest_path(actor, chain[0], chain[hops], max_hops=4)
+        assert list(found.nodes) == chain[:hops + 1], hops
+        assert [(e["source"], e["target"]) for e in found.edges] == list(
+            itertools.pairwise(chain[:hops + 1]))
+        # ...and backwards: the edges run from the start whichever way they were stated.
+        back = graph.shortest_path(actor, chain[hops], chain[0], max_hops=4)
+        assert list(back.nodes) == chain[hops::-1]
+    assert graph.shortest_path(actor, chain[0], chain[5], max_hops=4).nodes == {}
+    assert len(graph.shortest_path(actor, chain[0], chain[5], max_hops=5).edges) == 5
+    assert graph.shortest_path(actor, chain[0], chain[3], max_hops=2).nodes == {}
+    # A shortcut makes the path shorter: the search finds the shortest, not the first.
+    _associate(actor, open_report, chain[1], chain[4])
+    assert list(graph.shortest_path(actor, chain[0], chain[5]).nodes) == [
+        chain[0], chain[1], chain[4], chain[5]]

@@ -176,12 +176,21 @@ class Link(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="links")
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="links")
-    source = models.CharField(max_length=300, db_index=True)
-    target = models.CharField(max_length=300, db_index=True)
+    source = models.CharField(max_length=300)
+    target = models.CharField(max_length=300)
     label = models.CharField(max_length=80)
 
     class Meta:
-        indexes = [models.Index(fields=["target", "source"])]
+        # The network reads a node's edges in both directions, in (neighbour, label) order,
+        # with the report that decides who sees the edge: both composites carry every
+        # column the graph queries read, so a hub's first 50 visible edges are an
+        # index-only walk that stops early (tiaki.intelligence.graph, bench/graph.py).
+        indexes = [
+            models.Index(fields=["source", "target", "label", "report"],
+                         name="intel_link_out"),
+            models.Index(fields=["target", "source", "label", "report"],
+                         name="intel_link_in"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source} -{self.label}-> {self.target}"
