@@ -16,6 +16,7 @@ from tiaki.intake.api import router as intake_router
 from tiaki.intelligence.api import router as intelligence_router
 from tiaki.investigations.api import router as investigations_router
 from tiaki.plan.api import router as plan_router
+from tiaki.privacy.api import router as privacy_router
 from tiaki.screening.api import router as screening_router
 
 
@@ -85,6 +86,7 @@ api.add_router("/cases", cases_router, tags=["cases"])
 api.add_router("/screening", screening_router, tags=["screening"])
 api.add_router("/investigations", investigations_router, tags=["investigations"])
 api.add_router("/intelligence", intelligence_router, tags=["intelligence"])
+api.add_router("/privacy", privacy_router, tags=["privacy"])
 
 
 @api.exception_handler(Refused)

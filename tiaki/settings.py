@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tiaki.administration",
     "tiaki.scheduling",
     "tiaki.intelligence",
+    "tiaki.privacy",
     "tiaki.translations",
     "tiaki.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("investigations/", include("tiaki.investigations.urls")),
     path("administration/", include("tiaki.administration.urls")),
     path("intelligence/", include("tiaki.intelligence.urls")),
+    path("privacy/", include("tiaki.privacy.urls")),
     path("victims-information/", include("tiaki.plan.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

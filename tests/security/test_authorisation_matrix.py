@@ -83,6 +83,9 @@ PLATFORM = frozenset({R.PLATFORM_ADMINISTRATOR})
 INTEL = frozenset({R.INTELLIGENCE_ANALYST, R.INVESTIGATOR, R.SENIOR_OFFICER})
 SENIOR = frozenset({R.SENIOR_OFFICER})
 PKG = "intelligence.SharingPackage"
+PRIVACY = frozenset({R.PRIVACY_OFFICER})
+PREQ = "privacy.AccessRequest"
+PBREACH = "privacy.Breach"
 
 # fmt: off
 PAGES: dict[str, Route] = {
@@ -167,7 +170,7 @@ PAGES: dict[str, Route] = {
     "intake:screening_list": _r(SCREENERS | {R.SERVICE_PROVIDER}),
     "intake:screening_new": _r(SCREENERS | {R.SERVICE_PROVIDER}),
     "intake:screening_detail": _r(SCREENERS, "intake.Screening", pk="pk"),
-    "intake:guide": _r(ALL - PLATFORM),
+    "intake:guide": _r(ALL - PLATFORM - PRIVACY),
     "intake:translations": _r(frozenset({R.SECRETARIAT, R.ADMINISTRATOR})),
     "intake:translation": _r(frozenset({R.SECRETARIAT, R.ADMINISTRATOR}),
                              extra={"language": "mi"}),
@@ -203,6 +206,22 @@ PAGES: dict[str, Route] = {
     "screening:batch": _r(BORDER, "screening.IngestBatch", pk="pk"),
     "screening:watchlists": _r(ANALYST),
     "screening:documents": _r(BORDER),
+    # Privacy requests and breaches: the holding agency's privacy officers only (the demo's
+    # are Police's, which holds the demo request and breach).
+    "privacy:queue": _r(PRIVACY),
+    "privacy:request_new": _r(PRIVACY),
+    "privacy:request": _r(PRIVACY, PREQ, reference="reference"),
+    "privacy:request_export": _r(PRIVACY, PREQ, reference="reference"),
+    "privacy:request_action": _r(PRIVACY, PREQ, reference="reference",
+                                 extra={"action": "acknowledge"}),
+    "privacy:breaches": _r(PRIVACY),
+    "privacy:breach_new": _r(PRIVACY),
+    "privacy:breach": _r(PRIVACY, PBREACH, reference="reference"),
+    "privacy:breach_action": _r(PRIVACY, PBREACH, reference="reference",
+                                extra={"action": "assess"}),
+    "privacy:breach_action_on": _r(PRIVACY, "privacy.AffectedPerson",
+                                   reference="breach__reference", pk="pk",
+                                   extra={"action": "person"}),
     "investigations:list": _r(ALL),
     "investigations:new": _r(ALL),
     "investigations:figures": _r(FIGURES),
@@ -274,6 +293,26 @@ API: dict[str, Route] = {
     "tiaki_intelligence_api_list_log": _r(INTEL),
     "tiaki_intelligence_api_post_import": _r(INTEL),
     "tiaki_intelligence_api_post_nomination": _r(INTEL, "intelligence.Entity", ftm_id="ftm_id"),
+    "tiaki_privacy_api_list_requests": _r(ALL),
+    "tiaki_privacy_api_post_request": _r(PRIVACY),
+    "tiaki_privacy_api_get_request": _r(PRIVACY, PREQ, reference="reference"),
+    "tiaki_privacy_api_post_acknowledge": _r(PRIVACY, PREQ, reference="reference"),
+    "tiaki_privacy_api_post_extend": _r(PRIVACY, PREQ, reference="reference"),
+    "tiaki_privacy_api_post_decide": _r(PRIVACY, PREQ, reference="reference"),
+    "tiaki_privacy_api_post_transfer": _r(PRIVACY, PREQ, reference="reference"),
+    "tiaki_privacy_api_post_export": _r(PRIVACY, PREQ, reference="reference"),
+    "tiaki_privacy_api_post_correct": _r(PRIVACY, PREQ, reference="reference"),
+    "tiaki_privacy_api_post_statement": _r(PRIVACY, PREQ, reference="reference"),
+    "tiaki_privacy_api_post_close": _r(PRIVACY, PREQ, reference="reference"),
+    "tiaki_privacy_api_list_breaches": _r(ALL),
+    "tiaki_privacy_api_post_breach": _r(PRIVACY),
+    "tiaki_privacy_api_get_breach": _r(PRIVACY, PBREACH, reference="reference"),
+    "tiaki_privacy_api_post_assess": _r(PRIVACY, PBREACH, reference="reference"),
+    "tiaki_privacy_api_post_breach_decide": _r(PRIVACY, PBREACH, reference="reference"),
+    "tiaki_privacy_api_post_commissioner": _r(PRIVACY, PBREACH, reference="reference"),
+    "tiaki_privacy_api_post_person": _r(PRIVACY, "privacy.AffectedPerson",
+                                        reference="breach__reference", person_id="pk"),
+    "tiaki_privacy_api_post_breach_close": _r(PRIVACY, PBREACH, reference="reference"),
     "tiaki_investigations_api_list_investigations": _r(ALL),
     "tiaki_investigations_api_post_investigation": _r(TEAM),
     "tiaki_investigations_api_get_figures": _r(FIGURES),
@@ -453,7 +492,11 @@ def _schema_operations(client: Client) -> dict[str, tuple[str, str, list[str]]]:
 DISCOVER = os.environ.get("MATRIX_DISCOVER") == "1"
 # Steps only a record in a state the demo does not hold can take (every demo certificate is
 # already decided, so endorsing or declining one is refused on its state for everyone).
-NEEDS_PENDING = {"tiaki_cases_api_post_endorse", "tiaki_cases_api_post_decline"}
+NEEDS_PENDING = {"tiaki_cases_api_post_endorse", "tiaki_cases_api_post_decline",
+                 # The demo's privacy request and breach are undecided: exporting, closing
+                 # and notifying a person are refused on their state for everyone (403).
+                 "tiaki_privacy_api_post_export", "tiaki_privacy_api_post_close",
+                 "tiaki_privacy_api_post_person", "tiaki_privacy_api_post_breach_close"}
 
 
 @pytest.mark.django_db

@@ -21,6 +21,9 @@ class Role(models.TextChoices):
     # agency's administrator (ADMINISTRATOR) manages only the people of that agency.
     PLATFORM_ADMINISTRATOR = "platform_administrator", "Platform administrator"
     AUDITOR = "auditor", "Auditor"
+    # Handles victims' requests to see or correct their information and the agency's privacy
+    # breaches (Privacy Act 2020, Parts 4 and 6); sees those records for their own agency.
+    PRIVACY_OFFICER = "privacy_officer", "Privacy officer"
 
 
 # Roles that may record progress on the Plan's action items for their own agency.

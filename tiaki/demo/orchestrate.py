@@ -22,6 +22,7 @@ from tiaki.plan.demo import demo_progress
 from tiaki.plan.demo_records import demo_records
 from tiaki.plan.loader import plan_load
 from tiaki.plan.models import ActionItem
+from tiaki.privacy.demo import demo_privacy
 from tiaki.screening.demo import (
     PROFILE_NAME,
     demo_border_report,
@@ -58,6 +59,7 @@ def load_demo() -> list[tuple[Persona, User]]:
                        child_report=intake.reports["children"], screening=intake.screening)
         demo_investigations(users)
         demo_intelligence(users)
+        demo_privacy(users)
     return made
 
 

@@ -36,6 +36,8 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("minister", "Jo", "Carter", "MBIE", (Role.MINISTER_OFFICE,)),
     Persona("auditor", "Wiremu", "Hēnare", "DIA", (Role.AUDITOR,)),
     Persona("admin", "Pat", "Morgan", "MBIE", (Role.ADMINISTRATOR,)),
+    # Handles victims' requests to see or correct what Police holds, and privacy breaches.
+    Persona("privacy", "Rongo", "Example", "POLICE", (Role.PRIVACY_OFFICER,)),
     # Other agencies' people, so every flow has someone to hand over to (obviously
     # synthetic names). Border officers are placed on a post's queue by demo_posts().
     Persona("socialworker", "Tia", "Example", "ORANGA_TAMARIKI", (Role.CASE_MANAGER,)),

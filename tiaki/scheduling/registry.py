@@ -44,6 +44,10 @@ register(JobSpec("remind_late_protocol_steps",
                  "tiaki.investigations.tasks.remind_late_protocol_steps",
                  "Reminds investigation teams of coordination-protocol steps past due.",
                  every_minutes=60))
+register(JobSpec("remind_overdue_privacy_requests",
+                 "tiaki.privacy.tasks.remind_overdue_privacy_requests",
+                 "Reminds privacy officers of access and correction requests past their deadline.",
+                 daily_at=dt.time(7, 35)))
 register(JobSpec("purge_idempotency_keys", "tiaki.core.idempotency.idempotency_purge",
                  "Forgets API idempotency keys older than a day.",
                  daily_at=dt.time(2, 45)))
