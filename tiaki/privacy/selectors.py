@@ -25,7 +25,7 @@ def requests_for(user: Any, show: str = "open", *, today: dt.date,
     rows = rows.annotate(deadline_on=Coalesce(F("extended_to"), F("due_on")))
     if show == "overdue":
         rows = rows.filter(deadline_on__lt=today)
-    found = list(rows.order_by("deadline_on", "pk")[:500])
+    found: list[AccessRequest] = list(rows.order_by("deadline_on", "pk")[:500])
     if found:
         with transaction.atomic():
             reads.audit_read(actor=user, objects=found, purpose="privacy request queue",
