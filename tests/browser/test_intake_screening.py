@@ -45,7 +45,8 @@ def test_inspector_screens_decides_and_refers(page: Any, live_server: Any,
         page.locator(f'input[name="indicators"][value="{code}"]').check()
     page.get_by_role("button", name="Assess").click()
     page.locator("#recommendation").wait_for()
-    assert page.locator("#recommendation").inner_text() == "refer"
+    assert page.locator("#recommendation").inner_text() == "Refer for investigation"
+    assert page.locator("#recommendation").get_attribute("data-code") == "refer"
     assert page.locator("#elements tbody tr").count() == 3  # act, means, purpose
     met = Screening.objects.get().result["elements"]
     assert met["act"]["status"] == met["means"]["status"] == "met"

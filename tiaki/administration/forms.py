@@ -16,12 +16,12 @@ def _reason() -> forms.CharField:
 
 
 class UserForm(forms.Form):
-    username = forms.CharField(max_length=150)
-    first_name = forms.CharField(max_length=150, required=False)
-    last_name = forms.CharField(max_length=150, required=False)
-    email = forms.EmailField(required=False)
-    agency = forms.ModelChoiceField(queryset=Agency.objects.none())
-    roles = forms.MultipleChoiceField(choices=(), required=False,
+    username = forms.CharField(label=_("Username"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    roles = forms.MultipleChoiceField(label=_("Roles"), choices=(), required=False,
                                       widget=forms.CheckboxSelectMultiple)
     password = forms.CharField(
         required=False, strip=False, label=_("First password"),
@@ -95,9 +95,9 @@ class AgencyForm(forms.Form):
 
 
 class PostForm(forms.Form):
-    code = forms.CharField(max_length=40, help_text=_("Short code, e.g. NPE."))
-    name = forms.CharField(max_length=200)
-    agency = forms.ModelChoiceField(queryset=Agency.objects.none())
+    code = forms.CharField(label=_("Code"), max_length=40, help_text=_("Short code, e.g. NPE."))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
     ports = forms.CharField(
         required=False, label=_("Ports of arrival"),
         help_text=_("Three-letter IATA codes separated by commas (e.g. NPE, NPL). Travellers "

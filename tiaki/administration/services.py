@@ -15,6 +15,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tiaki.accounts import throttle
@@ -39,20 +41,20 @@ AGENCIES = AgencyPolicy()
 def _need_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise Refused("Say why (the reason is kept in the audit trail).")
+        raise Refused(_("Say why (the reason is kept in the audit trail)."))
     return reason
 
 
 def _check_agency(acting_user: Any, agency: Agency | None) -> Agency:
     if not is_admin(acting_user):
-        raise Refused("Only administrators manage users.")
+        raise Refused(_("Only administrators manage users."))
     if agency is None:
-        raise Refused("Choose the person's agency.")
+        raise Refused(_("Choose the person's agency."))
     ids = administered_agency_ids(acting_user)
     if ids is not None and agency.pk not in ids:
         refusal_record(acting_user, action="add a user to", obj=agency,
                        reason="not the administrator's agency")
-        raise Refused("You manage only the people of your own agency.")
+        raise Refused(_("You manage only the people of your own agency."))
     return agency
 
 
@@ -61,7 +63,8 @@ def _check_roles(acting_user: Any, roles: Iterable[str]) -> list[str]:
     allowed = {code for code, _ in grantable_roles(acting_user)}
     unknown = [r for r in wanted if r not in allowed]
     if unknown:
-        raise Refused(f"You may not give the role {', '.join(unknown)}.")
+        raise Refused(gettext("You may not give the role %(unknown)s.") % {
+                          "unknown": ', '.join(unknown)})
     return wanted
 
 
@@ -83,9 +86,9 @@ def user_create(*, acting_user: Any, username: str, first_name: str, last_name: 
     role_list = _check_roles(acting_user, roles)
     username = username.strip()
     if not username:
-        raise Refused("Give the person a username.")
+        raise Refused(_("Give the person a username."))
     if User.objects.filter(username__iexact=username).exists():
-        raise Refused(f"The username {username!r} is taken.")
+        raise Refused(_("The username %(username)s is taken.") % {"username": repr(username)})
     user = User(username=username, first_name=first_name.strip(), last_name=last_name.strip(),
                 email=email.strip(), agency=agency)
     if password:
@@ -112,13 +115,13 @@ def user_update(*, acting_user: Any, user: User, first_name: str, last_name: str
     held = sorted(user.role_codes())
     # A role the administrator may not give (the platform role) they may not take away.
     if not is_platform_admin(acting_user) and Role.PLATFORM_ADMINISTRATOR in held:
-        raise Refused("Only a platform administrator may change a platform administrator.")
+        raise Refused(_("Only a platform administrator may change a platform administrator."))
     if user.pk == getattr(acting_user, "pk", None) and not (
         set(held) & {Role.ADMINISTRATOR, Role.PLATFORM_ADMINISTRATOR}
         <= set(role_list)
     ):
-        raise Refused("You cannot take your own administrator role away; ask another "
-                      "administrator.")
+        raise Refused(_("You cannot take your own administrator role away; ask another "
+                        "administrator."))
     before: dict[str, Any] = {"first_name": user.first_name, "last_name": user.last_name,
                               "email": user.email, "roles": held}
     after: dict[str, Any] = {"first_name": first_name.strip(), "last_name": last_name.strip(),
@@ -285,14 +288,15 @@ def user_deactivate(*, user: User, successor: User | None, acting_user: Any,
     reason = _need_reason(reason)
     USERS.check(acting_user, "deactivate", user)
     if user.pk == getattr(acting_user, "pk", None):
-        raise Refused("You cannot deactivate your own account; ask another administrator.")
+        raise Refused(_("You cannot deactivate your own account; ask another administrator."))
     if not user.is_active:
-        raise Refused(f"{user.username} is already deactivated.")
+        raise Refused(_("%(username)s is already deactivated.") % {"username": user.username})
     if successor is not None:
         if successor.pk == user.pk:
-            raise Refused("Hand the work to someone other than the leaver.")
+            raise Refused(_("Hand the work to someone other than the leaver."))
         if not successor.is_active:
-            raise Refused(f"{successor.username} is deactivated; choose an active colleague.")
+            raise Refused(_("%(username)s is deactivated; choose an active colleague.") % {
+                              "username": successor.username})
         USERS.check(acting_user, "hand work to", successor)
     now = timezone.now()
     with transaction.atomic():
@@ -300,8 +304,8 @@ def user_deactivate(*, user: User, successor: User | None, acting_user: Any,
         done = (_hand_over(leaver=locked, successor=successor, acting_user=acting_user)
                 if successor is not None else None)
         if successor is None and open_work_count(user=locked):
-            raise Refused(f"{user.username} still has open work: name the colleague who "
-                          "takes it over.")
+            raise Refused(_("%(username)s still has open work: name the colleague who takes "
+                            "it over.") % {"username": user.username})
         locked.is_active = False
         locked.save(update_fields=["is_active"])
         revoked = ApiToken.objects.filter(user=locked, revoked_at__isnull=True).update(
@@ -342,7 +346,7 @@ def user_reactivate(*, acting_user: Any, user: User, reason: str) -> None:
     reason = _need_reason(reason)
     USERS.check(acting_user, "reactivate", user)
     if user.is_active:
-        raise Refused(f"{user.username} is active.")
+        raise Refused(_("%(username)s is active.") % {"username": user.username})
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=True)
         throttle.forget_account(user.username)
@@ -357,10 +361,10 @@ def api_token_issue(*, acting_user: Any, user: User, name: str,
     reason = _need_reason(reason)
     USERS.check(acting_user, "issue an API token for", user)
     if not user.is_active:
-        raise Refused(f"{user.username} is deactivated.")
+        raise Refused(_("%(username)s is deactivated.") % {"username": user.username})
     name = name.strip()
     if not name:
-        raise Refused("Name the system that will use the token.")
+        raise Refused(_("Name the system that will use the token."))
     with transaction.atomic():
         token, raw = ApiToken.issue(user=user, name=name)
         audit_record(actor=acting_user, action=Action.CREATE, obj=token,
@@ -373,7 +377,7 @@ def api_token_revoke(*, acting_user: Any, token: ApiToken, reason: str) -> None:
     reason = _need_reason(reason)
     USERS.check(acting_user, "revoke an API token of", token.user)
     if token.revoked_at is not None:
-        raise Refused("This token is already revoked.")
+        raise Refused(_("This token is already revoked."))
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
         audit_record(actor=acting_user, action=Action.UPDATE, obj=token,
@@ -389,9 +393,10 @@ def agency_update(*, acting_user: Any, agency: Agency, active: bool,
     AGENCIES.check(acting_user, MANAGE, agency)
     if successor is not None:
         if successor.pk == agency.pk:
-            raise Refused("An agency cannot succeed itself.")
+            raise Refused(_("An agency cannot succeed itself."))
         if agency.pk in {a.pk for a in _successor_chain(successor)}:
-            raise Refused(f"{successor} already passes its work to {agency}: that would loop.")
+            raise Refused(_("%(successor)s already passes its work to %(agency)s: that would "
+                            "loop.") % {"successor": successor, "agency": agency})
     changes: dict[str, Any] = {}
     if agency.active != active:
         changes["active"] = [agency.active, active]
@@ -424,12 +429,12 @@ PORT_PATTERN = r"^[A-Z]{3}$"
 
 def _check_post_agency(acting_user: Any, agency: Agency | None) -> Agency:
     if not is_admin(acting_user):
-        raise Refused("Only administrators manage border posts.")
+        raise Refused(_("Only administrators manage border posts."))
     if agency is None:
-        raise Refused("Choose the agency whose officers work the post.")
+        raise Refused(_("Choose the agency whose officers work the post."))
     ids = administered_agency_ids(acting_user)
     if ids is not None and agency.pk not in ids:
-        raise Refused("You manage only your own agency's border posts.")
+        raise Refused(_("You manage only your own agency's border posts."))
     return agency
 
 
@@ -444,7 +449,8 @@ def _clean_ports(ports: Iterable[str], *, post_pk: int | None) -> list[str]:
         if not port:
             continue
         if not re.match(PORT_PATTERN, port):
-            raise Refused(f"{raw.strip()!r} is not a three-letter IATA port code (e.g. AKL).")
+            raise Refused(_("%(raw)s is not a three-letter IATA port code (e.g. AKL).") % {
+                              "raw": repr(raw.strip())})
         if port not in cleaned:
             cleaned.append(port)
     # Routing takes the first post listing a port, so a port on two posts would leave the
@@ -453,7 +459,8 @@ def _clean_ports(ports: Iterable[str], *, post_pk: int | None) -> list[str]:
     for other in others:
         clash = sorted(set(cleaned) & set(other.ports))
         if clash:
-            raise Refused(f"{', '.join(clash)} already routes to {other.name} ({other.code}).")
+            raise Refused(_("%(clash)s already routes to %(name)s (%(code)s).") % {
+                              "clash": ', '.join(clash), "name": other.name, "code": other.code})
     return cleaned
 
 
@@ -468,12 +475,12 @@ def post_create(*, acting_user: Any, code: str, name: str, agency: Agency | None
     agency = _check_post_agency(acting_user, agency)
     code = code.strip().upper()
     if not code or not all(ch.isalnum() or ch == "-" for ch in code):
-        raise Refused("Give the post a short code of letters, digits and hyphens (e.g. NPE).")
+        raise Refused(_("Give the post a short code of letters, digits and hyphens (e.g. NPE)."))
     if not name.strip():
-        raise Refused("Give the post its name.")
+        raise Refused(_("Give the post its name."))
     posts_ensure()
     if Post.objects.filter(code=code).exists():
-        raise Refused(f"A post with the code {code} exists.")
+        raise Refused(_("A post with the code %(code)s exists.") % {"code": code})
     port_list = _clean_ports(ports, post_pk=None)
     with transaction.atomic():
         post = Post.objects.create(code=code, name=name.strip(), agency=agency,
@@ -527,8 +534,9 @@ def post_officers_set(*, acting_user: Any, post: Any, officers: Iterable[User],
     allowed = set(post_officer_candidates(post).values_list("pk", flat=True))
     stray = [u.username for pk, u in wanted.items() if pk not in allowed]
     if stray:
-        raise Refused(f"{', '.join(sorted(stray))} cannot work this post: only active "
-                      f"frontline officers of {post.agency} can.")
+        raise Refused(_("%(stray)s cannot work this post: only active frontline officers of "
+                        "%(agency)s can.") % {
+                          "stray": ', '.join(sorted(stray)), "agency": post.agency})
     with transaction.atomic():
         held = set(PostMembership.objects.filter(post=post).values_list("user_id", flat=True))
         PostMembership.objects.filter(post=post).exclude(user_id__in=wanted).delete()

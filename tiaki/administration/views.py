@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -62,7 +63,8 @@ def user_new_view(request: HttpRequest) -> HttpResponse:
                 acting_user=actor, username=data["username"], first_name=data["first_name"],
                 last_name=data["last_name"], email=data["email"], agency=data["agency"],
                 roles=data["roles"], password=data["password"], reason=data["reason"])
-            messages.success(request, f"User {user.username} created.")
+            messages.success(request, _("User %(username)s created.") % {
+                                          "username": user.username})
             return redirect("administration:user", pk=user.pk)
         error = refused.reason
     return render(request, "administration/user_new.html", {"form": form, "error": error},
@@ -113,7 +115,8 @@ def user_view(request: HttpRequest, pk: int) -> HttpResponse:
             services.user_update(acting_user=actor, user=user, first_name=data["first_name"],
                                  last_name=data["last_name"], email=data["email"],
                                  roles=data["roles"], reason=data["reason"])
-            messages.success(request, f"User {user.username} updated.")
+            messages.success(request, _("User %(username)s updated.") % {
+                                          "username": user.username})
             return redirect("administration:user", pk=user.pk)
         return _user_page(request, actor, user, status=400, error=refused.reason,
                           edit_form=form)
@@ -129,7 +132,8 @@ def user_password_view(request: HttpRequest, pk: int) -> HttpResponse:
             services.user_password_set(acting_user=actor, user=user,
                                        password=form.cleaned_data["password"],
                                        reason=form.cleaned_data["reason"])
-            messages.success(request, f"New password set for {user.username}.")
+            messages.success(request, _("New password set for %(username)s.") % {
+                                          "username": user.username})
             return redirect("administration:user", pk=user.pk)
         return _user_page(request, actor, user, status=400, error=refused.reason,
                           password_form=form)
@@ -144,8 +148,9 @@ def second_factor_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
         with refusal_kept() as refused:
             services.second_factor_reset(acting_user=actor, user=user,
                                          reason=form.cleaned_data["reason"])
-            messages.success(request, f"{user.username}'s authenticator apps are removed. "
-                                      "Issue an enrolment code so they can set up a new one.")
+            messages.success(request, _("%(username)s's authenticator apps are removed. "
+                                        "Issue an enrolment code so they can set up a new "
+                                        "one.") % {"username": user.username})
             return redirect("administration:user", pk=user.pk)
         return _user_page(request, actor, user, status=400, error=refused.reason,
                           reset_form=form)
@@ -178,9 +183,14 @@ def user_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
                                             acting_user=actor,
                                             reason=form.cleaned_data["reason"])
             successor = form.cleaned_data["successor"]
-            messages.success(request, f"{user.username} deactivated"
-                             + (f"; {done.total()} open items handed to {successor.username}."
-                                if successor else "."))
+            if successor:
+                messages.success(request, _("%(username)s deactivated; %(total)s open items "
+                                            "handed to %(successor)s.") % {
+                    "username": user.username, "total": done.total(),
+                    "successor": successor.username})
+            else:
+                messages.success(request, _("%(username)s deactivated.") % {
+                    "username": user.username})
             return redirect("administration:user", pk=user.pk)
         return _user_page(request, actor, user, status=400, error=refused.reason,
                           deactivate_form=form)
@@ -195,7 +205,8 @@ def user_reactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
         with refusal_kept() as refused:
             services.user_reactivate(acting_user=actor, user=user,
                                      reason=form.cleaned_data["reason"])
-            messages.success(request, f"{user.username} reactivated.")
+            messages.success(request, _("%(username)s reactivated.") % {
+                                          "username": user.username})
             return redirect("administration:user", pk=user.pk)
         return _user_page(request, actor, user, status=400, error=refused.reason,
                           reactivate_form=form)
@@ -227,10 +238,10 @@ def token_revoke_view(request: HttpRequest, pk: int, token_pk: int) -> HttpRespo
         with refusal_kept() as refused:
             services.api_token_revoke(acting_user=actor, token=token,
                                       reason=form.cleaned_data["reason"])
-            messages.success(request, f"Token {token.prefix}… revoked.")
+            messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
             return redirect("administration:user", pk=user.pk)
         return _user_page(request, actor, user, status=400, error=refused.reason)
-    return _user_page(request, actor, user, status=400, error="Say why the token is revoked.")
+    return _user_page(request, actor, user, status=400, error=_("Say why the token is revoked."))
 
 
 @require_http_methods(["GET"])
@@ -256,7 +267,7 @@ def agency_view(request: HttpRequest, pk: int) -> HttpResponse:
                                    active=form.cleaned_data["active"],
                                    successor=form.cleaned_data["successor"],
                                    reason=form.cleaned_data["reason"])
-            messages.success(request, f"Agency {agency.code} updated.")
+            messages.success(request, _("Agency %(code)s updated.") % {"code": agency.code})
             return redirect("administration:agency", pk=agency.pk)
         error = refused.reason
     return render(request, "administration/agency.html",
@@ -295,8 +306,8 @@ def post_new_view(request: HttpRequest) -> HttpResponse:
                                         agency=data["agency"], ports=form.port_list(),
                                         handles_visas=data["handles_visas"],
                                         reason=data["reason"])
-            messages.success(request, f"Border post {post.code} created. Now choose its "
-                                      "officers.")
+            messages.success(request, _("Border post %(code)s created. Now choose its "
+                                        "officers.") % {"code": post.code})
             return redirect("administration:post", pk=post.pk)
         error = refused.reason
     return render(request, "administration/post_new.html", {"form": form, "error": error},
@@ -325,8 +336,9 @@ def post_view(request: HttpRequest, pk: int) -> HttpResponse:
                         acting_user=actor, post=post,
                         officers=officers_form.cleaned_data["officers"],
                         reason=officers_form.cleaned_data["reason"])
-                    messages.success(request, f"{post.code} is worked by "
-                                              f"{', '.join(names) or 'nobody yet'}.")
+                    messages.success(request, _("%(code)s is worked by %(names)s.") % {
+                                                  "code": post.code,
+                                                  "names": ', '.join(names) or _("nobody yet")})
                     return redirect("administration:post", pk=post.pk)
             else:
                 post_form = PostForm(request.POST, acting_user=actor, editing=True,
@@ -337,7 +349,8 @@ def post_view(request: HttpRequest, pk: int) -> HttpResponse:
                                          ports=post_form.port_list(),
                                          handles_visas=post_form.cleaned_data["handles_visas"],
                                          reason=post_form.cleaned_data["reason"])
-                    messages.success(request, f"Border post {post.code} updated.")
+                    messages.success(request, _("Border post %(code)s updated.") % {
+                                                  "code": post.code})
                     return redirect("administration:post", pk=post.pk)
         error = refused.reason
     invalid = request.method == "POST"
@@ -370,11 +383,13 @@ def job_action_view(request: HttpRequest, pk: int) -> HttpResponse:
     with refusal_kept() as refused:
         if action == "run":
             scheduling.job_run_now(acting_user=actor, job=job, reason=reason)
-            messages.success(request, f"{job.name} runs on the worker's next loop.")
+            messages.success(request, _("%(name)s runs on the worker's next loop.") % {
+                                          "name": job.name})
         elif action in {"enable", "disable"}:
             scheduling.job_enable(acting_user=actor, job=job, enabled=action == "enable",
                                   reason=reason)
-            messages.success(request, f"{job.name} {action}d.")
+            messages.success(request, (_("%(name)s enabled.") if action == "enable"
+                                       else _("%(name)s disabled.")) % {"name": job.name})
         else:
             raise PermissionDenied("unknown action")
         return redirect("administration:jobs")

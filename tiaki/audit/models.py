@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -30,16 +31,16 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
 
 class AuditEvent(models.Model):
     class Action(models.TextChoices):
-        CREATE = "create", "Create"
-        UPDATE = "update", "Update"
-        DELETE = "delete", "Delete"
-        READ = "read", "Read"
-        LOGIN = "login", "Log in"
-        LOGIN_FAILED = "login_failed", "Failed log-in"
-        LOGOUT = "logout", "Log out"
-        EXPORT = "export", "Export"
-        PURGE = "purge", "Purge"
-        REFUSED = "refused", "Refused"
+        CREATE = "create", _("Create")
+        UPDATE = "update", _("Update")
+        DELETE = "delete", _("Delete")
+        READ = "read", _("Read")
+        LOGIN = "login", _("Log in")
+        LOGIN_FAILED = "login_failed", _("Failed log-in")
+        LOGOUT = "logout", _("Log out")
+        EXPORT = "export", _("Export")
+        PURGE = "purge", _("Purge")
+        REFUSED = "refused", _("Refused")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # Who: the user id is kept without a foreign key so the row outlives the user; the

@@ -383,3 +383,7 @@ class Screening(models.Model):
     @property
     def reference(self) -> str:
         return str(self)
+
+    def get_recommendation_display(self) -> str:
+        """The engine's recommendation in words: it is kept as one of the decisions' codes."""
+        return str(dict(self.Decision.choices).get(self.recommendation, self.recommendation))

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from tiaki.core.idempotency import idempotent_post
@@ -43,7 +44,7 @@ router = Router()
 
 def _reader(request: HttpRequest) -> None:
     if not may_read_intelligence(request.user):
-        raise Refused("intelligence is not open to your role")
+        raise Refused(_("intelligence is not open to your role"))
 
 
 class EntityOut(Schema):
@@ -260,10 +261,11 @@ def list_reports(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
 def post_report(request: HttpRequest, payload: ReportIn) -> Status:
     scheme = GradingScheme.objects.filter(code=payload.scheme).first()
     if scheme is None:
-        raise Refused(f"unknown grading scheme {payload.scheme!r}")
+        raise Refused(_("unknown grading scheme %(scheme)s") % {"scheme": repr(payload.scheme)})
     caveats = list(Caveat.objects.filter(code__in=payload.caveats))
     if len(caveats) != len(set(payload.caveats)):
-        raise Refused("unknown caveat in " + ", ".join(payload.caveats))
+        raise Refused(_("unknown caveat in %(caveats)s") % {
+                          "caveats": ", ".join(payload.caveats)})
     requirements = list(Requirement.objects.filter(code__in=payload.requirements))
     report = services.report_create(
         actor=request.user, title=payload.title, text=payload.text, scheme=scheme,

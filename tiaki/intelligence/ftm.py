@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
@@ -54,8 +55,9 @@ def validated(*, schema: str, properties: Mapping[str, Iterable[str] | str],
               ftm_id: str) -> EntityProxy:
     """A FtM entity with every value cleaned by its property type, or ``EntityError``."""
     if schema not in SCHEMATA or model.get(schema) is None:
-        raise EntityError(f"unknown or unsupported entity schema {schema!r} "
-                          f"(allowed: {', '.join(SCHEMATA)})")
+        raise EntityError(_("unknown or unsupported entity schema %(schema)s (allowed: "
+                            "%(schemata)s)") % {
+                              "schema": repr(schema), "schemata": ', '.join(SCHEMATA)})
     proxy = model.make_entity(schema)
     proxy.id = ftm_id
     # Countries first, so phone numbers written without a country code are read in them.
@@ -64,9 +66,11 @@ def validated(*, schema: str, properties: Mapping[str, Iterable[str] | str],
     for name, raw in ordered:
         prop = proxy.schema.get(name)
         if prop is None:
-            raise EntityError(f"{schema}: unknown property {name!r}")
+            raise EntityError(_("%(schema)s: unknown property %(name)s") % {
+                                  "schema": schema, "name": repr(name)})
         if prop.stub:
-            raise EntityError(f"{schema}: property {name!r} is set from the other side")
+            raise EntityError(_("%(schema)s: property %(name)s is set from the other side") % {
+                                  "schema": schema, "name": repr(name)})
         values = [raw] if isinstance(raw, str) else list(raw)
         for value in values:
             text = str(value).strip()
@@ -74,16 +78,19 @@ def validated(*, schema: str, properties: Mapping[str, Iterable[str] | str],
                 continue
             cleaned = prop.type.clean(text, proxy=proxy)
             if cleaned is None:
-                raise EntityError(f"{schema}: property {name!r}: {text!r} is not a valid "
-                                  f"{prop.type.label.lower()}")
+                raise EntityError(_("%(schema)s: property %(name)s: %(text)s is not a valid "
+                                    "%(label)s") % {
+                                      "schema": schema, "name": repr(name), "text": repr(text),
+                                      "label": prop.type.label.lower()})
             proxy.add(prop, cleaned, cleaned=True)
     if proxy.schema.edge:
         for side in (proxy.schema.edge_source, proxy.schema.edge_target):
             if side and not proxy.get(side):
-                raise EntityError(f"{schema}: property {side!r} is required")
+                raise EntityError(_("%(schema)s: property %(side)s is required") % {
+                                      "schema": schema, "side": repr(side)})
     elif not any(proxy.get(p) for p in proxy.schema.caption):
-        raise EntityError(f"{schema}: give at least one of "
-                          f"{', '.join(proxy.schema.caption)}")
+        raise EntityError(_("%(schema)s: give at least one of %(caption)s") % {
+                              "schema": schema, "caption": ', '.join(proxy.schema.caption)})
     return proxy
 
 

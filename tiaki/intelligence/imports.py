@@ -21,6 +21,8 @@ from typing import Any
 import stix2
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from followthemoney import model as ftm_model
 
 from tiaki.audit.services import Action, audit_record
@@ -52,18 +54,22 @@ def _honoured(level: str, where: str) -> str:
     honour = sharing.rules().honour
     if level not in honour:
         known = ", ".join(sharing.tlp_label(k) for k in honour)
-        raise Refused(f"{where}: marking {sharing.tlp_label(level)!r} cannot be honoured by "
-                      f"this install (it honours {known}); nothing was imported")
+        raise Refused(_("%(where)s: marking %(tlp_label)s cannot be honoured by this install "
+                        "(it honours %(known)s); nothing was imported") % {
+                          "where": where, "tlp_label": repr(sharing.tlp_label(level)),
+                          "known": known})
     return level
 
 
 def _check_entity(where: str, schema: str, properties: Any) -> dict[str, list[str]]:
     if not isinstance(properties, dict):
-        raise Refused(f"{where}, field 'properties': expected an object; nothing was imported")
+        raise Refused(_("%(where)s, field 'properties': expected an object; nothing was "
+                        "imported") % {"where": where})
     try:
         proxy = ftm.validated(schema=schema, properties=properties, ftm_id="tk-check")
     except ftm.EntityError as exc:
-        raise Refused(f"{where}, field 'schema': {exc}; nothing was imported") from exc
+        raise Refused(_("%(where)s, field 'schema': %(exc)s; nothing was imported") % {
+                          "where": where, "exc": exc}) from exc
     return {k: list(v) for k, v in proxy.to_dict()["properties"].items()}
 
 
@@ -79,9 +85,11 @@ def _check_references(parsed: Parsed, actor: Any, where_of: dict[str, str]) -> N
                 continue
             for value in values:
                 if value not in in_file and value not in known:
-                    raise Refused(f"{where_of[pid]}, field '{name}': refers to {value!r}, "
-                                  "which is neither in the file nor known here; nothing was "
-                                  "imported")
+                    raise Refused(gettext("%(where_of)s, field '%(name)s': refers to "
+                                          "%(value)s, which is neither in the file nor known "
+                                          "here; nothing was imported") % {
+                                      "where_of": where_of[pid], "name": name,
+                                      "value": repr(value)})
 
 
 def parse_ftm(text: str) -> Parsed:
@@ -94,22 +102,25 @@ def parse_ftm(text: str) -> Parsed:
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise Refused(f"{where}: not JSON ({exc.msg}); nothing was imported") from exc
+            raise Refused(_("%(where)s: not JSON (%(msg)s); nothing was imported") % {
+                              "where": where, "msg": exc.msg}) from exc
         if not isinstance(data, dict):
-            raise Refused(f"{where}: expected a FollowTheMoney entity; nothing was imported")
+            raise Refused(_("%(where)s: expected a FollowTheMoney entity; nothing was "
+                            "imported") % {"where": where})
         for key in ("id", "schema"):
             if not isinstance(data.get(key), str) or not data[key].strip():
-                raise Refused(f"{where}, field '{key}': missing; nothing was imported")
+                raise Refused(_("%(where)s, field '%(key)s': missing; nothing was imported") % {
+                                  "where": where, "key": key})
         if data["id"] in seen:
-            raise Refused(f"{where}, field 'id': {data['id']!r} appears twice; nothing was "
-                          "imported")
+            raise Refused(_("%(where)s, field 'id': %(data)s appears twice; nothing was "
+                            "imported") % {"where": where, "data": repr(data['id'])})
         seen.add(data["id"])
         props = _check_entity(where, data["schema"], data.get("properties", {}))
         for label in data.get("markings") or []:
             parsed.markings.add(_honoured(_level(str(label)), f"{where}, field 'markings'"))
         parsed.entities.append((data["id"], data["schema"], props))
     if not parsed.entities:
-        raise Refused("the file holds no FollowTheMoney entities; nothing was imported")
+        raise Refused(_("the file holds no FollowTheMoney entities; nothing was imported"))
     return parsed
 
 
@@ -121,8 +132,9 @@ def _stix_marks(where: str, obj: dict[str, Any], defined: dict[str, str]) -> set
         elif ref in stix.TLP2_LEVELS:
             out.add(_honoured(stix.TLP2_LEVELS[ref], f"{where}, field 'object_marking_refs'"))
         else:
-            raise Refused(f"{where}, field 'object_marking_refs': refers to {ref!r}, which is "
-                          "not in the bundle; nothing was imported")
+            raise Refused(_("%(where)s, field 'object_marking_refs': refers to %(ref)s, "
+                            "which is not in the bundle; nothing was imported") % {
+                              "where": where, "ref": repr(ref)})
     return out
 
 
@@ -131,9 +143,10 @@ def parse_stix(text: str) -> Parsed:
         stix2.parse(text, allow_custom=True)
         bundle = stix.loads(text)
     except Exception as exc:  # the library's many errors all mean "refuse"
-        raise Refused(f"not a valid STIX 2.1 bundle: {exc}; nothing was imported") from exc
+        raise Refused(_("not a valid STIX 2.1 bundle: %(exc)s; nothing was imported") % {
+                          "exc": exc}) from exc
     if bundle.get("type") != "bundle":
-        raise Refused("not a STIX 2.1 bundle (type must be 'bundle'); nothing was imported")
+        raise Refused(_("not a STIX 2.1 bundle (type must be 'bundle'); nothing was imported"))
     objects = bundle.get("objects", [])
     ids = {o.get("id") for o in objects}
     defined: dict[str, str] = {}
@@ -144,8 +157,9 @@ def parse_stix(text: str) -> Parsed:
         ext = (obj.get("extensions") or {}).get(stix.TLP2_EXTENSION) or {}
         level = ext.get("tlp_2_0") or ""
         if obj.get("id") not in stix.TLP2_LEVELS or stix.TLP2_LEVELS[obj["id"]] != level:
-            raise Refused(f"{where}: a marking this install cannot honour (only the TLP 2.0 "
-                          "marking definitions are understood); nothing was imported")
+            raise Refused(_("%(where)s: a marking this install cannot honour (only the TLP "
+                            "2.0 marking definitions are understood); nothing was imported") % {
+                              "where": where})
         defined[obj["id"]] = _honoured(level, where)
     parsed = Parsed(title="", text="")
     creators = {o.get("created_by_ref") for o in objects if o.get("created_by_ref")}
@@ -160,16 +174,19 @@ def parse_stix(text: str) -> Parsed:
         parsed.markings |= _stix_marks(where, obj, defined)
         for ref_field in ("created_by_ref",):
             if obj.get(ref_field) and obj[ref_field] not in ids:
-                raise Refused(f"{where}, field '{ref_field}': refers to {obj[ref_field]!r}, "
-                              "which is not in the bundle; nothing was imported")
+                raise Refused(_("%(where)s, field '%(ref_field)s': refers to %(obj)s, which "
+                                "is not in the bundle; nothing was imported") % {
+                                  "where": where, "ref_field": ref_field,
+                                  "obj": repr(obj[ref_field])})
         if kind == "identity" and obj["id"] in creators:
             parsed.origin = str(obj.get("name", ""))
             continue
         if kind == "report":
             for ref in obj.get("object_refs", []):
                 if ref not in ids:
-                    raise Refused(f"{where}, field 'object_refs': refers to {ref!r}, which is "
-                                  "not in the bundle; nothing was imported")
+                    raise Refused(_("%(where)s, field 'object_refs': refers to %(ref)s, "
+                                    "which is not in the bundle; nothing was imported") % {
+                                      "where": where, "ref": repr(ref)})
             reports.append(obj)
             continue
         if kind == "relationship":
@@ -180,16 +197,17 @@ def parse_stix(text: str) -> Parsed:
                 "individual": "Person", "organization": "Organization"}.get(
                     obj.get("identity_class", ""), "")
             if not schema:
-                raise Refused(f"{where}, field 'identity_class': "
-                              f"{obj.get('identity_class')!r} has no intelligence entity "
-                              "here; nothing was imported")
+                raise Refused(_("%(where)s, field 'identity_class': %(get)s has no "
+                                "intelligence entity here; nothing was imported") % {
+                                  "where": where, "get": repr(obj.get('identity_class'))})
             props = obj.get("x_ftm_properties") or {"name": [obj.get("name", "")]}
         elif kind == "x-ftm-entity":
             schema = str(obj.get("ftm_schema", ""))
             props = obj.get("ftm_properties") or {}
         else:
-            raise Refused(f"{where}, field 'type': {kind!r} objects have no intelligence "
-                          "entity here; nothing was imported")
+            raise Refused(_("%(where)s, field 'type': %(kind)s objects have no intelligence "
+                            "entity here; nothing was imported") % {
+                              "where": where, "kind": repr(kind)})
         pid = str(obj.get("x_ftm_id") or obj.get("ftm_id") or obj["id"])
         stix_to_ftm[obj["id"]] = pid
         parsed.entities.append((pid, schema, _check_entity(where, schema, props)))
@@ -197,13 +215,15 @@ def parse_stix(text: str) -> Parsed:
         where = f"object {number} ({obj.get('id')})"
         for end in ("source_ref", "target_ref"):
             if obj.get(end) not in stix_to_ftm:
-                raise Refused(f"{where}, field '{end}': refers to {obj.get(end)!r}, which is "
-                              "not an entity in the bundle; nothing was imported")
+                raise Refused(_("%(where)s, field '%(end)s': refers to %(get)s, which is not "
+                                "an entity in the bundle; nothing was imported") % {
+                                  "where": where, "end": end, "get": repr(obj.get(end))})
         schema = str(obj.get("x_ftm_schema") or "UnknownLink")
         found = ftm_model.get(schema)
         if found is None or not found.edge:
-            raise Refused(f"{where}, field 'x_ftm_schema': unknown or unsupported entity "
-                          f"schema {schema!r}; nothing was imported")
+            raise Refused(_("%(where)s, field 'x_ftm_schema': unknown or unsupported entity "
+                            "schema %(schema)s; nothing was imported") % {
+                              "where": where, "schema": repr(schema)})
         props = dict(obj.get("x_ftm_properties") or {})
         props[str(found.edge_source)] = [stix_to_ftm[obj["source_ref"]]]
         props[str(found.edge_target)] = [stix_to_ftm[obj["target_ref"]]]
@@ -215,7 +235,7 @@ def parse_stix(text: str) -> Parsed:
         parsed.title = str(reports[0].get("name", ""))[:200]
         parsed.text = "\n\n".join(str(r.get("description", "")) for r in reports)
     if not parsed.entities and not reports:
-        raise Refused("the bundle holds nothing to import; nothing was imported")
+        raise Refused(_("the bundle holds nothing to import; nothing was imported"))
     return parsed
 
 
@@ -223,10 +243,11 @@ def partner_import(*, actor: Any, partner: str, fmt: str, content: str, tlp: str
                    title: str = "", at: dt.datetime | None = None) -> Report:
     """Import a partner's file whole (or refuse it whole) as one report with provenance."""
     if actor is None or not actor.is_active or not actor.has_role(*WRITE_ROLES):
-        raise Refused("only intelligence analysts import partners' material")
+        raise Refused(gettext("only intelligence analysts import partners' material"))
     partner = partner.strip().upper()
     if sharing.rules().partner(partner) is None:
-        raise Refused(f"{partner or 'no partner'} is not a partner intelligence is shared with")
+        raise Refused(gettext("%(partner)s is not a partner intelligence is shared with") % {
+                          "partner": partner or gettext("no partner")})
     digest = hashlib.sha256(content.encode()).hexdigest()
     earlier = Report.objects.filter(provenance__sha256=digest).first()
     if earlier is not None:
@@ -237,19 +258,20 @@ def partner_import(*, actor: Any, partner: str, fmt: str, content: str, tlp: str
     elif fmt == "stix":
         parsed = parse_stix(content)
     else:
-        raise Refused(f"unknown import format {fmt!r} (ftm or stix)")
+        raise Refused(gettext("unknown import format %(fmt)s (ftm or stix)") % {
+                          "fmt": repr(fmt)})
     if tlp:
         parsed.markings.add(_honoured(_level(tlp), "the marking given"))
     if not parsed.markings:
-        raise Refused("the material carries no TLP marking: give the marking the partner "
-                      "set; nothing was imported")
+        raise Refused(gettext("the material carries no TLP marking: give the marking the "
+                              "partner set; nothing was imported"))
     level = max(parsed.markings, key=sharing.TLP_ORDER.index)
     where_of = {pid: f"entity {pid!r}" for pid, _, _ in parsed.entities}
     _check_references(parsed, actor, where_of)
     scheme = GradingScheme.objects.filter(code=IMPORT_SCHEME).first()
     caveat = Caveat.objects.filter(code=PARTNER_CAVEAT).first()
     if scheme is None or caveat is None:
-        raise Refused("load the grading schemes and caveats first (tiaki loadgrading)")
+        raise Refused(gettext("load the grading schemes and caveats first (tiaki loadgrading)"))
     at = at or timezone.now()
     honour: dict[str, str] = {str(k): str(v) for k, v in sharing.rules().honour.items()}
     release = honour[level]
@@ -274,8 +296,8 @@ def partner_import(*, actor: Any, partner: str, fmt: str, content: str, tlp: str
             ready = [e for e in pending
                      if all(v in done for v in _refs(e[1], e[2]) if v in in_file)]
             if not ready:
-                raise Refused("the entities refer to each other in a circle; nothing was "
-                              "imported")
+                raise Refused(gettext("the entities refer to each other in a circle; nothing "
+                                      "was imported"))
             for pid, schema, props in ready:
                 mapped = {name: [new_ids.get(v, v) if _is_ref(schema, name) else v
                                  for v in vals] for name, vals in props.items()}

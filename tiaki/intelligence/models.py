@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tiaki.accounts.models import Agency
 
@@ -76,9 +77,9 @@ class Requirement(models.Model):
     """An intelligence requirement of the inter-agency Collection Plan (item 5, seed 003)."""
 
     class Priority(models.IntegerChoices):
-        HIGH = 1, "High"
-        MEDIUM = 2, "Medium"
-        LOW = 3, "Low"
+        HIGH = 1, _("High")
+        MEDIUM = 2, _("Medium")
+        LOW = 3, _("Low")
 
     code = models.CharField(max_length=30, unique=True)
     title = models.CharField(max_length=200)
@@ -103,9 +104,9 @@ class Report(models.Model):
     """One intelligence report, graded, marked and caveated."""
 
     class Release(models.TextChoices):
-        AGENCY = "agency", "Originating agency only"
-        NZ = "nz", "New Zealand agencies only"
-        PARTNERS = "partners", "Releasable to named partners"
+        AGENCY = "agency", _("Originating agency only")
+        NZ = "nz", _("New Zealand agencies only")
+        PARTNERS = "partners", _("Releasable to named partners")
 
     class TLP(models.TextChoices):
         # TLP 2.0 (FIRST, August 2022): the marking partners see on what is shared.
@@ -202,11 +203,11 @@ class Judgement(models.Model):
     judgement (``undoes``), so nothing is ever overwritten."""
 
     class Verdict(models.TextChoices):
-        SAME = "same", "Same"
-        NOT_SAME = "not_same", "Not the same"
-        UNSURE = "unsure", "Unsure"
+        SAME = "same", _("Same")
+        NOT_SAME = "not_same", _("Not the same")
+        UNSURE = "unsure", _("Unsure")
         # Undoes the judgement named in ``undoes``; the pair goes back to what it was before.
-        UNDO = "undo", "Undo"
+        UNDO = "undo", _("Undo")
 
     left = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="+")
     right = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="+")
@@ -241,9 +242,9 @@ class SharingPackage(models.Model):
     other than the requester approves exactly that; exports render it, never the live rows."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting approval"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
 
     reference = models.CharField(max_length=20, unique=True)
     partner = models.CharField(max_length=2)
@@ -282,8 +283,8 @@ class Dissemination(models.Model):
     authority. Append-only; ``content`` is the very file that left, ``sha256`` its digest."""
 
     class Format(models.TextChoices):
-        FTM = "ftm", "FollowTheMoney JSON lines"
-        STIX = "stix", "STIX 2.1 bundle"
+        FTM = "ftm", _("FollowTheMoney JSON lines")
+        STIX = "stix", _("STIX 2.1 bundle")
 
     package = models.ForeignKey(SharingPackage, on_delete=models.PROTECT,
                                 related_name="disseminations")
@@ -322,8 +323,8 @@ class WatchlistNomination(models.Model):
     here, and from here to the entity for those who may see its report."""
 
     class Kind(models.TextChoices):
-        ENTITY = "entity", "Entity"
-        PHONE = "phone", "Phone"
+        ENTITY = "entity", _("Entity")
+        PHONE = "phone", _("Phone")
 
     entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="nominations")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ENTITY)

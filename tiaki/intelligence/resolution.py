@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tiaki import matching
 from tiaki.audit.services import Action, audit_record
@@ -194,15 +195,15 @@ def judgement_record(*, actor: Any, left: Entity, right: Entity, verdict: str, r
                      score: float | None = None) -> Judgement:
     """Append an analyst's judgement on a pair (both must be visible to them)."""
     if not actor.has_role(*WRITE_ROLES):
-        raise Refused("only intelligence analysts judge whether entities are the same")
+        raise Refused(_("only intelligence analysts judge whether entities are the same"))
     if verdict not in (Verdict.SAME, Verdict.NOT_SAME, Verdict.UNSURE):
-        raise Refused(f"unknown judgement {verdict!r}")
+        raise Refused(_("unknown judgement %(verdict)s") % {"verdict": repr(verdict)})
     if not reason.strip():
-        raise Refused("say why: the reason is kept with the judgement")
+        raise Refused(_("say why: the reason is kept with the judgement"))
     left = get_visible(actor, Entity, pk=left.pk)
     right = get_visible(actor, Entity, pk=right.pk)
     if left.pk == right.pk:
-        raise Refused("an entity is always the same as itself")
+        raise Refused(_("an entity is always the same as itself"))
     with transaction.atomic():
         row = Judgement.objects.create(left=left, right=right, verdict=verdict,
                                        reason=reason.strip(), score=score, actor=actor)
@@ -215,14 +216,14 @@ def judgement_record(*, actor: Any, left: Entity, right: Entity, verdict: str, r
 def judgement_undo(*, actor: Any, judgement: Judgement, reason: str) -> Judgement:
     """Undo one judgement (typically a merge) on its own; later judgements stand."""
     if not actor.has_role(*WRITE_ROLES):
-        raise Refused("only intelligence analysts undo judgements")
+        raise Refused(_("only intelligence analysts undo judgements"))
     judgement = get_visible(actor, Judgement, pk=judgement.pk)
     if judgement.verdict == Verdict.UNDO:
-        raise Refused("an undo cannot itself be undone; record a new judgement instead")
+        raise Refused(_("an undo cannot itself be undone; record a new judgement instead"))
     if Judgement.objects.filter(undoes=judgement).exists():
-        raise Refused("this judgement has already been undone")
+        raise Refused(_("this judgement has already been undone"))
     if not reason.strip():
-        raise Refused("say why the judgement is undone")
+        raise Refused(_("say why the judgement is undone"))
     with transaction.atomic():
         row = Judgement.objects.create(left_id=judgement.left_id, right_id=judgement.right_id,
                                        verdict=Verdict.UNDO, undoes=judgement,

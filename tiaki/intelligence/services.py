@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tiaki.audit.services import Action, audit_read, audit_record
 from tiaki.core.policy import Refused, get_visible, policy_for, visible
@@ -31,9 +32,9 @@ PARTNER_CODE = r"^[A-Z]{2}$"
 
 def _writer(actor: Any) -> None:
     if actor is None or not actor.is_active or not actor.has_role(*WRITE_ROLES):
-        raise Refused("only intelligence analysts may record intelligence")
+        raise Refused(_("only intelligence analysts may record intelligence"))
     if actor.agency is None:
-        raise Refused("you must belong to an agency to record intelligence")
+        raise Refused(_("you must belong to an agency to record intelligence"))
 
 
 def report_create(*, actor: Any, title: str, text: str, scheme: GradingScheme,
@@ -46,38 +47,42 @@ def report_create(*, actor: Any, title: str, text: str, scheme: GradingScheme,
     scales; the author must hold every caveat they apply (or they could not read it)."""
     _writer(actor)
     if not title.strip() or not text.strip():
-        raise Refused("a report needs a title and its text")
+        raise Refused(_("a report needs a title and its text"))
     codes = {"source": [g["code"] for g in scheme.source_scale],
              "information": [g["code"] for g in scheme.information_scale],
              "handling": [g["code"] for g in scheme.handling_codes]}
     if source_grade not in codes["source"]:
-        raise Refused(f"source grade {source_grade!r} is not in {scheme.code} "
-                      f"({', '.join(codes['source'])})")
+        raise Refused(_("source grade %(source_grade)s is not in %(code)s (%(codes)s)") % {
+                          "source_grade": repr(source_grade), "code": scheme.code,
+                          "codes": ', '.join(codes['source'])})
     if information_grade not in codes["information"]:
-        raise Refused(f"information grade {information_grade!r} is not in {scheme.code} "
-                      f"({', '.join(codes['information'])})")
+        raise Refused(_("information grade %(information_grade)s is not in %(code)s "
+                        "(%(codes)s)") % {
+                          "information_grade": repr(information_grade), "code": scheme.code,
+                          "codes": ', '.join(codes['information'])})
     if codes["handling"] and handling_code not in codes["handling"]:
-        raise Refused(f"handling code {handling_code!r} is not in {scheme.code} "
-                      f"({', '.join(codes['handling'])})")
+        raise Refused(_("handling code %(handling_code)s is not in %(code)s (%(codes)s)") % {
+                          "handling_code": repr(handling_code), "code": scheme.code,
+                          "codes": ', '.join(codes['handling'])})
     if not codes["handling"] and handling_code:
-        raise Refused(f"{scheme.code} has no handling codes")
+        raise Refused(_("%(code)s has no handling codes") % {"code": scheme.code})
     if release not in Report.Release.values:
-        raise Refused(f"unknown release scope {release!r}")
+        raise Refused(_("unknown release scope %(release)s") % {"release": repr(release)})
     if tlp not in Report.TLP.values:
-        raise Refused(f"unknown TLP marking {tlp!r}")
+        raise Refused(_("unknown TLP marking %(tlp)s") % {"tlp": repr(tlp)})
     partner_codes = sorted({p.strip().upper() for p in partners if p.strip()})
     if release == Report.Release.PARTNERS and not partner_codes:
-        raise Refused("name the partners it may be released to")
+        raise Refused(_("name the partners it may be released to"))
     if release != Report.Release.PARTNERS and partner_codes:
-        raise Refused("partners can be named only when the report is releasable to partners")
+        raise Refused(_("partners can be named only when the report is releasable to partners"))
     if any(len(p) != 2 or not p.isalpha() for p in partner_codes):
-        raise Refused("partners are two-letter country codes (ISO 3166)")
+        raise Refused(_("partners are two-letter country codes (ISO 3166)"))
     caveat_list = list(caveats)
     held = set(actor.caveat_grants.values_list("caveat_id", flat=True))
     missing = [c.code for c in caveat_list if c.pk not in held]
     if missing:
-        raise Refused(f"you do not hold the caveat(s) {', '.join(missing)}, so you could "
-                      "not read the report you are marking")
+        raise Refused(_("you do not hold the caveat(s) %(missing)s, so you could not read "
+                        "the report you are marking") % {"missing": ', '.join(missing)})
     if investigation is not None:
         from tiaki.investigations.models import Investigation
 
@@ -139,7 +144,7 @@ def caveat_grant(*, actor: Any, user: Any, caveat: Caveat) -> None:
     from tiaki.accounts.roles import Role
 
     if not actor.has_role(Role.ADMINISTRATOR):
-        raise Refused("only an administrator may grant caveats")
+        raise Refused(_("only an administrator may grant caveats"))
     from tiaki.intelligence.models import CaveatGrant
 
     with transaction.atomic():
@@ -168,9 +173,10 @@ def entity_add(*, actor: Any, report: Report, schema: str,
     seen = set(visible(actor, Entity).filter(ftm_id__in=refs).values_list("ftm_id", flat=True))
     unknown = [r for r in refs if r not in seen]
     if unknown:
-        raise Refused(f"{schema} refers to unknown entities: {', '.join(unknown)}")
+        raise Refused(_("%(schema)s refers to unknown entities: %(unknown)s") % {
+                          "schema": schema, "unknown": ', '.join(unknown)})
     if Entity.objects.filter(ftm_id=ftm_id).exists():
-        raise Refused(f"entity {ftm_id} already exists")
+        raise Refused(_("entity %(ftm_id)s already exists") % {"ftm_id": ftm_id})
     with transaction.atomic():
         entity = Entity.objects.create(report=report, ftm_id=ftm_id, schema=schema,
                                        properties=proxy.to_dict()["properties"],
@@ -200,13 +206,13 @@ def requirement_create(*, actor: Any, code: str, title: str, priority: int, owne
                        recent_days: int = 90) -> Requirement:
     _writer(actor)
     if not code.strip() or not title.strip():
-        raise Refused("a requirement needs a code and a title")
+        raise Refused(_("a requirement needs a code and a title"))
     if priority not in Requirement.Priority.values:
-        raise Refused(f"unknown priority {priority!r}")
+        raise Refused(_("unknown priority %(priority)s") % {"priority": repr(priority)})
     if owner.agency is None:
-        raise Refused("the owner must belong to an agency")
+        raise Refused(_("the owner must belong to an agency"))
     if Requirement.objects.filter(code=code.strip()).exists():
-        raise Refused(f"requirement {code} already exists")
+        raise Refused(_("requirement %(code)s already exists") % {"code": code})
     with transaction.atomic():
         requirement = Requirement.objects.create(
             code=code.strip(), title=title.strip(), description=description.strip(),

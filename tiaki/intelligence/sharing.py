@@ -28,6 +28,7 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from followthemoney import model as ftm_model
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -223,7 +224,7 @@ def decide(*, partner: str, reports: list[Report], entities: list[Entity],
             "created_at": report.created_at.isoformat(), "entities": []})
         target["entities"].append(data)
     # A report whose every entity stayed behind still goes (its text was released).
-    for report, _ in going:
+    for report, _entities in going:
         content_reports.setdefault(report.reference, {
             "reference": report.reference, "title": report.title, "text": report.text,
             "grade": report.grade, "scheme": report.scheme.code,
@@ -250,34 +251,37 @@ def package_create(*, actor: Any, partner: str, purpose: str, authority: str,
     """Select material for ``partner`` and freeze what may go; nothing leaves until a
     senior officer approves it (``package_decide``) and someone exports it."""
     if actor is None or not actor.is_active or not actor.has_role(*WRITE_ROLES):
-        raise Refused("only intelligence analysts prepare material for partners")
+        raise Refused(_("only intelligence analysts prepare material for partners"))
     if actor.agency is None:
-        raise Refused("you must belong to an agency to share intelligence")
+        raise Refused(_("you must belong to an agency to share intelligence"))
     in_force = rules()
     partner = partner.strip().upper()
     spec = in_force.partner(partner)
     if spec is None:
-        raise Refused(f"{partner or 'no partner'} is not a partner intelligence is shared "
-                      f"with (partners: {', '.join(p.code for p in in_force.partners)})")
+        raise Refused(_("%(partner)s is not a partner intelligence is shared with (partners: "
+                        "%(value)s)") % {
+                          "partner": partner or _("no partner"),
+                          "value": ', '.join(p.code for p in in_force.partners)})
     if authority not in spec.authorities:
-        raise Refused(f"choose the authority for sharing with {spec.name}: "
-                      + "; ".join(spec.authorities))
+        raise Refused(_("choose the authority for sharing with %(name)s: %(authorities)s") % {
+                          "name": spec.name, "authorities": "; ".join(spec.authorities)})
     if not purpose.strip():
-        raise Refused("say what the partner needs the material for")
+        raise Refused(_("say what the partner needs the material for"))
     report_list = [get_visible(actor, Report, pk=r.pk) for r in reports]
     entity_list = [get_visible(actor, Entity.objects.select_related("report"), pk=e.pk)
                    for e in entities]
     if not report_list and not entity_list:
-        raise Refused("select at least one report or entity")
+        raise Refused(_("select at least one report or entity"))
     withhold = {k: v.strip() for k, v in (withhold or {}).items()}
     if any(not v for v in withhold.values()):
-        raise Refused("say why each withheld entity stays behind")
+        raise Refused(_("say why each withheld entity stays behind"))
     manifest, content, going = decide(partner=partner, reports=report_list,
                                       entities=entity_list, withhold=withhold,
                                       rules_in_force=in_force)
     if not going:
         reasons = "; ".join(f"{i['reference']}: {i['reason']}" for i in manifest["items"])
-        raise Refused(f"nothing selected may go to {partner}: {reasons}")
+        raise Refused(_("nothing selected may go to %(partner)s: %(reasons)s") % {
+                          "partner": partner, "reasons": reasons})
     tlp = _strictest(r.tlp for r in going)
     selected = {r.pk: r for r in report_list} | {e.report.pk: e.report for e in entity_list}
     with transaction.atomic():
@@ -300,14 +304,15 @@ def package_decide(*, actor: Any, package: SharingPackage, approve: bool, note: 
     """A senior officer other than the requester approves (or declines) the package."""
     package = get_visible(actor, SharingPackage, pk=package.pk)
     if not actor.has_role(*APPROVE_ROLES):
-        raise Refused("only a senior officer may approve sharing with a partner")
+        raise Refused(_("only a senior officer may approve sharing with a partner"))
     if actor.pk == package.requester_id:
-        raise Refused("the package must be approved by a senior officer other than the "
-                      "person who prepared it")
+        raise Refused(_("the package must be approved by a senior officer other than the "
+                        "person who prepared it"))
     if package.status != SharingPackage.Status.PENDING:
-        raise Refused(f"this package was already {package.get_status_display().lower()}")
+        raise Refused(_("this package was already %(status)s") % {
+                          "status": package.get_status_display().lower()})
     if not approve and not note.strip():
-        raise Refused("say why the package is declined")
+        raise Refused(_("say why the package is declined"))
     with transaction.atomic():
         package.status = (SharingPackage.Status.APPROVED if approve
                           else SharingPackage.Status.DECLINED)
@@ -338,7 +343,7 @@ def render(package: SharingPackage, fmt: str, *, at: dt.datetime) -> str:
         return ftm_lines(package)
     if fmt == Dissemination.Format.STIX:
         return stix.bundle_for(package, at=at)
-    raise Refused(f"unknown export format {fmt!r} (ftm or stix)")
+    raise Refused(_("unknown export format %(fmt)s (ftm or stix)") % {"fmt": repr(fmt)})
 
 
 def ftm_lines(package: SharingPackage) -> str:
@@ -360,15 +365,16 @@ def package_export(*, actor: Any, package: SharingPackage, fmt: str,
     """Export an approved package; the dissemination log records exactly what left."""
     package = get_visible(actor, SharingPackage, pk=package.pk)
     if not actor.has_role(*WRITE_ROLES, *APPROVE_ROLES):
-        raise Refused("only intelligence analysts and senior officers export to partners")
+        raise Refused(_("only intelligence analysts and senior officers export to partners"))
     if package.status != SharingPackage.Status.APPROVED:
-        raise Refused("a package goes to a partner only after a senior officer approved it")
+        raise Refused(_("a package goes to a partner only after a senior officer approved it"))
     withheld = {c.code: c.reason for c in rules().withheld_caveats}
     for reference in (r["reference"] for r in package.content.get("reports", [])):
         report = Report.objects.get(reference=reference)
         reason = _report_refusal(report, package.partner, withheld)
         if reason:
-            raise Refused(f"{reference} may no longer go: {reason}; prepare a new package")
+            raise Refused(_("%(reference)s may no longer go: %(reason)s; prepare a new "
+                            "package") % {"reference": reference, "reason": reason})
     at = at or timezone.now()
     text = render(package, fmt, at=at)
     assert package.decided_by is not None

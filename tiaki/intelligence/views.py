@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tiaki.core.exports import export_response
@@ -78,7 +79,8 @@ def new_view(request: HttpRequest) -> HttpResponse:
                 handling_code=data["handling_code"].strip().upper(), release=data["release"],
                 partners=forms.partners_list(data["partners"]), tlp=data["tlp"],
                 caveats=data["caveats"], requirements=data["requirements"])
-            messages.success(request, f"Report {report.reference} recorded.")
+            messages.success(request, _("Report %(reference)s recorded.") % {
+                                          "reference": report.reference})
             return redirect("intelligence:report", reference=report.reference)
         error = refused.reason
     return render(request, "intelligence/new.html", {"form": form, "error": error},
@@ -111,7 +113,8 @@ def entity_add_view(request: HttpRequest, reference: str) -> HttpResponse:
             entity = services.entity_add(actor=request.user, report=report,
                                          schema=form.cleaned_data["schema"],
                                          properties=form.cleaned_data["properties"])
-            messages.success(request, f"{entity.schema} {entity.caption} added.")
+            messages.success(request, _("%(schema)s %(caption)s added.") % {
+                                          "schema": entity.schema, "caption": entity.caption})
             return redirect("intelligence:report", reference=report.reference)
         error = refused.reason
     return render(request, "intelligence/report.html",
@@ -152,7 +155,7 @@ def judge_view(request: HttpRequest, ftm_id: str) -> HttpResponse:
                                     verdict=request.POST.get("verdict", ""),
                                     reason=request.POST.get("reason", ""),
                                     score=float(score) if score else None)
-        messages.success(request, "Judgement recorded.")
+        messages.success(request, _("Judgement recorded."))
         return redirect("intelligence:entity", ftm_id=entity.ftm_id)
     return render(request, "intelligence/entity.html",
                   {"entity": entity, **_entity_extra(request, entity, error=refused.reason)},
@@ -166,7 +169,7 @@ def undo_view(request: HttpRequest, pk: int) -> HttpResponse:
     with refusal_kept() as refused:
         resolution.judgement_undo(actor=request.user, judgement=judgement,
                                   reason=request.POST.get("reason", ""))
-        messages.success(request, "Judgement undone; later judgements stand.")
+        messages.success(request, _("Judgement undone; later judgements stand."))
         return redirect("intelligence:entity", ftm_id=entity.ftm_id)
     return render(request, "intelligence/entity.html",
                   {"entity": entity, **_entity_extra(request, entity, error=refused.reason)},
@@ -221,7 +224,8 @@ def plan_view(request: HttpRequest) -> HttpResponse:
                 description=data["description"], priority=data["priority"],
                 owner=request.user, review_on=data["review_on"],
                 recent_days=data["recent_days"])
-            messages.success(request, f"Requirement {requirement.code} added.")
+            messages.success(request, _("Requirement %(code)s added.") % {
+                                          "code": requirement.code})
             return redirect("intelligence:plan")
         error = refused.reason
     return render(request, "intelligence/plan.html", {
@@ -262,8 +266,9 @@ def package_new_view(request: HttpRequest) -> HttpResponse:
                 actor=request.user, partner=data["partner"], purpose=data["purpose"],
                 authority=data["authority"], reports=data["reports"], entities=entities,
                 withhold=data["withhold"])
-            messages.success(request, f"Package {package.reference} prepared; a senior "
-                                      "officer must approve it before it can go.")
+            messages.success(request, _("Package %(reference)s prepared; a senior officer "
+                                        "must approve it before it can go.") % {
+                                          "reference": package.reference})
             return redirect("intelligence:package", reference=package.reference)
         error = refused.reason
     return render(request, "intelligence/package_new.html", {"form": form, "error": error},
@@ -294,13 +299,15 @@ def package_decide_view(request: HttpRequest, reference: str) -> HttpResponse:
     package = get_visible(request.user, SharingPackage, reference=reference)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
-        return _package_page(request, package, error="choose approve or decline", status=400)
+        return _package_page(request, package, error=_("choose approve or decline"), status=400)
     with refusal_kept() as refused:
         sharing.package_decide(actor=request.user, package=package,
                                approve=form.cleaned_data["decision"] == "approve",
                                note=form.cleaned_data["note"])
-        done = "approved" if form.cleaned_data["decision"] == "approve" else "declined"
-        messages.success(request, f"Package {package.reference} {done}.")
+        done = (_("Package %(reference)s approved.")
+                if form.cleaned_data["decision"] == "approve"
+                else _("Package %(reference)s declined."))
+        messages.success(request, done % {"reference": package.reference})
         return redirect("intelligence:package", reference=package.reference)
     package.refresh_from_db()
     return _package_page(request, package, error=refused.reason, status=400)
@@ -338,7 +345,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 report = imports.partner_import(
                     actor=request.user, partner=data["partner"], fmt=data["format"],
                     content=text, tlp=data["tlp"], title=data["title"])
-                messages.success(request, f"Imported as report {report.reference}.")
+                messages.success(request, _("Imported as report %(reference)s.") % {
+                                              "reference": report.reference})
                 return redirect("intelligence:report", reference=report.reference)
             error = refused.reason
     return render(request, "intelligence/import.html", {"form": form, "error": error},
@@ -359,8 +367,10 @@ def nominate_view(request: HttpRequest, ftm_id: str) -> HttpResponse:
                 actor=request.user, entity=entity, reason=form.cleaned_data["reason"],
                 expires_on=form.cleaned_data["expires_on"], phone=form.cleaned_data["phone"],
                 today=timezone.localdate())
-            messages.success(request, f"On the border watchlist as {nomination.external_id} "
-                                      f"until {nomination.expires_on:%d %b %Y}.")
+            messages.success(request, _("On the border watchlist as %(external_id)s until "
+                                        "%(expires_on)s.") % {
+                                          "external_id": nomination.external_id,
+                                          "expires_on": format(nomination.expires_on, '%d %b %Y')})
             return redirect("intelligence:entity", ftm_id=entity.ftm_id)
         error = refused.reason
     return render(request, "intelligence/entity.html",

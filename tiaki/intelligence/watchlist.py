@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused, get_visible, visible
@@ -93,19 +94,22 @@ def watchlist_nominate(*, actor: Any, entity: Entity, reason: str, expires_on: d
     """Put an entity (or one phone of a person) on the intelligence watchlist until
     ``expires_on``."""
     if not actor.has_role(*WRITE_ROLES):
-        raise Refused("only intelligence analysts put intelligence on a watchlist")
+        raise Refused(_("only intelligence analysts put intelligence on a watchlist"))
     entity = get_visible(actor, Entity, pk=entity.pk)
     if entity.schema not in NOMINABLE:
-        raise Refused(f"a {entity.schema} cannot be screened at the border (persons, "
-                      "organisations, travel documents and phones can)")
+        raise Refused(_("a %(schema)s cannot be screened at the border (persons, "
+                        "organisations, travel documents and phones can)") % {
+                          "schema": entity.schema})
     if phone and phone not in entity.properties.get("phone", []):
-        raise Refused(f"{entity.caption} has no phone {phone}")
+        raise Refused(_("%(caption)s has no phone %(phone)s") % {
+                          "caption": entity.caption, "phone": phone})
     if not reason.strip():
-        raise Refused("say why this belongs on the border watchlist")
+        raise Refused(_("say why this belongs on the border watchlist"))
     if expires_on <= today:
-        raise Refused("the expiry must be after today")
+        raise Refused(_("the expiry must be after today"))
     if expires_on > today + dt.timedelta(days=MAX_DAYS):
-        raise Refused(f"a nomination lapses within {MAX_DAYS} days; renew it later")
+        raise Refused(_("a nomination lapses within %(days)s days; renew it later") % {
+                          "days": MAX_DAYS})
     with transaction.atomic():
         nomination = WatchlistNomination.objects.create(
             entity=entity, kind=WatchlistNomination.Kind.PHONE if phone
@@ -123,12 +127,12 @@ def watchlist_nominate(*, actor: Any, entity: Entity, reason: str, expires_on: d
 def watchlist_withdraw(*, actor: Any, nomination: WatchlistNomination, reason: str,
                        today: dt.date) -> WatchlistNomination:
     if not actor.has_role(*WRITE_ROLES):
-        raise Refused("only intelligence analysts withdraw intelligence from a watchlist")
+        raise Refused(_("only intelligence analysts withdraw intelligence from a watchlist"))
     nomination = get_visible(actor, WatchlistNomination, pk=nomination.pk)
     if nomination.withdrawn_at is not None:
-        raise Refused("this nomination was already withdrawn")
+        raise Refused(_("this nomination was already withdrawn"))
     if not reason.strip():
-        raise Refused("say why the nomination is withdrawn")
+        raise Refused(_("say why the nomination is withdrawn"))
     with transaction.atomic():
         nomination.withdrawn_at, nomination.withdrawn_by = timezone.now(), actor
         nomination.save(update_fields=["withdrawn_at", "withdrawn_by"])

@@ -25,7 +25,7 @@ class MultipleFileField(forms.FileField):
 
 
 class ProgressUpdateForm(forms.Form):
-    status = forms.ChoiceField(choices=ProgressStatus.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=ProgressStatus.choices)
     narrative = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
     )

@@ -14,6 +14,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tiaki.accounts.models import Agency
 
@@ -86,11 +87,11 @@ class Goal(models.Model):
 
 
 class TimetableKind(models.TextChoices):
-    SHORT = "short", "Short term (within 1 year)"
-    MEDIUM = "medium", "Medium term (within 2 years)"
-    LONG = "long", "Long term (over 2 years)"
-    ONGOING = "ongoing", "Ongoing"
-    EVENT = "event", "When a case is identified"
+    SHORT = "short", _("Short term (within 1 year)")
+    MEDIUM = "medium", _("Medium term (within 2 years)")
+    LONG = "long", _("Long term (over 2 years)")
+    ONGOING = "ongoing", _("Ongoing")
+    EVENT = "event", _("When a case is identified")
 
 
 # How far after the plan's start each kind of phase falls due. Long-term work is "over two
@@ -177,11 +178,11 @@ class TimetablePhase(models.Model):
 
 
 class ProgressStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETE = "complete", "Complete"
-    ONGOING = "ongoing", "Ongoing"
-    AT_RISK = "at_risk", "At risk"
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETE = "complete", _("Complete")
+    ONGOING = "ongoing", _("Ongoing")
+    AT_RISK = "at_risk", _("At risk")
 
 
 class ProgressUpdate(models.Model):

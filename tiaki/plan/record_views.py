@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tiaki.core.policy import Refused, policy_for, visible
@@ -15,7 +16,7 @@ from tiaki.plan import selectors
 from tiaki.plan.metrics import known_metrics
 from tiaki.plan.models import ActionItem
 from tiaki.plan.policies import RECORD
-from tiaki.plan.record_kinds import KINDS, RecordKind
+from tiaki.plan.record_kinds import HELP_TEXTS, KINDS, LABELS, RecordKind
 from tiaki.plan.services import plan_record_create
 
 
@@ -23,7 +24,10 @@ def _form_class(kind: RecordKind) -> type[forms.ModelForm[Any]]:
     widgets: dict[str, type[forms.Widget] | forms.Widget] = {
         name: forms.DateInput(attrs={"type": "date"}) for name in kind.fields
         if kind.model._meta.get_field(name).get_internal_type() == "DateField"}
-    return forms.modelform_factory(kind.model, fields=kind.fields, widgets=widgets)
+    return forms.modelform_factory(
+        kind.model, fields=kind.fields, widgets=widgets,
+        labels={f: LABELS[f] for f in kind.fields if f in LABELS},
+        help_texts={f: HELP_TEXTS[f] for f in kind.fields if f in HELP_TEXTS})
 
 
 @require_GET
@@ -54,14 +58,15 @@ def records_view(request: HttpRequest, slug: str) -> HttpResponse:
         except Refused as refusal:
             error = refusal.reason
         else:
-            messages.success(request, f"Recorded: {record}.")
+            messages.success(request, _("Recorded: %(record)s.") % {"record": record})
             return redirect("plan:records", slug=slug)
     metrics = known_metrics()
     items = [i.number for i in plan.items.all() if set(i.metrics) & set(kind.metrics)]
     rows = visible(request.user, kind.model).select_related("agency")[:200]
     return render(request, "plan/records.html", {
         "kind": kind, "form": form, "rows": rows, "can_record": can_record, "error": error,
-        "fields": [kind.model._meta.get_field(f) for f in kind.fields],
+        "fields": [{"name": f, "label": LABELS.get(f) or kind.model._meta.get_field(f).verbose_name}
+                   for f in kind.fields],
         "metric_labels": [metrics[c].label for c in kind.metrics if c in metrics],
         "items": items, "plan": plan,
     }, status=400 if error or form.errors else 200)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tiaki.accounts.models import Agency
 from tiaki.plan.models import ActionItem
@@ -88,14 +89,14 @@ class ResearchProject(AgencyRecord):
     """Item 4: research on trafficking in New Zealand and its peer review."""
 
     class Status(models.TextChoices):
-        SCOPED = "scoped", "Scoped"
-        UNDERWAY = "underway", "Under way"
-        COMPLETE = "complete", "Complete"
+        SCOPED = "scoped", _("Scoped")
+        UNDERWAY = "underway", _("Under way")
+        COMPLETE = "complete", _("Complete")
 
     class Review(models.TextChoices):
-        ACCEPTED = "accepted", "Accepted"
-        REVISIONS = "revisions", "Accepted with revisions"
-        REJECTED = "rejected", "Not accepted"
+        ACCEPTED = "accepted", _("Accepted")
+        REVISIONS = "revisions", _("Accepted with revisions")
+        REJECTED = "rejected", _("Not accepted")
 
     title = models.CharField(max_length=300)
     scoped_on = models.DateField()
@@ -115,10 +116,10 @@ class EngagementEvent(AgencyRecord):
     """Item 7 (and 8's "reporting on technical assistance, regional meetings")."""
 
     class Kind(models.TextChoices):
-        REGIONAL_MEETING = "regional_meeting", "Regional meeting"
-        TECHNICAL_ASSISTANCE = "technical_assistance", "Technical assistance"
-        INTERNATIONAL_FORUM = "international_forum", "International forum"
-        BILATERAL = "bilateral", "Bilateral engagement"
+        REGIONAL_MEETING = "regional_meeting", _("Regional meeting")
+        TECHNICAL_ASSISTANCE = "technical_assistance", _("Technical assistance")
+        INTERNATIONAL_FORUM = "international_forum", _("International forum")
+        BILATERAL = "bilateral", _("Bilateral engagement")
 
     held_on = models.DateField()
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -156,15 +157,15 @@ class PolicyDecision(AgencyRecord):
     """Items 16, 17, 21: a Ministerial agreement or policy review, filed against its item."""
 
     class Kind(models.TextChoices):
-        MINISTERIAL_AGREEMENT = "ministerial_agreement", "Ministerial agreement sought"
-        POLICY_REVIEW = "policy_review", "Policy review"
-        IMPLEMENTATION = "implementation", "Policy in force"
+        MINISTERIAL_AGREEMENT = "ministerial_agreement", _("Ministerial agreement sought")
+        POLICY_REVIEW = "policy_review", _("Policy review")
+        IMPLEMENTATION = "implementation", _("Policy in force")
 
     class Outcome(models.TextChoices):
-        AGREED = "agreed", "Agreed"
-        DECLINED = "declined", "Declined"
-        DEFERRED = "deferred", "Deferred"
-        COMPLETED = "completed", "Completed"
+        AGREED = "agreed", _("Agreed")
+        DECLINED = "declined", _("Declined")
+        DEFERRED = "deferred", _("Deferred")
+        COMPLETED = "completed", _("Completed")
 
     item = models.ForeignKey(ActionItem, on_delete=models.PROTECT, related_name="decisions")
     decided_on = models.DateField()
@@ -184,13 +185,13 @@ class Feedback(AgencyRecord):
     """Items 25, 26: feedback from victims, advisers and interpreters on the support given."""
 
     class Service(models.TextChoices):
-        COURT_SUPPORT = "court_support", "Support in the criminal justice process"
-        INTERPRETING = "interpreting", "Interpreting and cultural support"
+        COURT_SUPPORT = "court_support", _("Support in the criminal justice process")
+        INTERPRETING = "interpreting", _("Interpreting and cultural support")
 
     class From(models.TextChoices):
-        VICTIM = "victim", "Victim"
-        ADVISER = "adviser", "Court adviser"
-        INTERPRETER = "interpreter", "Interpreter"
+        VICTIM = "victim", _("Victim")
+        ADVISER = "adviser", _("Court adviser")
+        INTERPRETER = "interpreter", _("Interpreter")
 
     received_on = models.DateField()
     service = models.CharField(max_length=20, choices=Service.choices)
@@ -211,8 +212,8 @@ class InformationActivity(AgencyRecord):
     """Item 27: pamphlets distributed and information-line calls, per month and language."""
 
     class Kind(models.TextChoices):
-        PAMPHLETS = "pamphlets", "Pamphlets distributed"
-        LINE_CALLS = "line_calls", "Calls to the free information line"
+        PAMPHLETS = "pamphlets", _("Pamphlets distributed")
+        LINE_CALLS = "line_calls", _("Calls to the free information line")
 
     month = models.DateField(help_text="first day of the month counted")
     kind = models.CharField(max_length=20, choices=Kind.choices)

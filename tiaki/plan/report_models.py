@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tiaki.plan.models import Plan
 
@@ -24,10 +25,10 @@ class FrozenReportError(Exception):
 
 class ReportBuild(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Building"
-        DONE = "done", "Built"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Building")
+        DONE = "done", _("Built")
+        FAILED = "failed", _("Failed")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="report_builds")
     # A plan year, or any period [start, end) the secretariat asks for (start and end set).
@@ -87,8 +88,8 @@ class StatisticsRelease(models.Model):
     """The release log: what was published, for which period, under which parameters."""
 
     class Kind(models.TextChoices):
-        AGGREGATES = "aggregates", "UNODC / US TIP aggregate tables"
-        RESEARCH_FILE = "research_file", "Record-level research file (CTDC terms)"
+        AGGREGATES = "aggregates", _("UNODC / US TIP aggregate tables")
+        RESEARCH_FILE = "research_file", _("Record-level research file (CTDC terms)")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     start = models.DateField()

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.accounts.roles import Role
 from tiaki.audit.services import Action, audit_record
@@ -92,14 +93,14 @@ def report_build_request(*, actor: Any, plan: Plan, year: int | None = None,
     from tiaki.plan.tasks import build_annual_report
 
     if not actor.has_role(Role.SECRETARIAT):
-        raise Refused("the working group's secretariat builds the annual report")
+        raise Refused(_("the working group's secretariat builds the annual report"))
     if (year is None) == (period is None):
-        raise Refused("choose a plan year or a period, not both")
+        raise Refused(_("choose a plan year or a period, not both"))
     if year is not None and year < 1:
-        raise Refused("plan years count from 1")
+        raise Refused(_("plan years count from 1"))
     if period is not None and period.start < plan.start_date:
-        raise Refused(f"the plan started on {plan.start_date:%-d %B %Y}: choose a period "
-                      "from then")
+        raise Refused(_("the plan started on %(start_date)s: choose a period from then") % {
+                          "start_date": format(plan.start_date, '%-d %B %Y')})
     with transaction.atomic():
         build = ReportBuild.objects.create(
             plan=plan, year=year, requested_by=actor,
@@ -143,11 +144,11 @@ def report_build_run(*, build_id: int) -> ReportBuild:
 def report_sign_off(*, actor: Any, build: ReportBuild) -> ReportBuild:
     """The secretariat signs the built report off; from then on it cannot change."""
     if not actor.has_role(Role.SECRETARIAT):
-        raise Refused("the working group's secretariat signs the annual report off")
+        raise Refused(_("the working group's secretariat signs the annual report off"))
     if build.frozen:
-        raise Refused("this report is already signed off")
+        raise Refused(_("this report is already signed off"))
     if build.status != ReportBuild.Status.DONE:
-        raise Refused("the report has not finished building")
+        raise Refused(_("the report has not finished building"))
     with transaction.atomic():
         build.signed_off_by = actor
         build.signed_off_at = timezone.now()

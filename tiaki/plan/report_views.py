@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tiaki.accounts.roles import Role
@@ -37,7 +38,7 @@ def report_build_view(request: HttpRequest) -> HttpResponse:
             build = report_build_request(actor=request.user, plan=plan, year=year)
     except (Refused, ValueError) as refusal:
         messages.error(request, refusal.reason if isinstance(refusal, Refused)
-                       else "Choose a plan year (a whole number from 1).")
+                       else _("Choose a plan year (a whole number from 1)."))
         return redirect("plan:report")
     return redirect("plan:report_build", pk=build.pk)
 
@@ -59,7 +60,7 @@ def report_sign_off_view(request: HttpRequest, pk: int) -> HttpResponse:
     except Refused as refusal:
         messages.error(request, refusal.reason)
     else:
-        messages.success(request, "Report signed off; it is now frozen.")
+        messages.success(request, _("Report signed off; it is now frozen."))
     return redirect("plan:report_build", pk=pk)
 
 

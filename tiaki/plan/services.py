@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused, policy_for
@@ -32,22 +33,25 @@ def progress_update_record(
     """Record an agency's progress on an item, with optional evidence files."""
     policy_for(ActionItem).check(actor, REPORT, item)
     if status not in ProgressStatus.values:
-        raise Refused(f"unknown status {status!r}; use one of {', '.join(ProgressStatus.values)}")
+        raise Refused(_("unknown status %(status)s; use one of %(values)s") % {
+                          "status": repr(status), "values": ', '.join(ProgressStatus.values)})
     narrative = narrative.strip()
     if not narrative:
-        raise Refused("say what was done: the narrative is empty")
+        raise Refused(_("say what was done: the narrative is empty"))
     today = timezone.localdate()
     reported_on = reported_on or today
     if reported_on > today:
-        raise Refused("the progress date cannot be in the future")
+        raise Refused(_("the progress date cannot be in the future"))
     if reported_on < item.plan.start_date:
-        raise Refused(f"the progress date is before the plan started ({item.plan.start_date})")
+        raise Refused(_("the progress date is before the plan started (%(start_date)s)") % {
+                          "start_date": item.plan.start_date})
     if len(files) > MAX_EVIDENCE_FILES:
-        raise Refused(f"attach at most {MAX_EVIDENCE_FILES} files")
+        raise Refused(_("attach at most %(limit)s files") % {
+                          "limit": MAX_EVIDENCE_FILES})
     checked = [check_upload(f) for f in files]
     agency = actor.agency
     if agency is None:
-        raise Refused("you do not belong to an agency")
+        raise Refused(_("you do not belong to an agency"))
     with transaction.atomic():
         update = ProgressUpdate.objects.create(
             item=item, agency=agency, author=actor, status=status,
@@ -79,8 +83,9 @@ def plan_record_create(*, actor: Any, model: type[Any], values: dict[str, Any]) 
     try:
         record.full_clean()
     except ValidationError as exc:
-        raise Refused("; ".join(f"{field}: {' '.join(errors)}" for field, errors
-                                in exc.message_dict.items())) from exc
+        raise Refused("; ".join(_("%(field)s: %(errors)s") % {"field": field,
+                                                                "errors": " ".join(errors)}
+                                for field, errors in exc.message_dict.items())) from exc
     with transaction.atomic():
         record.save()
         audit_record(actor=actor, action=Action.CREATE, obj=record,

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from tiaki.cases.models import TraffickingStatus, VictimCase
 from tiaki.plan.metrics import Period
@@ -199,7 +200,7 @@ def statistics_release(*, actor: Any, kind: str, period: Period) -> Any:
     from tiaki.plan.report_models import StatisticsRelease
 
     if not actor.has_role(Role.SECRETARIAT):
-        raise Refused("the working group's secretariat publishes statistics")
+        raise Refused(_("the working group's secretariat publishes statistics"))
     if kind == StatisticsRelease.Kind.AGGREGATES:
         parameters: dict[str, Any] = {
             "min_cell": settings.TIAKI_STATS_MIN_CELL,
@@ -213,7 +214,7 @@ def statistics_release(*, actor: Any, kind: str, period: Period) -> Any:
                                 "dropped"}
         content = {"records": research_file(period)}
     else:
-        raise Refused(f"unknown release kind {kind!r}")
+        raise Refused(_("unknown release kind %(kind)s") % {"kind": repr(kind)})
     text = json.dumps(content, sort_keys=True, ensure_ascii=False)
     with transaction.atomic():
         release = StatisticsRelease.objects.create(

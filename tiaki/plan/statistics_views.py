@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tiaki.core.policy import Refused, get_visible, visible
@@ -37,7 +38,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
         except Refused as refusal:
             messages.error(request, refusal.reason)
         else:
-            messages.success(request, f"Released: {release}.")
+            messages.success(request, _("Released: %(release)s.") % {"release": release})
         return redirect(f"{request.path}?year={period.start.year}")
     preview = aggregate_tables(period)
     law = preview["law_enforcement"]

@@ -108,7 +108,8 @@ def item_view(request: HttpRequest, number: int) -> HttpResponse:
                 reported_on=form.cleaned_data["reported_on"],
                 files=form.cleaned_data["evidence"],
             )
-            messages.success(request, f"Progress on item {item.number} recorded.")
+            messages.success(request, _("Progress on item %(number)s recorded.") % {
+                                          "number": item.number})
             return redirect("plan:item", number=item.number)
         error = refused.reason or error
     item = get_visible(request.user, selectors.items_for(request.user, plan), number=number)

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.accounts.models import Agency
 from tiaki.accounts.roles import PLAN_REPORTING_ROLES, Role
@@ -30,7 +31,7 @@ DUE_SOON_DAYS = 30
 
 def _secretariat(actor: Any) -> None:
     if not actor.has_role(Role.SECRETARIAT):
-        raise Refused("the working group's secretariat keeps its meetings and actions")
+        raise Refused(_("the working group's secretariat keeps its meetings and actions"))
 
 
 def meeting_record(*, actor: Any, plan: Plan, held_on: dt.date, agenda: str, minutes: str = "",
@@ -38,10 +39,10 @@ def meeting_record(*, actor: Any, plan: Plan, held_on: dt.date, agenda: str, min
                    apologies: list[Agency] | None = None) -> Meeting:
     _secretariat(actor)
     if not agenda.strip():
-        raise Refused("give the meeting an agenda")
+        raise Refused(_("give the meeting an agenda"))
     overlap = {a.pk for a in present or []} & {a.pk for a in apologies or []}
     if overlap:
-        raise Refused("an agency cannot be both present and give apologies")
+        raise Refused(_("an agency cannot be both present and give apologies"))
     with transaction.atomic():
         meeting = Meeting.objects.create(plan=plan, held_on=held_on, agenda=agenda.strip(),
                                          minutes=minutes.strip(), created_by=actor)
@@ -56,7 +57,7 @@ def meeting_decision_add(*, actor: Any, meeting: Meeting, text: str,
                          item: ActionItem | None = None) -> MeetingDecision:
     _secretariat(actor)
     if not text.strip():
-        raise Refused("say what was decided")
+        raise Refused(_("say what was decided"))
     with transaction.atomic():
         decision = MeetingDecision.objects.create(meeting=meeting, text=text.strip(), item=item)
         audit_record(actor=actor, action=Action.CREATE, obj=decision,
@@ -69,9 +70,9 @@ def meeting_action_add(*, actor: Any, meeting: Meeting, text: str, owner_agency:
                        owner: Any = None) -> WorkingGroupAction:
     _secretariat(actor)
     if not text.strip():
-        raise Refused("say what is to be done")
+        raise Refused(_("say what is to be done"))
     if due_on < meeting.held_on:
-        raise Refused("an action cannot fall due before the meeting that set it")
+        raise Refused(_("an action cannot fall due before the meeting that set it"))
     with transaction.atomic():
         action = WorkingGroupAction.objects.create(
             meeting=meeting, text=text.strip(), owner_agency=owner_agency, due_on=due_on,
@@ -85,9 +86,10 @@ def meeting_action_done(*, actor: Any, action: WorkingGroupAction,
                         on: dt.date | None = None) -> WorkingGroupAction:
     lineage = actor.agency.lineage_ids() if actor.agency else set()
     if not (actor.has_role(Role.SECRETARIAT) or action.owner_agency_id in lineage):
-        raise Refused(f"only {action.owner_agency.code} or the secretariat closes this action")
+        raise Refused(_("only %(code)s or the secretariat closes this action") % {
+                          "code": action.owner_agency.code})
     if action.done_on is not None:
-        raise Refused("this action is already done")
+        raise Refused(_("this action is already done"))
     with transaction.atomic():
         action.done_on = on or timezone.localdate()
         action.save(update_fields=["done_on"])

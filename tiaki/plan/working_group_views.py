@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from tiaki.accounts.models import Agency
@@ -27,21 +29,29 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(widget=DATE)
-    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    present = forms.ModelMultipleChoiceField(Agency.objects.filter(active=True), required=False)
+    held_on = forms.DateField(label=gettext_lazy("Held on"), widget=DATE)
+    agenda = forms.CharField(label=gettext_lazy("Agenda"),
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    minutes = forms.CharField(label=gettext_lazy("Minutes"),
+                              widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    present = forms.ModelMultipleChoiceField(Agency.objects.filter(active=True), required=False,
+                                             label=gettext_lazy("Present"))
     apologies = forms.ModelMultipleChoiceField(Agency.objects.filter(active=True),
-                                               required=False)
+                                               required=False, label=gettext_lazy("Apologies"))
 
 
 class OutcomeForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("decision", "Decision"), ("action", "Action")])
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
-    item = forms.ModelChoiceField(ActionItem.objects.none(), required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"),
+                             choices=[("decision", gettext_lazy("Decision")),
+                                      ("action", gettext_lazy("Action"))])
+    text = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 2}))
+    item = forms.ModelChoiceField(ActionItem.objects.none(), required=False,
+                                  label=gettext_lazy("Item"))
     owner_agency = forms.ModelChoiceField(Agency.objects.filter(active=True), required=False,
-                                          help_text="for an action")
-    due_on = forms.DateField(widget=DATE, required=False, help_text="for an action")
+                                          label=gettext_lazy("Owner agency"),
+                                          help_text=gettext_lazy("for an action"))
+    due_on = forms.DateField(label=gettext_lazy("Due on"), widget=DATE, required=False,
+                             help_text=gettext_lazy("for an action"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -89,7 +99,7 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
                                      item=data["item"])
             else:
                 if data["owner_agency"] is None or data["due_on"] is None:
-                    raise Refused("an action needs an owning agency and a due date")
+                    raise Refused(_("an action needs an owning agency and a due date"))
                 meeting_action_add(actor=request.user, meeting=meeting, text=data["text"],
                                    owner_agency=data["owner_agency"], due_on=data["due_on"],
                                    item=data["item"])

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -175,8 +176,10 @@ def ingest_passenger_list(request: HttpRequest, file: File[UploadedFile],
     the background (the batch's status says when it is done)."""
     name = (file.name or "passenger-list").rsplit("/", 1)[-1][:200]
     if (file.size or 0) > settings.TIAKI_MAX_UPLOAD_BYTES:
-        raise Refused(f"{name} is larger than {settings.TIAKI_MAX_UPLOAD_BYTES:,} bytes; "
-                      "ingest it with the tiaki ingest command")
+        raise Refused(_("%(name)s is larger than %(limit)s bytes; ingest it with the "
+                        "tiaki ingest command") % {
+                          "name": name,
+                          "limit": format(settings.TIAKI_MAX_UPLOAD_BYTES, ",")})
     outcome = services.ingest_file(actor=request.user, data=file.read(), file_name=name,
                                    kind=kind or None)
     return Status(201, _batch_out(outcome))

@@ -8,15 +8,16 @@ from tiaki.screening.models import Disposition, LostDocument
 
 
 class ProfileForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}),
                                   help_text=_("What the profile looks for and why (seed, report)."))
     expression = forms.CharField(
         label=_("Rule"), widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
         max_length=4000,
-        help_text='For example: nationality in ["AAA", "BBB"] and age < 21 and '
-                  'startswith(employer, "Golden"). The list of fields is below.')
-    effective_from = forms.DateField(initial=timezone.localdate,
+        help_text=_('For example: nationality in ["AAA", "BBB"] and age < 21 and '
+                    'startswith(employer, "Golden"). The list of fields is below.'))
+    effective_from = forms.DateField(label=_("Effective from"), initial=timezone.localdate,
                                      widget=forms.DateInput(attrs={"type": "date"}))
     effective_to = forms.DateField(required=False, label=_("Effective to (optional)"),
                                    widget=forms.DateInput(attrs={"type": "date"}))
@@ -26,7 +27,8 @@ class VersionForm(forms.Form):
     expression = forms.CharField(
         label=_("Rule"), widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
         max_length=4000)
-    effective_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label=_("Effective from"),
+                                     widget=forms.DateInput(attrs={"type": "date"}))
     effective_to = forms.DateField(required=False, label=_("Effective to (optional)"),
                                    widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(required=False, max_length=300, label=_("What changed"))
@@ -35,7 +37,7 @@ class VersionForm(forms.Form):
 class TestCaseForm(forms.Form):
     label = forms.CharField(max_length=200, label=_("Test record"))
     facts = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        label=_("Facts"), widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
         help_text=_("One 'field: value' per line, e.g. 'nationality: AAA' and 'age: 19'."))
     must_hit = forms.TypedChoiceField(
         label=_("Expected"), coerce=lambda v: v == "yes",
@@ -49,7 +51,8 @@ class RetireForm(forms.Form):
 class DispositionForm(forms.Form):
     outcome = forms.ChoiceField(choices=Disposition.Outcome.choices, widget=forms.RadioSelect,
                                 label=_("Disposition"))
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("Required when you refer or report the traveller."))
 
 
@@ -80,7 +83,7 @@ class LostDocumentForm(forms.Form):
     number = forms.CharField(max_length=40, label=_("Document number"))
     issuer = forms.CharField(max_length=3, label=_("Issuing state (ISO 3166 code)"))
     doc_type = forms.CharField(max_length=10, initial="P", label=_("Document type"))
-    status = forms.ChoiceField(choices=LostDocument.Status.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=LostDocument.Status.choices)
     reference = forms.CharField(max_length=100, required=False, label=_("Register reference"))
     reported_on = forms.DateField(required=False, label=_("Reported on"),
                                   widget=forms.DateInput(attrs={"type": "date"}))

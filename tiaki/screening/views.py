@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tiaki.core.exports import export_response
@@ -87,9 +88,10 @@ def alert_view(request: HttpRequest, pk: int) -> HttpResponse:
             disposition = services.alert_dispose(
                 actor=request.user, alert=alert, outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"])
-            text = f"Alert {alert.pk}: {disposition.get_outcome_display()}."
-            if disposition.follow_up:
-                text += f" {disposition.follow_up}."
+            said = {"pk": alert.pk, "outcome": disposition.get_outcome_display(),
+                    "follow_up": disposition.follow_up}
+            text = (_("Alert %(pk)s: %(outcome)s. %(follow_up)s.") if disposition.follow_up
+                    else _("Alert %(pk)s: %(outcome)s.")) % said
             messages.success(request, text)
             if disposition.follow_up_url:
                 # Suspected trafficking: straight on to the frontline screening.
@@ -117,7 +119,8 @@ def profiles_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with refusal_kept() as refused:
             profile = services.profile_create(actor=request.user, **form.cleaned_data)
-            messages.success(request, f"Profile {profile.name} written as a draft.")
+            messages.success(request, _("Profile %(name)s written as a draft.") % {
+                                          "name": profile.name})
             return redirect("screening:profile", pk=profile.pk)
         error = refused.reason or error
     total, by_month = selectors.border_reports(request.user)
@@ -161,7 +164,8 @@ def profile_view(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "save" and version_form.is_valid():
             version = services.profile_version_save(actor=request.user, profile=profile,
                                                     **version_form.cleaned_data)
-            messages.success(request, f"Version {version.number} saved as a draft.")
+            messages.success(request, _("Version %(number)s saved as a draft.") % {
+                                          "number": version.number})
             return redirect("screening:profile", pk=profile.pk)
         if action == "preview":
             expression = request.POST.get("expression", "")
@@ -172,28 +176,29 @@ def profile_view(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "add_test" and test_form.is_valid():
             services.profile_test_add(actor=request.user, profile=profile,
                                       **test_form.cleaned_data)
-            messages.success(request, "Test record added.")
+            messages.success(request, _("Test record added."))
             return redirect("screening:profile", pk=profile.pk)
         if action == "remove_test":
             case = get_visible(request.user, ProfileTestCase, pk=request.POST.get("case"),
                                profile=profile)
             services.profile_test_remove(actor=request.user, case=case)
-            messages.success(request, "Test record removed.")
+            messages.success(request, _("Test record removed."))
             return redirect("screening:profile", pk=profile.pk)
         if action == "publish":
             version = get_visible(request.user, RiskProfileVersion,
                                   pk=request.POST.get("version"), profile=profile)
             services.profile_publish(actor=request.user, version=version)
-            messages.success(request, f"Version {version.number} published: it now screens "
-                                      "new records, travellers still to arrive and the last "
-                                      "30 days' visa applications.")
+            messages.success(request, _("Version %(number)s published: it now screens new "
+                                        "records, travellers still to arrive and the last 30 "
+                                        "days' visa applications.") % {"number": version.number})
             return redirect("screening:profile", pk=profile.pk)
         if action == "retire" and retire_form.is_valid():
             version = get_visible(request.user, RiskProfileVersion,
                                   pk=request.POST.get("version"), profile=profile)
             services.profile_retire(actor=request.user, version=version,
                                     reason=retire_form.cleaned_data["reason"])
-            messages.success(request, f"Version {version.number} retired.")
+            messages.success(request, _("Version %(number)s retired.") % {
+                                          "number": version.number})
             return redirect("screening:profile", pk=profile.pk)
     error = refused.reason or error
     context = _profile_context(request, profile)
@@ -217,12 +222,14 @@ def ingest_view(request: HttpRequest) -> HttpResponse:
             # the parsers detect the format and the encoding and refuse anything else.
             name = (upload.name or "upload").rsplit("/", 1)[-1][:200]
             if (upload.size or 0) > settings.TIAKI_MAX_UPLOAD_BYTES:
-                raise Refused(f"{name} is larger than {settings.TIAKI_MAX_UPLOAD_BYTES:,} "
-                              "bytes; ingest it with the tiaki ingest command")
+                raise Refused(_("%(name)s is larger than %(limit)s bytes; "
+                                "ingest it with the tiaki ingest command") % {
+                                  "name": name,
+                                  "limit": format(settings.TIAKI_MAX_UPLOAD_BYTES, ",")})
             outcome = services.ingest_file(actor=request.user, data=upload.read(),
                                            file_name=name,
                                            kind=form.cleaned_data["kind"] or None)
-            messages.success(request, outcome.summary() + ".")
+            messages.success(request, _("%(summary)s.") % {"summary": outcome.summary()})
             return redirect("screening:batch", pk=outcome.batch.pk)
         error = refused.reason or error
     return render(request, "screening/ingest.html", {
@@ -256,9 +263,11 @@ def watchlists_view(request: HttpRequest) -> HttpResponse:
                 actor=request.user, data=upload.read(), file_name=meta.name,
                 list_name=form.cleaned_data["list_name"], reason=form.cleaned_data["reason"],
                 replace=form.cleaned_data["replace"])
-            messages.success(request, f"{outcome.added} added, {outcome.updated} updated, "
-                                      f"{outcome.unchanged} unchanged, {outcome.removed} "
-                                      "taken off.")
+            messages.success(request, _("%(added)s added, %(updated)s updated, %(unchanged)s "
+                                        "unchanged, %(removed)s taken off.") % {
+                                          "added": outcome.added, "updated": outcome.updated,
+                                          "unchanged": outcome.unchanged,
+                                          "removed": outcome.removed})
             problems = outcome.problems
             if not problems:
                 return redirect("screening:watchlists")
@@ -284,15 +293,18 @@ def documents_view(request: HttpRequest) -> HttpResponse:
         if action == "add" and form.is_valid():
             doc, created = services.lost_document_record(actor=request.user,
                                                          **form.cleaned_data)
-            messages.success(request, f"{doc} {'added' if created else 'updated'}.")
+            messages.success(request, (_("%(doc)s added.") if created
+                                       else _("%(doc)s updated.")) % {"doc": doc})
             return redirect("screening:documents")
         if action == "import" and import_form.is_valid():
             upload = import_form.cleaned_data["file"]
             meta = check_upload(upload)
             outcome = services.lost_documents_import(actor=request.user, data=upload.read(),
                                                      file_name=meta.name)
-            messages.success(request, f"{outcome.added} added, {outcome.updated} updated, "
-                                      f"{outcome.unchanged} unchanged.")
+            messages.success(request, _("%(added)s added, %(updated)s updated, %(unchanged)s "
+                                        "unchanged.") % {
+                                          "added": outcome.added, "updated": outcome.updated,
+                                          "unchanged": outcome.unchanged})
             problems = outcome.problems
             if not problems:
                 return redirect("screening:documents")

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from tiaki.accounts.models import User
 from tiaki.accounts.roles import Role
@@ -45,8 +46,9 @@ def screening_link(alert: Alert) -> str:
     age = checks.traveller_facts(traveller).get("age")
     age_group = "" if age is None else ("child" if age < 18 else "adult")
     setting = f"{alert.post.name}, border screening"
-    return f"{base}?{urlencode({'subject_label': label, 'setting': setting,
-                                'age_group': age_group, 'alert': alert.pk})}"
+    query = urlencode({"subject_label": label, "setting": setting, "age_group": age_group,
+                       "alert": alert.pk})
+    return f"{base}?{query}"
 
 
 def _report_trafficking(*, actor: Any, alert: Alert, note: str) -> tuple[str, str, Report]:
@@ -73,18 +75,19 @@ def _report_trafficking(*, actor: Any, alert: Alert, note: str) -> tuple[str, st
     if screened is not None and screened.report is not None:
         # A screening of this person already referred them: one person, one triage item.
         report = screened.report
-        return (f"Already in triage as {report.reference} (screening {screened.reference})",
-                "", report)
+        return (_("Already in triage as %(reference)s (screening %(screening)s)") % {
+            "reference": report.reference, "screening": screened.reference}, "", report)
     report = alert_referral_submit(
         actor=actor, alert_reference=f"border alert {alert.pk}", summary=summary,
         place=f"{alert.post.name}, border", child=None if age is None else age < 18)
-    agencies = " and ".join(str(r.agency)
-                            for r in report.routes.select_related("agency").order_by("pk"))
-    told = f"referred to {agencies} investigators as {report.reference}"
+    agencies = _(" and ").join(str(r.agency)
+                               for r in report.routes.select_related("agency").order_by("pk"))
+    told = {"agencies": agencies, "reference": report.reference}
     link = screening_link(alert)
     if link:
-        return f"Frontline screening opened; {told}", link, report
-    return told[:1].upper() + told[1:], "", report
+        return (_("Frontline screening opened; referred to %(agencies)s investigators as "
+                  "%(reference)s") % told, link, report)
+    return _("Referred to %(agencies)s investigators as %(reference)s") % told, "", report
 
 
 def alert_dispose(*, actor: Any, alert: Alert, outcome: str, note: str = "") -> Disposition:
@@ -92,14 +95,15 @@ def alert_dispose(*, actor: Any, alert: Alert, outcome: str, note: str = "") -> 
     (which opens a frontline screening). Dispositions are the measure of items 9 and 10."""
     policy_for(Alert).check(actor, DISPOSE, alert)
     if outcome not in Disposition.Outcome.values:
-        raise Refused(f"choose one of: {', '.join(str(x) for x in Disposition.Outcome.labels)}")
+        raise Refused(_("choose one of: %(value)s") % {
+                          "value": ', '.join(str(x) for x in Disposition.Outcome.labels)})
     note = note.strip()
     if outcome != Disposition.Outcome.CLEARED and not note:
-        raise Refused("say why the alert is referred or reported (a note is required)")
+        raise Refused(_("say why the alert is referred or reported (a note is required)"))
     with transaction.atomic():
         locked = Alert.objects.select_for_update().get(pk=alert.pk)
         if Disposition.objects.filter(alert=locked).exists():
-            raise Refused("this alert already has a disposition")
+            raise Refused(_("this alert already has a disposition"))
         disposition = Disposition(alert=locked, outcome=outcome, note=note, officer=actor,
                                   agency=actor.agency)
         if outcome == Disposition.Outcome.TRAFFICKING:
@@ -118,7 +122,7 @@ def alert_dispose(*, actor: Any, alert: Alert, outcome: str, note: str = "") -> 
 def post_membership_set(*, actor: Any, user: User, posts: Sequence[Post]) -> None:
     """Assign an officer to the posts whose queues they work (administrators)."""
     if not actor.has_role(Role.ADMINISTRATOR):
-        raise Refused("only administrators assign officers to posts")
+        raise Refused(_("only administrators assign officers to posts"))
     from tiaki.screening.models import PostMembership
 
     with transaction.atomic():

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused
@@ -137,9 +138,14 @@ class IngestOutcome:
 
     def summary(self) -> str:
         b = self.batch
-        noun = "applications" if b.kind == Traveller.Kind.VISA_APPLICATION else "travellers"
-        return (f"{b.file_name}: {b.format}, {b.read_count} {noun} read, {b.added_count} added, "
-                f"{b.present_count} already present, {b.rejected_count} rejected")
+        text = (_("%(file_name)s: %(format)s, %(read)s applications read, %(added)s added, "
+                  "%(present)s already present, %(rejected)s rejected")
+                if b.kind == Traveller.Kind.VISA_APPLICATION
+                else _("%(file_name)s: %(format)s, %(read)s travellers read, %(added)s added, "
+                       "%(present)s already present, %(rejected)s rejected"))
+        return text % {"file_name": b.file_name, "format": b.format, "read": b.read_count,
+                       "added": b.added_count, "present": b.present_count,
+                       "rejected": b.rejected_count}
 
 
 def ingest_file(*, actor: Any, data: bytes, file_name: str, kind: str | None = None,
@@ -151,13 +157,15 @@ def ingest_file(*, actor: Any, data: bytes, file_name: str, kind: str | None = N
     other rows are kept (nothing is lost because one row is bad). Screening runs as a task.
     """
     if actor is not None and not can_ingest(actor):
-        raise Refused("only intelligence analysts and border or visa officers ingest records")
+        raise Refused(_("only intelligence analysts and border or visa officers ingest records"))
     if not data:
-        raise Refused(f"{file_name} is empty")
+        raise Refused(_("%(file_name)s is empty") % {"file_name": file_name})
     if detect_format(data) == "unknown":
-        raise Refused(f"{file_name}: not a PAXLST message, CSV or JSON file")
+        raise Refused(_("%(file_name)s: not a PAXLST message, CSV or JSON file") % {
+                          "file_name": file_name})
     if kind is not None and kind not in Traveller.Kind.values:
-        raise Refused(f"kind must be one of {', '.join(Traveller.Kind.values)}")
+        raise Refused(_("kind must be one of %(values)s") % {
+                          "values": ', '.join(Traveller.Kind.values)})
     result = read_source(data, kind)
     posts_ensure()
     posts = list(Post.objects.all())
@@ -329,9 +337,10 @@ def record_screen(*, actor: Any, fields: dict[str, Any], kind: str) -> ScreenOut
     once, with everything the answer shows.
     """
     if not can_ingest(actor):
-        raise Refused("only intelligence analysts and border or visa officers screen records")
+        raise Refused(_("only intelligence analysts and border or visa officers screen records"))
     if kind not in Traveller.Kind.values:
-        raise Refused(f"kind must be one of {', '.join(Traveller.Kind.values)}")
+        raise Refused(_("kind must be one of %(values)s") % {
+                          "values": ', '.join(Traveller.Kind.values)})
     named = {}
     for key, value in fields.items():
         canon = canonical_field(key)
@@ -340,7 +349,7 @@ def record_screen(*, actor: Any, fields: dict[str, Any], kind: str) -> ScreenOut
     rec, issues = build_record(named, kind=kind,  # type: ignore[arg-type]
                                source=SourceRef("json", "api", None))
     if rec is None:
-        raise Refused("; ".join(i.reason for i in issues) or "the record names no one")
+        raise Refused("; ".join(i.reason for i in issues) or _("the record names no one"))
     try:
         return _record_screen(actor=actor, rec=rec, kind=kind)
     except IntegrityError:

@@ -15,6 +15,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from tiaki.accounts.models import Agency
 from tiaki.audit.services import Action, audit_record
@@ -69,7 +71,8 @@ def _csv_rows(data: bytes, file_name: str) -> tuple[list[str], Iterable[tuple[in
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Refused(f"{file_name}: not UTF-8 text (byte {exc.start})") from exc
+        raise Refused(_("%(file_name)s: not UTF-8 text (byte %(start)s)") % {
+                          "file_name": file_name, "start": exc.start}) from exc
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
@@ -91,17 +94,17 @@ def watchlist_import(*, actor: Any, data: bytes, file_name: str, list_name: str,
     is the whole list: people of that list not in it are taken off (kept, inactive, so the
     alerts they raised still name them)."""
     if not is_analyst(actor):
-        raise Refused("only intelligence analysts manage watchlists")
+        raise Refused(_("only intelligence analysts manage watchlists"))
     list_name = list_name.strip()
     if not list_name:
-        raise Refused("name the watchlist")
+        raise Refused(_("name the watchlist"))
     agency = owner_agency or actor.agency
     if agency is None:
-        raise Refused("the watchlist needs an owner agency")
+        raise Refused(_("the watchlist needs an owner agency"))
     header, rows = _csv_rows(data, file_name)
     if "id" not in header:
-        raise Refused(f"{file_name}: the header has no 'id' column (found: "
-                      f"{', '.join(header) or 'none'})")
+        raise Refused(_("%(file_name)s: the header has no 'id' column (found: %(header)s)") % {
+                          "file_name": file_name, "header": ', '.join(header) or 'none'})
     out = ImportOutcome()
     now = timezone.now()
     wanted: dict[str, dict[str, str]] = {}
@@ -175,13 +178,15 @@ def _document_values(number: str, issuer: str, doc_type: str, status: str, refer
                      reported_on: dt.date | None) -> dict[str, Any]:
     norm = normalise_number(number)
     if not norm:
-        raise Refused("the document number is empty")
+        raise Refused(_("the document number is empty"))
     iss = normalise_issuer(issuer)
     if not iss or not re.fullmatch(r"[A-Z]{3}", iss):
-        raise Refused(f"issuing state {issuer!r} is not an ISO 3166 code")
+        raise Refused(_("issuing state %(issuer)s is not an ISO 3166 code") % {
+                          "issuer": repr(issuer)})
     status = (status or LostDocument.Status.LOST).lower()
     if status not in LostDocument.Status.values:
-        raise Refused(f"status {status!r} is not one of {', '.join(LostDocument.Status.values)}")
+        raise Refused(_("status %(status)s is not one of %(values)s") % {
+                          "status": repr(status), "values": ', '.join(LostDocument.Status.values)})
     return {"number": number.strip()[:40], "number_normalised": norm[:40],
             "number_folded": fold_number(norm)[:40], "issuer": iss,
             "doc_type": doc_type.strip()[:10], "status": status,
@@ -193,8 +198,8 @@ def lost_document_record(*, actor: Any, number: str, issuer: str, doc_type: str 
                          reported_on: dt.date | None = None) -> tuple[LostDocument, bool]:
     """Add (or update) one entry of the lost/stolen document register (items 11-12)."""
     if not can_manage_documents(actor):
-        raise Refused("only intelligence analysts and passport-issuing staff (DIA) manage the "
-                      "lost and stolen document register")
+        raise Refused(_("only intelligence analysts and passport-issuing staff (DIA) manage "
+                        "the lost and stolen document register"))
     values = _document_values(number, issuer, doc_type, status, reference, reported_on)
     with transaction.atomic():
         doc, created = LostDocument.objects.update_or_create(
@@ -210,7 +215,7 @@ def lost_document_withdraw(*, actor: Any, document: LostDocument, reason: str) -
     """Take a document off the register (found again, or entered in error)."""
     policy_for(LostDocument).check(actor, MANAGE, document)
     if not reason.strip():
-        raise Refused("say why the document is withdrawn from the register")
+        raise Refused(_("say why the document is withdrawn from the register"))
     with transaction.atomic():
         document.active = False
         document.updated_at = timezone.now()
@@ -224,15 +229,16 @@ def lost_documents_import(*, actor: Any, data: bytes, file_name: str) -> ImportO
     """Import register entries from CSV: ``document_number`` (or ``number``), ``issuer`` (or
     ``issuing_country``), optional ``doc_type``, ``status``, ``reference``, ``reported_on``."""
     if not can_manage_documents(actor):
-        raise Refused("only intelligence analysts and passport-issuing staff (DIA) manage the "
-                      "lost and stolen document register")
+        raise Refused(gettext("only intelligence analysts and passport-issuing staff (DIA) "
+                              "manage the lost and stolen document register"))
     header, rows = _csv_rows(data, file_name)
     number_col = next((c for c in ("document_number", "number") if c in header), None)
     issuer_col = next((c for c in ("issuer", "issuing_country", "document_country")
                        if c in header), None)
     if number_col is None or issuer_col is None:
-        raise Refused(f"{file_name}: the header needs document_number and issuer columns "
-                      f"(found: {', '.join(header) or 'none'})")
+        raise Refused(gettext("%(file_name)s: the header needs document_number and issuer "
+                              "columns (found: %(header)s)") % {
+                          "file_name": file_name, "header": ', '.join(header) or 'none'})
     out = ImportOutcome()
     wanted: dict[tuple[str, str], dict[str, Any]] = {}
     for line, row in rows:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused, policy_for
@@ -37,7 +38,7 @@ def _check_rule(expression: str) -> str:
     try:
         compile_rule(expression)
     except RuleError as exc:
-        raise Refused(f"the rule has an error at {exc}") from exc
+        raise Refused(_("the rule has an error at %(exc)s") % {"exc": exc}) from exc
     return expression
 
 
@@ -45,7 +46,7 @@ def _check_dates(effective_from: dt.date | None,
                  effective_to: dt.date | None) -> tuple[dt.date, dt.date | None]:
     start = effective_from or timezone.localdate()
     if effective_to is not None and effective_to < start:
-        raise Refused("the profile cannot end before it starts")
+        raise Refused(_("the profile cannot end before it starts"))
     return start, effective_to
 
 
@@ -54,12 +55,12 @@ def profile_create(*, actor: Any, name: str, description: str, expression: str,
                    effective_to: dt.date | None = None) -> RiskProfile:
     """A new risk profile with its first (draft) version."""
     if not is_analyst(actor):
-        raise Refused("only intelligence analysts write risk profiles")
+        raise Refused(_("only intelligence analysts write risk profiles"))
     if actor.agency is None:
-        raise Refused("you do not belong to an agency")
+        raise Refused(_("you do not belong to an agency"))
     name = name.strip()
     if not name:
-        raise Refused("give the profile a name")
+        raise Refused(_("give the profile a name"))
     expression = _check_rule(expression)
     start, end = _check_dates(effective_from, effective_to)
     with transaction.atomic():
@@ -100,11 +101,11 @@ def profile_test_add(*, actor: Any, profile: RiskProfile, label: str, facts: str
     policy_for(RiskProfile).check(actor, AUTHOR, profile)
     label = label.strip()
     if not label:
-        raise Refused("describe the test record")
+        raise Refused(_("describe the test record"))
     try:
         parse_facts(facts)
     except RuleError as exc:
-        raise Refused(f"the test record has an error at {exc}") from exc
+        raise Refused(_("the test record has an error at %(exc)s") % {"exc": exc}) from exc
     with transaction.atomic():
         case = ProfileTestCase.objects.create(profile=profile, label=label[:200],
                                               facts=facts.strip(), must_hit=must_hit,
@@ -153,12 +154,13 @@ def profile_publish(*, actor: Any, version: RiskProfileVersion) -> RiskProfileVe
     _check_rule(version.expression)
     results = profile_tests_run(version)
     if not any(r.case.must_hit for r in results):
-        raise Refused("add at least one test record that must hit before publishing")
+        raise Refused(_("add at least one test record that must hit before publishing"))
     failed = [r for r in results if not r.passed]
     if failed:
         names = "; ".join(f"'{r.case.label}' should {'' if r.case.must_hit else 'not '}hit"
                           for r in failed)
-        raise Refused(f"{len(failed)} test(s) failed: {names}")
+        raise Refused(_("%(failed)s test(s) failed: %(names)s") % {
+                          "failed": len(failed), "names": names})
     with transaction.atomic():
         previous = list(RiskProfileVersion.objects.select_for_update().filter(
             profile=version.profile, status=RiskProfileVersion.Status.PUBLISHED))
@@ -213,9 +215,9 @@ def profile_retire(*, actor: Any, version: RiskProfileVersion, reason: str) -> N
     """Stop a published version from raising alerts (its alerts keep naming it)."""
     policy_for(RiskProfileVersion).check(actor, AUTHOR, version)
     if version.status != RiskProfileVersion.Status.PUBLISHED:
-        raise Refused("only a published version can be retired")
+        raise Refused(_("only a published version can be retired"))
     if not reason.strip():
-        raise Refused("say why the profile is retired (the periodic review keeps the reason)")
+        raise Refused(_("say why the profile is retired (the periodic review keeps the reason)"))
     with transaction.atomic():
         version.status = RiskProfileVersion.Status.RETIRED
         version.save(update_fields=["status"])
