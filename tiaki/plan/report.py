@@ -94,7 +94,7 @@ class AnnualReport:
     @property
     def status_counts(self) -> list[tuple[str, str, int]]:
         counts = self.by_status
-        return [(s.value, s.label, counts.get(s, 0)) for s in ProgressStatus]
+        return [(s.value, str(s.label), counts.get(s, 0)) for s in ProgressStatus]
 
     @property
     def completed_this_year(self) -> list[int]:
@@ -162,7 +162,7 @@ def annual_report(*, plan: Plan, items: QuerySet[ActionItem], year: int | None =
             if current is not None and before is not None:
                 measures.append(MeasureRow(current, before))
         reports.append(ItemReport(
-            item=item, status=status, status_label=ProgressStatus(status).label, due=due,
+            item=item, status=status, status_label=str(ProgressStatus(status).label), due=due,
             overdue=due is not None and due < reference and status not in DONE,
             completed_in_period=completed, updates=list(reversed(during)), measures=measures,
         ))

@@ -42,9 +42,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "board": board,
         "goal_chart": stacked_bars(board.by_goal),
         "agency_chart": stacked_bars(board.by_agency),
-        "legend": [(str(s), ProgressStatus(s).label) for s in STATUS_ORDER],
+        "legend": [(str(s), str(ProgressStatus(s).label)) for s in STATUS_ORDER],
         "status_counts": [
-            (ProgressStatus(s).label, board.by_status.get(s, 0)) for s in STATUS_ORDER
+            (str(ProgressStatus(s).label), board.by_status.get(s, 0)) for s in STATUS_ORDER
         ],
         "key_measures": key_measures(request.user, plan),
     })
@@ -67,7 +67,7 @@ def _dashboard_table(request: HttpRequest, plan: Plan, board: selectors.Dashboar
     if which in {"goals", "agencies"}:
         counts = board.by_goal if which == "goals" else board.by_agency
         headers = [_("Goal") if which == "goals" else _("Agency"),
-                   *(ProgressStatus(s).label for s in STATUS_ORDER)]
+                   *(str(ProgressStatus(s).label) for s in STATUS_ORDER)]
         rows = [[name, *(counter.get(s, 0) for s in STATUS_ORDER)] for name, counter in counts]
         return Table(name=f"plan-{which}", title=str(_("Plan status by %(what)s") % {
             "what": _("goal") if which == "goals" else _("agency")}),
@@ -146,7 +146,7 @@ def report_view(request: HttpRequest) -> HttpResponse:
         "period_form": period_form,
         "goal_chart": stacked_bars(report.grouped("goal")),
         "principle_chart": stacked_bars(report.grouped("principle")),
-        "legend": [(str(s), ProgressStatus(s).label) for s in STATUS_ORDER],
+        "legend": [(str(s), str(ProgressStatus(s).label)) for s in STATUS_ORDER],
         "builds": builds[:10],
         "can_build": request.user.has_role(Role.SECRETARIAT),  # type: ignore[union-attr]
     }, status=400 if period_form.is_bound and not period_form.is_valid() else 200)
