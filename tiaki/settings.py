@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "tiaki.investigations",
     "tiaki.administration",
     "tiaki.scheduling",
+    "tiaki.retention",
     "tiaki.intelligence",
     "tiaki.privacy",
     "tiaki.translations",
@@ -301,7 +302,11 @@ TIAKI_RECEIPT_FAILURES_PER_MINUTE = env_int("TIAKI_RECEIPT_FAILURES_PER_MINUTE",
 TIAKI_REPORTER_MESSAGES_PER_HOUR = env_int("TIAKI_REPORTER_MESSAGES_PER_HOUR", 6)
 TIAKI_REPORT_MAX_ATTACHMENTS = env_int("TIAKI_REPORT_MAX_ATTACHMENTS", 3)
 TIAKI_REPORT_MAX_ATTACHMENT_BYTES = env_int("TIAKI_REPORT_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024)
-TIAKI_REPORT_RETENTION_DAYS = env_int("TIAKI_REPORT_RETENTION_DAYS", 7 * 365)
+# Days a closed public report is kept. 0 (the default) follows the retention schedule
+# (data/legal/nz/retention.yaml, class public_reports); a number overrides it.
+TIAKI_REPORT_RETENTION_DAYS = env_int("TIAKI_REPORT_RETENTION_DAYS", 0)
+# Records disposed of per transaction (and per audit row) by a retention run.
+TIAKI_RETENTION_BATCH = env_int("TIAKI_RETENTION_BATCH", 200)
 
 TIAKI_DATA_DIR = BASE_DIR / "data"
 TIAKI_PLANS_DIR = BASE_DIR / "plans"

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("screening/", include("tiaki.screening.urls")),
     path("investigations/", include("tiaki.investigations.urls")),
     path("administration/", include("tiaki.administration.urls")),
+    path("retention/", include("tiaki.retention.urls")),
     path("intelligence/", include("tiaki.intelligence.urls")),
     path("privacy/", include("tiaki.privacy.urls")),
     path("victims-information/", include("tiaki.plan.public_urls")),

@@ -60,7 +60,7 @@ def test_daily_times_are_local_and_cross_dst() -> None:
 
 def test_registered_jobs_exist_after_migrate() -> None:
     names = set(ScheduledJob.objects.values_list("name", flat=True))
-    assert {"purge_reports", "remind_overdue_referrals", "send_plan_reminders",
+    assert {"retention_run", "remind_overdue_referrals", "send_plan_reminders",
             "remind_late_protocol_steps"} <= names == set(JOBS) | names
     assert services.schedule_sync(now=NOW) == []  # idempotent
 
@@ -97,12 +97,12 @@ def test_a_job_claimed_by_one_worker_is_not_run_by_another() -> None:
 @pytest.mark.usefixtures("database_tasks")
 def test_registered_job_runs_through_the_worker_without_cron(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """`tiaki worker --batch` runs the due registered job (the real retention purge task)."""
-    ScheduledJob.objects.exclude(name="purge_reports").update(enabled=False)
-    ScheduledJob.objects.filter(name="purge_reports").update(next_run=NOW)
+    """`tiaki worker --batch` runs the due registered job (the real retention run task)."""
+    ScheduledJob.objects.exclude(name="retention_run").update(enabled=False)
+    ScheduledJob.objects.filter(name="retention_run").update(next_run=NOW)
     monkeypatch.setattr("tiaki.scheduling.services.timezone.now", lambda: NOW)
     call_command("worker", "--batch", "--no-startup-delay")
-    job = ScheduledJob.objects.get(name="purge_reports")
+    job = ScheduledJob.objects.get(name="retention_run")
     assert job.last_run == NOW and job.last_ok is True, job.last_result
     assert job.next_run == dt.datetime(2026, 3, 11, 2, 30, tzinfo=NZ).astimezone(dt.UTC)
 
@@ -113,8 +113,8 @@ def test_jobs_page_run_now_and_disable(client: Client, make_user: MakeUser) -> N
     assert login(Client(), agency_admin).get("/administration/jobs/").status_code == 403
     page = login(client, platform)
     listing = page.get("/administration/jobs/")
-    assert listing.status_code == 200 and "purge_reports" in listing.content.decode()
-    job = ScheduledJob.objects.get(name="purge_reports")
+    assert listing.status_code == 200 and "retention_run" in listing.content.decode()
+    job = ScheduledJob.objects.get(name="retention_run")
     assert page.post(f"/administration/jobs/{job.pk}/",
                      {"action": "run", "reason": "Check after upgrade"}).status_code == 302
     job.refresh_from_db()
@@ -124,7 +124,7 @@ def test_jobs_page_run_now_and_disable(client: Client, make_user: MakeUser) -> N
     job.refresh_from_db()
     assert not job.enabled
     assert services.run_due_jobs(now=job.next_run + dt.timedelta(days=1)).count(
-        "purge_reports") == 0
+        "retention_run") == 0
     assert AuditEvent.objects.filter(object_type="scheduling.scheduledjob",
                                      reason="Legal hold").exists()
     with pytest.raises(Refused, match="disabled"):

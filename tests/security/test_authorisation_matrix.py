@@ -120,6 +120,10 @@ PAGES: dict[str, Route] = {
     "administration:post": _r(ADMINS, "screening.Post", pk="pk"),
     "administration:jobs": _r(PLATFORM),
     "administration:job_action": _r(PLATFORM, "scheduling.ScheduledJob", pk="pk"),
+    # Retention: administrators manage their own agency's legal holds (platform: every agency).
+    "retention:index": _r(ADMINS),
+    "retention:hold_new": _r(ADMINS),
+    "retention:hold_release": _r(ADMINS, "retention.LegalHold", pk="pk"),
     "administration:agencies": _r(ADMINS),
     "administration:agency": _r(ADMINS, "accounts.Agency", pk="pk"),
     "intelligence:list": _r(INTEL),

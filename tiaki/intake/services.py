@@ -85,7 +85,11 @@ def max_attachment_bytes() -> int:
 
 
 def retention_days() -> int:
-    return int(getattr(settings, "TIAKI_REPORT_RETENTION_DAYS", 365 * 7))
+    """Days a closed report is kept: ``TIAKI_REPORT_RETENTION_DAYS`` when set, else the
+    public-reports period of the retention schedule (``data/legal/nz/retention.yaml``)."""
+    from tiaki.retention.schedule import schedule
+
+    return schedule().period_days("public_reports") or 365 * 7
 
 
 def _clean_text(value: str, field: str, *, required: bool = False) -> str:

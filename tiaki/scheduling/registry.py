@@ -31,8 +31,12 @@ def register(spec: JobSpec) -> JobSpec:
     return spec
 
 
-register(JobSpec("purge_reports", "tiaki.intake.tasks.purge_reports_task",
-                 "Deletes closed public reports past retention (TIAKI_REPORT_RETENTION_DAYS).",
+# The retention schedule (data/legal/nz/retention.yaml) includes the public reports' purge
+# that used to be a job of its own ("purge_reports"; ``tiaki purge_reports`` still runs it).
+register(JobSpec("retention_run", "tiaki.retention.tasks.retention_run_task",
+                 "Disposes of records past their retention period under the disposal schedule "
+                 "(public reports, cases, investigations, intelligence, screenings, travellers); "
+                 "records under a legal hold are kept.",
                  daily_at=dt.time(2, 30)))
 register(JobSpec("remind_overdue_referrals", "tiaki.cases.tasks.remind_overdue_referrals",
                  "Reminds services of referrals they have not answered in time.",
