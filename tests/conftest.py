@@ -55,6 +55,18 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    # A request in te reo Māori leaves Māori active in the thread (LocaleMiddleware does not
+    # reset it); a later test calling a service directly would then read its refusals in
+    # Māori. Each test starts and ends in the default language.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     # Argon2 is deliberately slow; tests that check hashing put it back themselves.

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tiaki.accounts.roles import Role
@@ -17,7 +18,9 @@ from tiaki.core.notifications import Kind
 def home_view(request: HttpRequest) -> HttpResponse:
     """The signed-in person's work first: each app's cards for their roles."""
     user = request.user
-    labels = [Role(code).label for code in sorted(user.role_codes())]  # type: ignore[union-attr]
+    # Role labels are plain English in the model (they are stored and joined); shown, they
+    # come from the catalogue.
+    labels = [gettext(Role(code).label) for code in sorted(user.role_codes())]  # type: ignore[union-attr]
     notifications = user.notifications.filter(read_at__isnull=True)[:10]  # type: ignore[union-attr]
     return render(request, "core/home.html", {
         "role_labels": labels, "notifications": notifications, "cards": cards_for(user)})

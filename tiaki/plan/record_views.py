@@ -20,14 +20,18 @@ from tiaki.plan.record_kinds import HELP_TEXTS, KINDS, LABELS, RecordKind
 from tiaki.plan.services import plan_record_create
 
 
+def _field_label(kind: RecordKind, name: str) -> Any:
+    return getattr(kind.model._meta.get_field(name), "verbose_name", name)
+
+
 def _form_class(kind: RecordKind) -> type[forms.ModelForm[Any]]:
     widgets: dict[str, type[forms.Widget] | forms.Widget] = {
         name: forms.DateInput(attrs={"type": "date"}) for name in kind.fields
         if kind.model._meta.get_field(name).get_internal_type() == "DateField"}
     return forms.modelform_factory(
         kind.model, fields=kind.fields, widgets=widgets,
-        labels={f: LABELS[f] for f in kind.fields if f in LABELS},
-        help_texts={f: HELP_TEXTS[f] for f in kind.fields if f in HELP_TEXTS})
+        labels={f: str(LABELS[f]) for f in kind.fields if f in LABELS},
+        help_texts={f: str(HELP_TEXTS[f]) for f in kind.fields if f in HELP_TEXTS})
 
 
 @require_GET
@@ -65,7 +69,7 @@ def records_view(request: HttpRequest, slug: str) -> HttpResponse:
     rows = visible(request.user, kind.model).select_related("agency")[:200]
     return render(request, "plan/records.html", {
         "kind": kind, "form": form, "rows": rows, "can_record": can_record, "error": error,
-        "fields": [{"name": f, "label": LABELS.get(f) or kind.model._meta.get_field(f).verbose_name}
+        "fields": [{"name": f, "label": LABELS.get(f) or _field_label(kind, f)}
                    for f in kind.fields],
         "metric_labels": [metrics[c].label for c in kind.metrics if c in metrics],
         "items": items, "plan": plan,
