@@ -31,6 +31,12 @@ def _search(alerts: QuerySet[Any], query: str, user: Any) -> QuerySet[Any]:
     return alerts.filter(rule)
 
 
+def _disposition(alert: Any) -> Any:
+    # An open alert has no disposition row: reading the reverse one-to-one raises then.
+    disposition = getattr(alert, "disposition", None)
+    return disposition.get_outcome_display() if disposition is not None else _("Open")
+
+
 ALERTS = Listing(
     name="alerts",
     title=_("Border alerts"),
@@ -46,9 +52,7 @@ ALERTS = Listing(
         Column("fired_by", _("Fired by"), lambda a: f"{a.get_source_display()}: {a.fired_by}",
                sort=("source",)),
         Column("queue", _("Queue"), "post.code", sort=("post__code",)),
-        Column("disposition", _("Disposition"),
-               lambda a: a.disposition.get_outcome_display() if a.disposition else _("Open"),
-               sort=("disposition__outcome",)),
+        Column("disposition", _("Disposition"), _disposition, sort=("disposition__outcome",)),
     ],
     # Open alerts oldest first: the queue is worked in arrival order.
     default_sort="raised",
