@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tiaki.core.listing import Column, Filter, Listing
 from tiaki.core.policy import visible
-from tiaki.screening.models import Post
+from tiaki.screening.models import IngestBatch, LostDocument, Post
 
 
 def _posts(user: Any) -> list[tuple[str, str]]:
@@ -69,3 +69,84 @@ ALERTS = Listing(
 # disposition, so their list shows decided alerts by default.
 ALERTS_REPORTED = dataclasses.replace(ALERTS, filters=[
     dataclasses.replace(ALERTS.filters[0], default="all"), *ALERTS.filters[1:]])
+
+
+def _batch_alerts_show(alerts: QuerySet[Any], value: str, user: Any) -> QuerySet[Any]:
+    return alerts.filter(decided=value == "decided")
+
+
+# One file's alerts on its batch page: every alert it raised, in the order they were raised.
+BATCH_ALERTS = dataclasses.replace(
+    ALERTS, name="batch-alerts", title=_("Alerts raised by this file"),
+    columns=[c for c in ALERTS.columns if c.key != "arrival"],
+    filters=[Filter("show", _("Show"), [("open", _("Open alerts")),
+                                        ("decided", _("Decided"))],
+                    apply=_batch_alerts_show, all_label=_("All")),
+             ALERTS.filters[1]])
+
+
+def _batch_status(batch: Any) -> Any:
+    return batch.get_status_display()
+
+
+BATCHES = Listing(
+    name="ingested-files",
+    title=_("Files ingested"),
+    columns=[
+        Column("file", _("File"), "file_name", sort=("file_name",),
+               link=lambda b: reverse("screening:batch", args=[b.pk])),
+        Column("received", _("Received"), "created_at", sort=("created_at",)),
+        Column("format", _("Format"), sort=("format",)),
+        Column("read", _("Read"), "read_count", sort=("read_count",)),
+        Column("added", _("Added"), "added_count", sort=("added_count",)),
+        Column("present", _("Already present"), "present_count", sort=("present_count",)),
+        Column("rejected", _("Rejected"), "rejected_count", sort=("rejected_count",)),
+        Column("alerts", _("Alerts"), "alert_count", sort=("alert_count",)),
+        Column("status", _("Screening"), _batch_status, sort=("status",)),
+    ],
+    default_sort="-received",
+    search=("file_name", "sha256__iexact"),
+    search_label=_("File name or SHA-256"),
+    filters=[Filter("status", _("Screening"), IngestBatch.Status.choices,
+                    all_label=_("Any"))],
+    per_page=25,
+)
+
+
+def _document_search(documents: QuerySet[Any], query: str, user: Any) -> QuerySet[Any]:
+    # Numbers are matched as the register stores them (spaces and dashes dropped, upper case).
+    from tiaki.screening.parsers.documents import normalise_number
+
+    rule = Q(reference__icontains=query)
+    number = normalise_number(query)
+    if number:
+        rule |= Q(number_normalised__icontains=number)
+    return documents.filter(rule)
+
+
+def _issuers(user: Any) -> list[tuple[str, str]]:
+    codes = visible(user, LostDocument).filter(active=True).order_by("issuer").values_list(
+        "issuer", flat=True).distinct()
+    return [(code, code) for code in codes]
+
+
+LOST_DOCUMENTS = Listing(
+    name="lost-documents",
+    title=_("Lost and stolen travel documents"),
+    columns=[
+        Column("issuer", _("Issuer"), sort=("issuer", "number_normalised")),
+        Column("number", _("Number"), sort=("number_normalised",)),
+        Column("type", _("Type"), "doc_type", sort=("doc_type",)),
+        Column("status", _("Status"), "get_status_display", sort=("status",)),
+        Column("reference", _("Reference"), sort=("reference",)),
+        Column("reported", _("Reported"), "reported_on", sort=("reported_on",)),
+    ],
+    default_sort="issuer",
+    search_label=_("Find a document number"),
+    search_hint=_("A document number or the register's reference."),
+    search_with=_document_search,
+    filters=[
+        Filter("status", _("Status"), LostDocument.Status.choices, all_label=_("Any")),
+        Filter("issuer", _("Issuer"), _issuers, all_label=_("Any")),
+    ],
+)

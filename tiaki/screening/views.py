@@ -29,7 +29,7 @@ from tiaki.screening.forms import (
     VersionForm,
     WatchlistImportForm,
 )
-from tiaki.screening.lists import ALERTS, ALERTS_REPORTED
+from tiaki.screening.lists import ALERTS, ALERTS_REPORTED, BATCH_ALERTS, BATCHES, LOST_DOCUMENTS
 from tiaki.screening.models import (
     Alert,
     IngestBatch,
@@ -232,19 +232,27 @@ def ingest_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(summary)s.") % {"summary": outcome.summary()})
             return redirect("screening:batch", pk=outcome.batch.pk)
         error = refused.reason or error
+    listed = BATCHES.run(request, selectors.batches_for(request.user))
+    if request.method == "GET" and (exported := export_response(request, listed)) is not None:
+        return exported
     return render(request, "screening/ingest.html", {
-        "form": form, "error": error, "batches": selectors.batches_for(request.user)[:20],
+        "form": form, "error": error, "listed": listed,
     }, status=400 if error or form.errors else 200)
 
 
 @require_GET
 def batch_view(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_visible(request.user, IngestBatch, pk=pk)
-    partial = bool(getattr(request, "htmx", False))
-    alerts = visible(request.user, Alert).filter(batch=batch).select_related(
-        "traveller", "post")[:100]
+    listed = BATCH_ALERTS.run(request, selectors.alerts_for(request.user).filter(batch=batch),
+                              narrowed={"batch": batch.pk})
+    if (exported := export_response(request, listed)) is not None:
+        return exported
+    # The progress panel polls this page for itself; the alerts list's own htmx requests
+    # (paging, filters) take the whole page and pick their list out of it.
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx) and getattr(htmx, "target", None) != listed.dom_id
     return render(request, "screening/_progress.html" if partial else "screening/batch.html",
-                  {"batch": batch, "alerts": alerts,
+                  {"batch": batch, "listed": listed,
                    "running": batch.status in (IngestBatch.Status.READ,
                                                IngestBatch.Status.SCREENING)})
 
@@ -309,14 +317,11 @@ def documents_view(request: HttpRequest) -> HttpResponse:
             if not problems:
                 return redirect("screening:documents")
     error = refused.reason or error
-    query = request.GET.get("q", "").strip()
-    shown = documents.filter(active=True)
-    if query:
-        from tiaki.screening.parsers.documents import normalise_number
-
-        shown = shown.filter(number_normalised__icontains=normalise_number(query))
+    listed = LOST_DOCUMENTS.run(request, documents.filter(active=True))
+    if not action and (exported := export_response(request, listed)) is not None:
+        return exported
     return render(request, "screening/documents.html", {
         "form": form, "import_form": import_form, "error": error, "problems": problems,
-        "documents": shown[:100], "total": documents.filter(active=True).count(),
-        "query": query, "can_manage": can_manage,
+        "listed": listed, "total": documents.filter(active=True).count(),
+        "can_manage": can_manage,
     }, status=400 if error or (action and (form.errors or import_form.errors)) else 200)
