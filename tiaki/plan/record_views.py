@@ -11,17 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tiaki.core.exports import export_response
 from tiaki.core.policy import Refused, policy_for, visible
 from tiaki.plan import selectors
 from tiaki.plan.metrics import known_metrics
 from tiaki.plan.models import ActionItem
 from tiaki.plan.policies import RECORD
 from tiaki.plan.record_kinds import HELP_TEXTS, KINDS, LABELS, RecordKind
+from tiaki.plan.record_lists import record_listing
 from tiaki.plan.services import plan_record_create
-
-
-def _field_label(kind: RecordKind, name: str) -> Any:
-    return getattr(kind.model._meta.get_field(name), "verbose_name", name)
 
 
 def _form_class(kind: RecordKind) -> type[forms.ModelForm[Any]]:
@@ -66,11 +64,12 @@ def records_view(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("plan:records", slug=slug)
     metrics = known_metrics()
     items = [i.number for i in plan.items.all() if set(i.metrics) & set(kind.metrics)]
-    rows = visible(request.user, kind.model).select_related("agency")[:200]
+    listed = record_listing(slug).run(
+        request, visible(request.user, kind.model).select_related("agency"))
+    if request.method == "GET" and (exported := export_response(request, listed)) is not None:
+        return exported
     return render(request, "plan/records.html", {
-        "kind": kind, "form": form, "rows": rows, "can_record": can_record, "error": error,
-        "fields": [{"name": f, "label": LABELS.get(f) or _field_label(kind, f)}
-                   for f in kind.fields],
+        "kind": kind, "form": form, "listed": listed, "can_record": can_record, "error": error,
         "metric_labels": [metrics[c].label for c in kind.metrics if c in metrics],
         "items": items, "plan": plan,
     }, status=400 if error or form.errors else 200)
