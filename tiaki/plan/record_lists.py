@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tiaki.core.listing import Column, Filter, Listing
@@ -31,12 +32,16 @@ def _agencies(kind: RecordKind) -> Callable[[Any], list[tuple[str, str]]]:
     return choices
 
 
+def _cell(name: str) -> Callable[[Any], Any]:
+    return lambda row: attr_display(row, name)
+
+
 def _column(kind: RecordKind, name: str) -> Column:
     field = kind.model._meta.get_field(name)
-    label = LABELS.get(name) or getattr(field, "verbose_name", name)
+    label: str | Promise = LABELS.get(name) or str(getattr(field, "verbose_name", "") or name)
     # A link to another record (the Plan item) sorts by that record's own order.
     sort = (f"{name}__number",) if name == "item" else (name,)
-    return Column(name, label, lambda row, n=name: attr_display(row, n), sort=sort)
+    return Column(name, label, _cell(name), sort=sort)
 
 
 @cache
