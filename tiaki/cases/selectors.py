@@ -67,7 +67,7 @@ def overdue(referrals: QuerySet[Referral], today: dt.date | None = None) -> Quer
 
 
 def children_for(user: Any) -> QuerySet[ChildInvolvement]:
-    return visible(user, ChildInvolvement).select_related("case").order_by(
+    return visible(user, ChildInvolvement).select_related("case__agency").order_by(
         "acknowledged_at", "-notified_at")
 
 
