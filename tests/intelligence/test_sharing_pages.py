@@ -58,3 +58,43 @@ def test_import_page(client: Client, analysts: dict[str, User], senior: User) ->
     assert ok.status_code == 302
     report = Report.objects.get()
     assert "AU" in page_main(client.get(f"/intelligence/reports/{report.reference}/"))
+
+
+def test_packages_and_the_log_page_filter_and_export_apart(
+        client: Client, analysts: dict[str, User], senior: User) -> None:
+    import datetime as dt
+
+    from tests.listing_helpers import csv_rows, export_count, last_export, summary
+
+    cleared = analysts["cleared"]
+    start = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+    SharingPackage.objects.bulk_create(
+        [SharingPackage(reference=f"PKG-{i:04d}", partner="AU" if i % 2 else "US",
+                        purpose="p", authority=AUTHORITY, tlp="amber", requester=cleared,
+                        agency=cleared.agency, created_at=start + dt.timedelta(hours=i),
+                        status="approved")
+         for i in range(260)])
+    first = SharingPackage.objects.get(reference="PKG-0001")
+    Dissemination.objects.bulk_create(
+        [Dissemination(package=first, partner="AU", authority=AUTHORITY, format="ftm",
+                       references=[f"R{i}"], content="{}", sha256=f"{i:064d}", sent_by=cleared,
+                       approved_by=senior, at=start + dt.timedelta(minutes=i))
+         for i in range(230)])
+    login(client, cleared)
+    page = client.get("/intelligence/sharing/").content.decode()
+    assert summary(page) == "1–25 of 260" and "PKG-0259" in page  # no longer cut at 200
+    assert "1–25 of 230" in page
+    # The log's own page and filters leave the packages list where it was.
+    page = client.get("/intelligence/sharing/?partner=US&log-page=10").content.decode()
+    assert "1–25 of 130" in page and "226–230 of 230" in page
+    before = export_count()
+    rows = csv_rows(client.get("/intelligence/sharing/?partner=US&export=csv").content)
+    assert len(rows) == 131 and {r[1] for r in rows[1:]} == {"US"}
+    assert last_export().changes["list"] == "sharing-packages"
+    rows = csv_rows(client.get("/intelligence/sharing/?log-export=csv").content)
+    assert len(rows) == 231 and rows[1][1] == "PKG-0001"
+    assert last_export().changes["list"] == "dissemination-log"
+    assert export_count() == before + 2
+    # Someone who may not read intelligence gets neither list.
+    login(client, analysts["frontline"])
+    assert client.get("/intelligence/sharing/?log-export=csv").status_code in (403, 404)

@@ -27,7 +27,7 @@ from tiaki.intelligence import (
     sharing,
     watchlist,
 )
-from tiaki.intelligence.lists import REPORTS
+from tiaki.intelligence.lists import DISSEMINATIONS, PACKAGES, REPORTS
 from tiaki.intelligence.models import (
     Dissemination,
     Entity,
@@ -241,12 +241,15 @@ def plan_view(request: HttpRequest) -> HttpResponse:
 def sharing_view(request: HttpRequest) -> HttpResponse:
     """Packages prepared for partners and the dissemination log, through the policy."""
     _reader(request)
-    packages = list(visible(request.user, SharingPackage).select_related(
-        "requester", "decided_by")[:200])
-    log = list(visible(request.user, Dissemination).select_related(
-        "package", "sent_by", "approved_by")[:200])
-    if log:
-        sharing.log_listed(actor=request.user, rows=log)
+    packages = PACKAGES.run(request, visible(request.user, SharingPackage).select_related(
+        "requester", "decided_by"))
+    log = DISSEMINATIONS.run(request, visible(request.user, Dissemination).select_related(
+        "package", "sent_by", "approved_by"))
+    for listed in (packages, log):
+        if (exported := export_response(request, listed)) is not None:
+            return exported
+    if log.rows:
+        sharing.log_listed(actor=request.user, rows=log.rows)
     return render(request, "intelligence/sharing.html", {
         "packages": packages, "log": log, "may_write": _writes(request)})
 
