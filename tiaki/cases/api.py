@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from tiaki.accounts.models import Agency
@@ -292,7 +293,8 @@ def post_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
     if payload.referring_agency:
         referring = Agency.objects.filter(code=payload.referring_agency).first()
         if referring is None:
-            raise Refused(f"unknown agency {payload.referring_agency!r}")
+            raise Refused(gettext("unknown agency %(referring_agency)s") % {
+                "referring_agency": repr(payload.referring_agency)})
     case = services.case_open(
         actor=request.user, identity=payload.identity, age=payload.age,
         apparent_child=payload.apparent_child, gender=payload.gender,

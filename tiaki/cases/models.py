@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tiaki.accounts.models import Agency
 
@@ -21,29 +22,29 @@ USER = settings.AUTH_USER_MODEL
 class CaseStatus(models.TextChoices):
     """HTCDS cas_Status values."""
 
-    ACTIVE = "Active", "Active"
-    FOLLOW_UP = "FollowUp", "Follow up"
-    CLOSED = "Closed", "Closed"
-    CLOSED_REFERRED = "ClosedReferred", "Closed (referred)"
+    ACTIVE = "Active", _("Active")
+    FOLLOW_UP = "FollowUp", _("Follow up")
+    CLOSED = "Closed", _("Closed")
+    CLOSED_REFERRED = "ClosedReferred", _("Closed (referred)")
 
 
 class TraffickingStatus(models.TextChoices):
     """HTCDS vic_TraffickingStatus values."""
 
-    POSSIBLE = "PossibleVictimOfTrafficking", "Possible victim of trafficking"
-    ACTUAL = "ActualVictimOfTrafficking", "Actual victim of trafficking"
-    NOT_VICTIM = "NotAVictimOfTrafficking", "Not a victim of trafficking"
+    POSSIBLE = "PossibleVictimOfTrafficking", _("Possible victim of trafficking")
+    ACTUAL = "ActualVictimOfTrafficking", _("Actual victim of trafficking")
+    NOT_VICTIM = "NotAVictimOfTrafficking", _("Not a victim of trafficking")
 
 
 class Gender(models.TextChoices):
     """HTCDS prs_Gender values."""
 
-    FEMININE = "Feminine", "Feminine"
-    MASCULINE = "Masculine", "Masculine"
-    TRANS_FEMININE = "TransgenderFeminine", "Transgender feminine"
-    TRANS_MASCULINE = "TransgenderMasculine", "Transgender masculine"
-    NON_CONFORMING = "NonConforming", "Non-conforming"
-    UNKNOWN = "NonSpecifiedUnknown", "Not specified or unknown"
+    FEMININE = "Feminine", _("Feminine")
+    MASCULINE = "Masculine", _("Masculine")
+    TRANS_FEMININE = "TransgenderFeminine", _("Transgender feminine")
+    TRANS_MASCULINE = "TransgenderMasculine", _("Transgender masculine")
+    NON_CONFORMING = "NonConforming", _("Non-conforming")
+    UNKNOWN = "NonSpecifiedUnknown", _("Not specified or unknown")
 
 
 class VictimCase(models.Model):
@@ -136,9 +137,9 @@ class TraffickingEvent(models.Model):
     """HTCDS historic trafficking events: where and when recruitment, transit, exploitation."""
 
     class Kind(models.TextChoices):
-        RECRUITMENT = "recruitment", "Recruitment"
-        TRANSIT = "transit", "Transit"
-        EXPLOITATION = "exploitation", "Exploitation"
+        RECRUITMENT = "recruitment", _("Recruitment")
+        TRANSIT = "transit", _("Transit")
+        EXPLOITATION = "exploitation", _("Exploitation")
 
     case = models.ForeignKey(VictimCase, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -172,10 +173,10 @@ class Certification(models.Model):
     """Police certification of a suspected victim (seed 002, item 13)."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        ISSUED = "issued", "Issued"
-        DECLINED = "declined", "Declined"
-        REVOKED = "revoked", "Revoked"
+        REQUESTED = "requested", _("Requested")
+        ISSUED = "issued", _("Issued")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Revoked")
 
     case = models.ForeignKey(VictimCase, on_delete=models.CASCADE,
                              related_name="certifications")
@@ -229,12 +230,12 @@ class Referral(models.Model):
     """A referral of a case to an agency for one service (seed 002, items 14-28)."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        ACCEPTED = "accepted", "Accepted"
-        IN_PROGRESS = "in_progress", "In progress"
-        COMPLETED = "completed", "Completed"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Accepted")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     case = models.ForeignKey(VictimCase, on_delete=models.CASCADE, related_name="referrals")
     service = models.CharField(max_length=40)
@@ -297,9 +298,9 @@ class RiskAssessment(models.Model):
     """Police assessment of danger to the victim and their family abroad (item 22)."""
 
     class Level(models.TextChoices):
-        LOW = "low", "Low"
-        MEDIUM = "medium", "Medium"
-        HIGH = "high", "High"
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
 
     case = models.ForeignKey(VictimCase, on_delete=models.CASCADE, related_name="risks")
     assessed_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -327,9 +328,9 @@ class HumanitarianAssessment(models.Model):
     assessment")."""
 
     class Recommendation(models.TextChoices):
-        RETURN = "return", "Assisted return home"
-        STAY_TEMPORARY = "stay_temporary", "Remain in New Zealand temporarily"
-        STAY_PERMANENT = "stay_permanent", "Remain in New Zealand permanently"
+        RETURN = "return", _("Assisted return home")
+        STAY_TEMPORARY = "stay_temporary", _("Remain in New Zealand temporarily")
+        STAY_PERMANENT = "stay_permanent", _("Remain in New Zealand permanently")
 
     case = models.ForeignKey(VictimCase, on_delete=models.CASCADE, related_name="humanitarian")
     assessed_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -348,9 +349,9 @@ class HumanitarianAssessment(models.Model):
 
 class Repatriation(models.Model):
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
+        PLANNED = "planned", _("Planned")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     case = models.ForeignKey(VictimCase, on_delete=models.CASCADE, related_name="repatriations")
     assessment = models.ForeignKey(HumanitarianAssessment, on_delete=models.PROTECT,
@@ -373,14 +374,14 @@ class ImmigrationApplication(models.Model):
     """An application for an immigration status (item 16), with its decision."""
 
     class Kind(models.TextChoices):
-        TEMPORARY = "temporary", "Temporary visa (victims of trafficking)"
-        RESIDENCE = "residence", "Residence"
+        TEMPORARY = "temporary", _("Temporary visa (victims of trafficking)")
+        RESIDENCE = "residence", _("Residence")
 
     class Status(models.TextChoices):
-        LODGED = "lodged", "Lodged"
-        GRANTED = "granted", "Granted"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        LODGED = "lodged", _("Lodged")
+        GRANTED = "granted", _("Granted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     case = models.ForeignKey(VictimCase, on_delete=models.CASCADE, related_name="applications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -437,12 +438,12 @@ class MinisterNotice(models.Model):
     never identifying details."""
 
     class Kind(models.TextChoices):
-        REPORT = "report", "Report triaged as suspected trafficking"
-        SCREENING = "screening", "Screening referred as suspected trafficking"
-        CASE_OPENED = "case_opened", "Victim case opened"
-        CERTIFIED = "certified", "Victim certified by Police"
-        REVOKED = "revoked", "Certification revoked"
-        CLOSED = "closed", "Case closed"
+        REPORT = "report", _("Report triaged as suspected trafficking")
+        SCREENING = "screening", _("Screening referred as suspected trafficking")
+        CASE_OPENED = "case_opened", _("Victim case opened")
+        CERTIFIED = "certified", _("Victim certified by Police")
+        REVOKED = "revoked", _("Certification revoked")
+        CLOSED = "closed", _("Case closed")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CERTIFIED)
     certification = models.ForeignKey(Certification, null=True, blank=True,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from tiaki.accounts.roles import Role
 from tiaki.cases.models import (
@@ -77,17 +78,17 @@ class VictimCasePolicy(Policy[VictimCase]):
 
     def refusal(self, user: Any, action: str, obj: VictimCase) -> str | None:
         if not on_case_team(user, obj):
-            return "only the case team may do this"
+            return _("only the case team may do this")
         if action == REVEAL and not user.has_role(*CASE_ROLES):
-            return "identifying details are shown only to investigators and case managers"
+            return _("identifying details are shown only to investigators and case managers")
         if action in {VIEW, REVEAL}:
             return None
         if obj.is_closed:
-            return f"case {obj.reference} is closed"
+            return _("case %(reference)s is closed") % {"reference": obj.reference}
         if action == REQUEST_CERT and not (
             _in_agency(user, POLICE) and user.has_role(Role.INVESTIGATOR)
         ):
-            return "only a Police investigator may request a certification"
+            return _("only a Police investigator may request a certification")
         return None
 
 
@@ -102,20 +103,25 @@ class CertificationPolicy(Policy[Certification]):
 
     def refusal(self, user: Any, action: str, obj: Certification) -> str | None:
         if obj.status == Certification.Status.REVOKED:
-            return f"certification {obj.reference} was revoked; nothing more can be done with it"
+            return (_("certification %(reference)s was revoked; nothing more can be done with it")
+                    % {"reference": obj.reference})
         if action in {ENDORSE, REVOKE}:
             if not (_in_agency(user, POLICE) and user.has_role(Role.SENIOR_OFFICER)):
-                return f"only a senior Police officer may {action} a certification"
+                return (_("only a senior Police officer may %(action)s a certification")
+                        % {"action": action})
             if action == ENDORSE:
                 if obj.status != Certification.Status.REQUESTED:
-                    return f"certification {obj.reference} is {obj.get_status_display().lower()}"
+                    return _("certification %(reference)s is %(status)s") % {
+                        "reference": obj.reference,
+                        "status": obj.get_status_display().lower()}
                 if obj.requested_by_id == user.pk:
-                    return ("you requested this certification: a different senior officer must "
-                            "endorse it (seed 002)")
+                    return _("you requested this certification: a different senior officer must "
+                             "endorse it (seed 002)")
             if action == REVOKE and obj.status != Certification.Status.ISSUED:
-                return f"certification {obj.reference} has not been issued"
+                return (_("certification %(reference)s has not been issued")
+                        % {"reference": obj.reference})
             return None
-        return f"you may not {action} a certification"
+        return _("you may not %(action)s a certification") % {"action": action}
 
 
 @register
@@ -131,15 +137,17 @@ class ReferralPolicy(Policy[Referral]):
     def refusal(self, user: Any, action: str, obj: Referral) -> str | None:
         if action == RESPOND:
             if obj.agency_id not in _lineage(user) or not user.has_role(*PROVIDER_ROLES):
-                return f"only {obj.agency} staff may respond to this referral"
+                return (_("only %(agency)s staff may respond to this referral")
+                        % {"agency": obj.agency})
             return None
         if action == WITHDRAW:
             if not on_case_team(user, obj.case):
-                return "only the case team may withdraw a referral"
+                return _("only the case team may withdraw a referral")
             if not obj.is_open:
-                return f"the referral is already {obj.get_status_display().lower()}"
+                return _("the referral is already %(status)s") % {
+                    "status": obj.get_status_display().lower()}
             return None
-        return f"you may not {action} a referral"
+        return _("you may not %(action)s a referral") % {"action": action}
 
 
 @register
@@ -156,11 +164,11 @@ class ChildInvolvementPolicy(Policy[ChildInvolvement]):
 
     def refusal(self, user: Any, action: str, obj: ChildInvolvement) -> str | None:
         if action != ACKNOWLEDGE:
-            return f"you may not {action} this notice"
+            return _("you may not %(action)s this notice") % {"action": action}
         if not (_in_agency(user, ORANGA_TAMARIKI) and user.has_role(*PROVIDER_ROLES)):
-            return "only Oranga Tamariki staff may acknowledge a child case"
+            return _("only Oranga Tamariki staff may acknowledge a child case")
         if obj.acknowledged_at is not None:
-            return "Oranga Tamariki has already acknowledged this case"
+            return _("Oranga Tamariki has already acknowledged this case")
         return None
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from tiaki.cases import catalogue
 from tiaki.cases.models import (
@@ -116,13 +117,15 @@ def certification_counts(period: Period) -> dict[str, int]:
 
 
 # Services whose completed referrals the measures page counts, with the item they feed
-# (seed 003) and the words shown beside the count.
+# (seed 003) and the words shown beside the count (in English here: the page and its export
+# show them through the catalogue).
 _COMPLETED_SERVICES = (
-    ("15", "Countries of origin notified (MFAT tasks completed)", "country_of_origin_liaison"),
-    ("18", "ACC rehabilitation referrals completed", "acc_rehabilitation"),
-    ("20", "MSD case management referrals completed", "msd_case_management"),
-    ("22", "Protection referrals completed", "police_protection"),
-    ("28", "Compensation advice referrals completed", "compensation"),
+    ("15", gettext_noop("Countries of origin notified (MFAT tasks completed)"),
+     "country_of_origin_liaison"),
+    ("18", gettext_noop("ACC rehabilitation referrals completed"), "acc_rehabilitation"),
+    ("20", gettext_noop("MSD case management referrals completed"), "msd_case_management"),
+    ("22", gettext_noop("Protection referrals completed"), "police_protection"),
+    ("28", gettext_noop("Compensation advice referrals completed"), "compensation"),
 )
 
 
@@ -159,19 +162,20 @@ def measures(period: Period) -> list[tuple[str, str, int]]:
         return item, label, completed[code]
 
     return [
-        ("13", "Police certifications issued", certs["issued"]),
-        ("13", "Police certifications withdrawn (revoked)", certs["withdrawn"]),
-        ("14", "Repatriations completed", repatriated),
-        ("14", "Cases closed: returned home", int(closed["returned_home"] or 0)),
+        ("13", gettext_noop("Police certifications issued"), certs["issued"]),
+        ("13", gettext_noop("Police certifications withdrawn (revoked)"), certs["withdrawn"]),
+        ("14", gettext_noop("Repatriations completed"), repatriated),
+        ("14", gettext_noop("Cases closed: returned home"), int(closed["returned_home"] or 0)),
         done("country_of_origin_liaison"),
         done("acc_rehabilitation"),
         done("msd_case_management"),
-        ("20", "Cases closed", int(closed["total"] or 0)),
-        ("20", "Cases closed with support completed or settled", int(closed["supported"] or 0)),
-        ("22", "Risk assessments made", int(risks["total"] or 0)),
-        ("22", "High-risk assessments", int(risks["high"] or 0)),
+        ("20", gettext_noop("Cases closed"), int(closed["total"] or 0)),
+        ("20", gettext_noop("Cases closed with support completed or settled"),
+         int(closed["supported"] or 0)),
+        ("22", gettext_noop("Risk assessments made"), int(risks["total"] or 0)),
+        ("22", gettext_noop("High-risk assessments"), int(risks["high"] or 0)),
         done("police_protection"),
-        ("28", "Victims informed of compensation", informed),
+        ("28", gettext_noop("Victims informed of compensation"), informed),
         done("compensation"),
     ]
 
@@ -211,7 +215,7 @@ def case_sources(user: Any, case: VictimCase) -> list[tuple[str, str]]:
             if text:
                 out.append((text, ""))
             continue
-        label = (f"Border alert {pk}" if model is Alert
+        label = (gettext("Border alert %(pk)s") % {"pk": pk} if model is Alert
                  else f"{'R' if model is Report else 'S'}-{pk:06d}")
         may_open = visible(user, model).filter(pk=pk).exists()
         out.append((label, reverse(url_name, args=[pk]) if may_open else ""))

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tiaki.audit.reads import audit_read
@@ -113,8 +114,10 @@ def _case_context(request: HttpRequest, case: VictimCase, **extra: Any) -> dict[
         "applications": case.applications.all(),
         "interviews": case.interviews.all(),
         "court_dates": case.court_dates.select_related("adviser").all(),
-        "witness_label": services.WITNESS_STATUSES.get(case.witness_statement, ""),
-        "closure_label": services.CLOSURE_REASONS.get(case.closure_reason, ""),
+        "witness_label": _(services.WITNESS_STATUSES[case.witness_statement])
+        if case.witness_statement in services.WITNESS_STATUSES else "",
+        "closure_label": _(services.CLOSURE_REASONS[case.closure_reason])
+        if case.closure_reason in services.CLOSURE_REASONS else "",
         "history": case.history.select_related("actor")[:50],
         "sources": selectors.case_sources(request.user, case),
         "reveal_form": ReasonForm(),
@@ -157,7 +160,8 @@ def new_view(request: HttpRequest) -> HttpResponse:
                 source_report=data["source_report"], source_screening=data["source_screening"],
                 referring_agency=data["referring_agency"], events=form.events(),
             )
-            messages.success(request, f"Case {case.reference} opened.")
+            messages.success(request, _("Case %(reference)s opened.") % {
+                "reference": case.reference})
             return redirect("cases:detail", reference=case.reference)
         error = refused.reason or error
     status = 400 if error or form.errors else 200
@@ -202,7 +206,7 @@ def identity_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
             with refusal_kept() as refused:
                 services.identity_update(case=case, actor=request.user,
                                          identity=form.identity())
-                messages.success(request, "Identifying details updated.")
+                messages.success(request, _("Identifying details updated."))
                 return redirect("cases:detail", reference=case.reference)
             error = refused.reason or error
     elif request.method == "POST" and reason_form.is_valid():
@@ -247,7 +251,8 @@ def certify_view(request: HttpRequest, reference: str) -> HttpResponse:
             cert = services.certification_request(
                 case=case, actor=request.user, assessment=form.assessment(),
                 witness_statements=form.cleaned_data["witness_statements"])
-            messages.success(request, f"Certification {cert.reference} requested.")
+            messages.success(request, _("Certification %(reference)s requested.") % {
+                "reference": cert.reference})
             return redirect("cases:certification", reference=cert.reference)
         error = refused.reason or error
     return render(request, "cases/certify.html", {"case": case, "form": form, "error": error},
@@ -266,7 +271,7 @@ def _run(request: HttpRequest, case: VictimCase, name: str,
             return redirect("cases:detail", reference=case.reference)
         context = _case_context(request, case, error=refused.reason, **{f"{name}_form": form})
         return render(request, "cases/detail.html", context, status=400)
-    context = _case_context(request, case, error="Check the form: some answers are missing.",
+    context = _case_context(request, case, error=_("Check the form: some answers are missing."),
                             **{f"{name}_form": form})
     return render(request, "cases/detail.html", context, status=400)
 
@@ -279,54 +284,54 @@ def case_action_view(request: HttpRequest, reference: str, action: str) -> HttpR
     def consent(d: dict[str, Any]) -> str:
         services.consent_record(case=case, actor=user, purpose=d["purpose"],
                                 granted=d["granted"], how_obtained=d["how_obtained"])
-        return "Consent recorded."
+        return _("Consent recorded.")
 
     def refer(d: dict[str, Any]) -> str:
         service, agency = d["_target"]
         referral = services.referral_create(case=case, actor=user, service=service,
                                             agency_code=agency, appointment=d["appointment"],
                                             due_date=d["due_date"])
-        return f"Referred to {referral.agency}."
+        return _("Referred to %(agency)s.") % {"agency": referral.agency}
 
     def member(d: dict[str, Any]) -> str:
         added = services.member_add(case=case, actor=user, username=d["username"])
-        return f"{added.user.username} added to the case team."
+        return _("%(username)s added to the case team.") % {"username": added.user.username}
 
     def risk(d: dict[str, Any]) -> str:
         services.risk_assess(case=case, actor=user, **d)
-        return "Risk assessment recorded."
+        return _("Risk assessment recorded.")
 
     def humanitarian(d: dict[str, Any]) -> str:
         services.humanitarian_assess(case=case, actor=user, **d)
-        return "Humanitarian assessment recorded."
+        return _("Humanitarian assessment recorded.")
 
     def repatriation(d: dict[str, Any]) -> str:
         services.repatriation_plan(case=case, actor=user, **d)
-        return "Repatriation planned; MFAT has been tasked to notify the country of origin."
+        return _("Repatriation planned; MFAT has been tasked to notify the country of origin.")
 
     def immigration(d: dict[str, Any]) -> str:
         services.immigration_lodge(case=case, actor=user, **d)
-        return "Immigration application recorded."
+        return _("Immigration application recorded.")
 
     def interview(d: dict[str, Any]) -> str:
         services.interview_plan(case=case, actor=user, **d)
-        return "Interview planned."
+        return _("Interview planned.")
 
     def witness(d: dict[str, Any]) -> str:
         services.witness_statement_set(case=case, actor=user, status=d["status"])
-        return "Witness statement status recorded."
+        return _("Witness statement status recorded.")
 
     def court(d: dict[str, Any]) -> str:
         services.court_date_add(case=case, actor=user, **d)
-        return "Court date recorded."
+        return _("Court date recorded.")
 
     def compensation(d: dict[str, Any]) -> str:
         services.compensation_informed(case=case, actor=user, on=d["on"])
-        return "Recorded that the victim was informed about compensation."
+        return _("Recorded that the victim was informed about compensation.")
 
     def close(d: dict[str, Any]) -> str:
         services.case_close(case=case, actor=user, **d)
-        return f"Case {case.reference} closed."
+        return _("Case %(reference)s closed.") % {"reference": case.reference}
 
     actions: dict[str, Callable[[dict[str, Any]], str]] = {
         "consent": consent, "refer": refer, "member": member, "risk": risk,
@@ -343,7 +348,7 @@ def case_action_view(request: HttpRequest, reference: str, action: str) -> HttpR
 def repatriation_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
     trip = _related(request, Repatriation, pk)
     return _simple(request, trip.case, lambda: services.repatriation_complete(
-        repatriation=trip, actor=request.user), "Repatriation completed.")
+        repatriation=trip, actor=request.user), _("Repatriation completed."))
 
 
 def _related(request: HttpRequest, model: type[Any], pk: int) -> Any:
@@ -370,10 +375,10 @@ def immigration_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ImmigrationDecisionForm(request.POST)
     if not form.is_valid():
         return render(request, "cases/detail.html", _case_context(
-            request, application.case, error="Give the decision and its date."), status=400)
+            request, application.case, error=_("Give the decision and its date.")), status=400)
     return _simple(request, application.case, lambda: services.immigration_decide(
         application=application, actor=request.user, **form.cleaned_data),
-        "Decision recorded.")
+        _("Decision recorded."))
 
 
 @require_POST
@@ -382,10 +387,10 @@ def court_outcome_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = OutcomeForm(request.POST)
     if not form.is_valid():
         return render(request, "cases/detail.html", _case_context(
-            request, hearing.case, error="Record the outcome."), status=400)
+            request, hearing.case, error=_("Record the outcome.")), status=400)
     return _simple(request, hearing.case, lambda: services.court_outcome(
         court_date=hearing, actor=request.user, outcome=form.cleaned_data["outcome"]),
-        "Outcome recorded.")
+        _("Outcome recorded."))
 
 
 # ---------------------------------------------------------------- certification
@@ -404,17 +409,20 @@ def certification_view(request: HttpRequest, reference: str) -> HttpResponse:
             if decision == "endorse" and note_form.is_valid():
                 services.certification_endorse(certification=cert, actor=request.user,
                                                note=note_form.cleaned_data["note"])
-                messages.success(request, f"Certification {cert.reference} issued.")
+                messages.success(request, _("Certification %(reference)s issued.") % {
+                    "reference": cert.reference})
             elif decision == "decline" and note_form.is_valid():
                 services.certification_decline(certification=cert, actor=request.user,
                                                note=note_form.cleaned_data["note"])
-                messages.success(request, f"Certification {cert.reference} declined.")
+                messages.success(request, _("Certification %(reference)s declined.") % {
+                    "reference": cert.reference})
             elif decision == "revoke" and revoke_form.is_valid():
                 services.certification_revoke(certification=cert, actor=request.user,
                                               reason=revoke_form.cleaned_data["reason"])
-                messages.success(request, f"Certification {cert.reference} revoked.")
+                messages.success(request, _("Certification %(reference)s revoked.") % {
+                    "reference": cert.reference})
             else:
-                raise Refused("choose endorse, decline or revoke and fill in the form")
+                raise Refused(_("choose endorse, decline or revoke and fill in the form"))
             return redirect("cases:certification", reference=cert.reference)
         error = refused.reason or error
     elements = [
@@ -468,6 +476,9 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     audit_read(actor=request.user, objects=referrals, purpose="referral list", model=Referral)
     return render(request, "cases/inbox.html", {
         "referrals": referrals, "status": status,
+        "status_choices": [("open", _("Open")), ("overdue", _("Overdue")),
+                           ("completed", _("Completed")), ("declined", _("Declined")),
+                           ("withdrawn", _("Withdrawn"))],
         "services": catalogue.catalogue().services,
     })
 
@@ -487,11 +498,11 @@ def referral_view(request: HttpRequest, pk: int) -> HttpResponse:
                 services.referral_respond(referral=referral, actor=request.user,
                                           step=step_form.cleaned_data["step"],
                                           outcome=step_form.cleaned_data["outcome"])
-                messages.success(request, "Referral updated.")
+                messages.success(request, _("Referral updated."))
                 return redirect("cases:referral", pk=referral.pk)
             error = refused.reason or error
         else:
-            error = "Choose a step."
+            error = _("Choose a step.")
     shared: dict[str, Any] | None = None
     if receiving:
         with refusal_kept() as refused:
@@ -520,10 +531,10 @@ def referral_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = WithdrawForm(request.POST)
     with refusal_kept() as refused:
         if not form.is_valid():
-            raise Refused("say why the referral is withdrawn")
+            raise Refused(_("say why the referral is withdrawn"))
         services.referral_withdraw(referral=referral, actor=request.user,
                                    reason=form.cleaned_data["reason"])
-        messages.success(request, "Referral withdrawn.")
+        messages.success(request, _("Referral withdrawn."))
     if refused:
         messages.error(request, refused.reason)
     return redirect("cases:referral", pk=referral.pk)
@@ -540,10 +551,11 @@ def children_view(request: HttpRequest) -> HttpResponse:
         form = NoteForm(request.POST)
         with refusal_kept() as refused:
             if not form.is_valid():
-                raise Refused("the note is too long")
+                raise Refused(_("the note is too long"))
             services.child_acknowledge(involvement=involvement, actor=request.user,
                                        note=form.cleaned_data["note"])
-            messages.success(request, f"Case {involvement.case.reference} acknowledged.")
+            messages.success(request, _("Case %(reference)s acknowledged.") % {
+                "reference": involvement.case.reference})
             return redirect("cases:children")
         error = refused.reason or error
     involvements = list(selectors.children_for(request.user))
@@ -564,9 +576,9 @@ def minister_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def measures_view(request: HttpRequest) -> HttpResponse:
     if not may_see_measures(request.user):
-        raise PermissionDenied("the measures are not open to your role")
+        raise PermissionDenied(_("the measures are not open to your role"))
     period = selectors.period_from(request.GET.get("start"), request.GET.get("end"))
-    rows = selectors.measures(period)
+    rows = [(item, gettext(label), count) for item, label, count in selectors.measures(period)]
     received = selectors.services_received(period)
     span = {"start": str(period.start), "last_day": str(selectors.last_day(period))}
     table = (Table(name="case-services-received", title=gettext("Services received"),

@@ -14,21 +14,27 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
+from django.utils.translation import gettext, gettext_noop
 
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import NotVisible
 
 log = logging.getLogger(__name__)
 
+# In English here; each page is shown in the reader's language.
 PAGES = {
-    400: ("Bad request", "Tiaki could not read that request. Go back, check what you entered "
-                         "and try again."),
-    403: ("Not open to your role", "This part of Tiaki is not open to your role. If your work "
-                                   "needs it, ask your agency's administrator."),
-    404: ("Not found", "There is nothing here for you: the address may be mistyped, or the "
-                       "record may not exist or may not be shared with you."),
-    500: ("Something went wrong", "Tiaki could not finish this request. Nothing you entered "
-                                  "was half-saved; try again in a minute."),
+    400: (gettext_noop("Bad request"),
+          gettext_noop("Tiaki could not read that request. Go back, check what you entered "
+                       "and try again.")),
+    403: (gettext_noop("Not open to your role"),
+          gettext_noop("This part of Tiaki is not open to your role. If your work needs it, "
+                       "ask your agency's administrator.")),
+    404: (gettext_noop("Not found"),
+          gettext_noop("There is nothing here for you: the address may be mistyped, or the "
+                       "record may not exist or may not be shared with you.")),
+    500: (gettext_noop("Something went wrong"),
+          gettext_noop("Tiaki could not finish this request. Nothing you entered was "
+                       "half-saved; try again in a minute.")),
 }
 
 
@@ -49,8 +55,8 @@ def refusal_audit(request: HttpRequest, *, status: int, reason: str,
 
 def _page(request: HttpRequest, status: int) -> HttpResponse:
     title, message = PAGES[status]
-    html = loader.render_to_string("core/error.html", {"status": status, "title": title,
-                                                       "message": message}, request=request)
+    html = loader.render_to_string("core/error.html", {
+        "status": status, "title": gettext(title), "message": gettext(message)}, request=request)
     return HttpResponse(html, status=status)
 
 

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext
 
 
 class Refused(Exception):
@@ -26,7 +27,7 @@ class Refused(Exception):
     def reason(self) -> str:
         text = str(self).strip()
         if not text:
-            return "This step was refused."
+            return gettext("This step was refused.")
         text = text[0].upper() + text[1:]
         return text if text[-1] in ".!?:)" else f"{text}."
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tiaki.audit.services import coarse_hour
 from tiaki.core.models import Notification, NotificationPreference
@@ -65,7 +66,8 @@ def notification_email_set(*, user: Any, kind: str, email: bool) -> Notification
     if kind not in Kind.values:
         from tiaki.core.policy import Refused
 
-        raise Refused(f"There is no kind of notification called {kind!r}.")
+        raise Refused(gettext("There is no kind of notification called %(kind)s.") % {
+            "kind": repr(kind)})
     preference, _ = NotificationPreference.objects.update_or_create(
         user=user, kind=kind, defaults={"email": email})
     return preference

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from tiaki.core.policy import Refused
 
@@ -44,14 +45,16 @@ def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> Check
     name = (upload.name or "attachment").rsplit("/", 1)[-1][:200]
     size = upload.size or 0
     if size > limit:
-        raise Refused(f"{name} is {size:,} bytes; the limit is {limit:,} bytes")
+        raise Refused(_("%(name)s is %(size)s bytes; the limit is %(limit)s bytes") % {
+            "name": name, "size": f"{size:,}", "limit": f"{limit:,}"})
     if size == 0:
-        raise Refused(f"{name} is empty")
+        raise Refused(_("%(name)s is empty") % {"name": name})
     upload.seek(0)
     head = upload.read(2048)
     content_type = sniff_type(head)
     if content_type is None:
-        raise Refused(f"{name}: only PDF, PNG, JPEG, Office documents and plain text are accepted")
+        raise Refused(_("%(name)s: only PDF, PNG, JPEG, Office documents and plain text are "
+                        "accepted") % {"name": name})
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tiaki.accounts.roles import Role
@@ -57,7 +57,9 @@ def notification_read_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notifications_read_all_view(request: HttpRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(user=request.user)
-    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
+    messages.success(request, ngettext("%(count)s notification marked read.",
+                                       "%(count)s notifications marked read.", count)
+                     % {"count": count})
     return redirect(_safe_next(request, "core:notifications"))
 
 
@@ -81,7 +83,7 @@ def notification_settings_view(request: HttpRequest) -> HttpResponse:
             wanted = request.POST.get(f"email-{kind}") == "on"
             if chosen.get(kind, True) != wanted:
                 services.notification_email_set(user=request.user, kind=kind, email=wanted)
-        messages.success(request, "Email choices saved.")
+        messages.success(request, gettext("Email choices saved."))
         return redirect("core:notification_settings")
     rows = [(kind, label, chosen.get(kind, True)) for kind, label in Kind.choices]
     return render(request, "core/notification_settings.html", {"rows": rows})

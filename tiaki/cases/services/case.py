@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.accounts.models import Agency, User
 from tiaki.audit.services import Action, audit_read, audit_record
@@ -69,19 +70,19 @@ def case_open(
 ) -> VictimCase:
     """Open a victim case owned by the actor's agency, under a pseudonymous reference."""
     if not actor.has_role(*CASE_ROLES) or actor.agency is None:
-        raise Refused("only an investigator, senior officer or case manager may open a case")
+        raise Refused(_("only an investigator, senior officer or case manager may open a case"))
     details = _clean_identity(identity)
     today = timezone.localdate()
     if age is None and details.get("date_of_birth"):
         try:
             birth = dt.date.fromisoformat(details["date_of_birth"])
         except ValueError as exc:
-            raise Refused("the date of birth is not a date (use YYYY-MM-DD)") from exc
+            raise Refused(_("the date of birth is not a date (use YYYY-MM-DD)")) from exc
         if birth > today:
-            raise Refused("the date of birth is in the future")
+            raise Refused(_("the date of birth is in the future"))
         age = _age_from(birth, today)
     if age is not None and not 0 <= age <= 120:
-        raise Refused("the age must be between 0 and 120")
+        raise Refused(_("the age must be between 0 and 120"))
     is_child = apparent_child or (age is not None and age < CHILD_AGE)
     if relationship_to_trafficker:
         _clean_list([relationship_to_trafficker], "relationships_to_trafficker",
@@ -90,7 +91,7 @@ def case_open(
     for event in events:
         kind = event.get("kind", "")
         if kind not in TraffickingEvent.Kind.values:
-            raise Refused(f"unknown kind of place {kind!r}")
+            raise Refused(_("unknown kind of place %(kind)s") % {"kind": repr(kind)})
         if event.get("place") or event.get("country") or event.get("date_from"):
             cleaned_events.append(event)
     with transaction.atomic():
@@ -168,7 +169,7 @@ def identity_reveal(*, case: VictimCase, actor: Any, reason: str,
     _check_case(actor, case, REVEAL)
     reason = reason.strip()
     if len(reason) < 5:
-        raise Refused("say why you need the identifying details")
+        raise Refused(_("say why you need the identifying details"))
     with transaction.atomic():
         details: dict[str, Any] = _decrypt_identity(case)
         audit_read(actor=actor, obj=case, reason=reason,
@@ -184,7 +185,7 @@ def identity_update(*, case: VictimCase, actor: Any, identity: Mapping[str, Any]
         try:
             birth = dt.date.fromisoformat(details["date_of_birth"])
         except ValueError as exc:
-            raise Refused("the date of birth is not a date (use YYYY-MM-DD)") from exc
+            raise Refused(_("the date of birth is not a date (use YYYY-MM-DD)")) from exc
         age = _age_from(birth, timezone.localdate())
     becomes_child = age is not None and age < CHILD_AGE and not case.is_child
     with transaction.atomic():
@@ -207,9 +208,11 @@ def member_add(*, case: VictimCase, actor: Any, username: str) -> CaseMember:
     _check_case(actor, case)
     user = User.objects.filter(username=username.strip(), is_active=True).first()
     if user is None:
-        raise Refused(f"no active user called {username.strip()!r}")
+        raise Refused(_("no active user called %(username)s") % {
+            "username": repr(username.strip())})
     if CaseMember.objects.filter(case=case, user=user).exists():
-        raise Refused(f"{user.username} is already on the case team")
+        raise Refused(_("%(username)s is already on the case team") % {
+            "username": user.username})
     with transaction.atomic():
         member = CaseMember.objects.create(case=case, user=user, added_by=actor)
         _event(case, actor, "team", f"{user.username} ({user.agency}) added to the case team")

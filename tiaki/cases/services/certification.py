@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.accounts.roles import Role
 from tiaki.audit.services import Action, audit_record
@@ -52,8 +53,8 @@ def certification_request(
     active = case.certifications.filter(
         status__in=[Certification.Status.REQUESTED, Certification.Status.ISSUED]).first()
     if active is not None:
-        raise Refused(f"certification {active.reference} is already "
-                      f"{active.get_status_display().lower()}")
+        raise Refused(_("certification %(reference)s is already %(status)s") % {
+            "reference": active.reference, "status": active.get_status_display().lower()})
     cleaned: dict[str, dict[str, Any]] = {}
     for element in catalogue.s98d_elements():
         given = assessment.get(element.code) or {}
@@ -61,12 +62,14 @@ def certification_request(
         findings = sorted({f for f in given.get("findings", []) if f})
         unknown = [f for f in findings if f not in allowed]
         if unknown:
-            raise Refused(f"{element.label}: unknown finding {', '.join(unknown)}")
+            raise Refused(_("%(label)s: unknown finding %(unknown)s") % {
+                "label": element.label, "unknown": ", ".join(unknown)})
         evidence = str(given.get("evidence", "")).strip()
         # Palermo art. 3(c): for a child the means need not be shown (see the legal test file).
         optional = element.code == "means" and case.is_child
         if not optional and (not findings or not evidence):
-            raise Refused(f"{element.label}: record what was found and the evidence for it")
+            raise Refused(_("%(label)s: record what was found and the evidence for it") % {
+                "label": element.label})
         cleaned[element.code] = {"findings": findings, "evidence": evidence}
     with transaction.atomic():
         cert = Certification.objects.create(
@@ -91,7 +94,7 @@ def certification_endorse(*, certification: Certification, actor: Any,
     policy_for(Certification).check(actor, ENDORSE, certification)
     case = certification.case
     if case.is_closed:
-        raise Refused(f"case {case.reference} is closed")
+        raise Refused(_("case %(reference)s is closed") % {"reference": case.reference})
     child_gate(case)
     with transaction.atomic():
         certification.status = Certification.Status.ISSUED
@@ -119,7 +122,7 @@ def certification_decline(*, certification: Certification, actor: Any,
                           note: str) -> Certification:
     policy_for(Certification).check(actor, ENDORSE, certification)
     if not note.strip():
-        raise Refused("say why the certification is declined")
+        raise Refused(_("say why the certification is declined"))
     with transaction.atomic():
         certification.status = Certification.Status.DECLINED
         certification.endorsed_by = actor
@@ -141,7 +144,7 @@ def certification_revoke(*, certification: Certification, actor: Any,
     policy_for(Certification).check(actor, REVOKE, certification)
     reason = reason.strip()
     if not reason:
-        raise Refused("give the reason for revoking the certification")
+        raise Refused(_("give the reason for revoking the certification"))
     case = certification.case
     with transaction.atomic():
         certification.status = Certification.Status.REVOKED

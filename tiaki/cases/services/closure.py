@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.audit.services import Action, audit_read, audit_record
 from tiaki.cases.models import (
@@ -36,10 +37,11 @@ def case_close(*, case: VictimCase, actor: Any, reason: str, note: str = "",
     """Close a case with its outcome, which feeds the Plan's measures (items 14-28)."""
     _check_case(actor, case)
     if reason not in CLOSURE_REASONS:
-        raise Refused(f"unknown reason {reason!r}")
+        raise Refused(_("unknown reason %(reason)s") % {"reason": repr(reason)})
     still_open = case.referrals.filter(status__in=list(Referral.OPEN)).count()
     if still_open:
-        raise Refused(f"{still_open} referral(s) are still open: complete or withdraw them first")
+        raise Refused(_("%(still_open)s referral(s) are still open: complete or withdraw them "
+                        "first") % {"still_open": still_open})
     received = sorted(set(case.referrals.filter(status=Referral.Status.COMPLETED)
                           .values_list("service", flat=True)))
     with transaction.atomic():
@@ -70,7 +72,7 @@ def case_export_htcds(*, case: VictimCase, actor: Any, reason: str,
     _check_case(actor, case, REVEAL)
     consent = require_consent(case, HTCDS_EXPORT)
     if len(reason.strip()) < 5:
-        raise Refused("say why and to whom the case is exported")
+        raise Refused(_("say why and to whom the case is exported"))
     with transaction.atomic():
         identity: dict[str, Any] = _decrypt_identity(case)
         documents = identity.get("documents", [])

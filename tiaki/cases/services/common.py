@@ -6,8 +6,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, override
 
 from tiaki.accounts.models import Agency, User
 from tiaki.accounts.selectors import staff_of
@@ -31,21 +34,23 @@ from tiaki.core.references import next_reference
 CHILD_AGE = 18
 IDENTITY_KEYS = ("given_names", "family_name", "other_names", "date_of_birth", "documents",
                  "phone", "email", "address")
+# Kept in English (the case history and the HTCDS export store them); pages show them
+# through the catalogue.
 WITNESS_STATUSES = {
-    "not_started": "Not started",
-    "planned": "Interview planned",
-    "taken": "Statement taken",
-    "signed": "Statement signed",
-    "declined": "Victim chose not to make a statement",
+    "not_started": gettext_noop("Not started"),
+    "planned": gettext_noop("Interview planned"),
+    "taken": gettext_noop("Statement taken"),
+    "signed": gettext_noop("Statement signed"),
+    "declined": gettext_noop("Victim chose not to make a statement"),
 }
 CLOSURE_REASONS = {
-    "returned_home": "Returned home (repatriated)",
-    "settled_nz": "Remains in New Zealand with support in place",
-    "support_complete": "Support completed",
-    "declined_support": "Victim declined further support",
-    "not_trafficking": "Found not to be trafficking",
-    "lost_contact": "Lost contact",
-    "transferred": "Transferred to another organisation",
+    "returned_home": gettext_noop("Returned home (repatriated)"),
+    "settled_nz": gettext_noop("Remains in New Zealand with support in place"),
+    "support_complete": gettext_noop("Support completed"),
+    "declined_support": gettext_noop("Victim declined further support"),
+    "not_trafficking": gettext_noop("Found not to be trafficking"),
+    "lost_contact": gettext_noop("Lost contact"),
+    "transferred": gettext_noop("Transferred to another organisation"),
 }
 HTCDS_EXPORT = "htcds_export"
 CHILD_SERVICE = "child_protection"
@@ -65,6 +70,13 @@ def _event(case: VictimCase, actor: Any, kind: str, summary: str, *,
     CaseEvent.objects.create(case=case, actor=actor if getattr(actor, "pk", None) else None,
                              kind=kind, summary=summary[:300], certification=certification,
                              referral=referral)
+
+
+def _english(label: Any) -> str:
+    """A choice's label as stored records keep it (the case history, notices, notifications):
+    in the install's own language, whatever language the page that made the change was in."""
+    with override(settings.LANGUAGE_CODE):
+        return str(label)
 
 
 def _case_url(case: VictimCase) -> str:
@@ -89,7 +101,8 @@ def _clean_list(values: Iterable[str], vocabulary: str, what: str) -> list[str]:
     cleaned = sorted({v for v in values if v})
     unknown = [v for v in cleaned if v not in allowed]
     if unknown:
-        raise Refused(f"unknown {what}: {', '.join(unknown)}")
+        raise Refused(_("unknown %(what)s: %(unknown)s") % {"what": what,
+                                                           "unknown": ", ".join(unknown)})
     return cleaned
 
 
@@ -104,9 +117,9 @@ def child_gate(case: VictimCase) -> None:
     involvement = ChildInvolvement.objects.filter(case=case).first()
     if involvement is None or involvement.acknowledged_at is None:
         raise Refused(
-            f"case {case.reference} involves a person under 18: Oranga Tamariki must "
-            "acknowledge it before anything else proceeds (seed 004)"
-        )
+            _("case %(reference)s involves a person under 18: Oranga Tamariki must "
+              "acknowledge it before anything else proceeds (seed 004)") % {
+                "reference": case.reference})
 
 
 def _age_from(birth: dt.date, today: dt.date) -> int:
@@ -116,7 +129,8 @@ def _age_from(birth: dt.date, today: dt.date) -> int:
 def _clean_identity(identity: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(identity) - set(IDENTITY_KEYS)
     if unknown:
-        raise Refused(f"unknown identifying fields: {', '.join(sorted(unknown))}")
+        raise Refused(_("unknown identifying fields: %(unknown)s") % {
+            "unknown": ", ".join(sorted(unknown))})
     cleaned: dict[str, Any] = {}
     for key in IDENTITY_KEYS:
         value = identity.get(key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tiaki.audit.services import Action, audit_record
 from tiaki.cases import catalogue
@@ -26,13 +27,13 @@ def consent_record(*, case: VictimCase, actor: Any, purpose: str, granted: bool,
     """Record a new version of the victim's consent for one purpose (grant or withdrawal)."""
     _check_case(actor, case)
     if purpose not in catalogue.catalogue().purposes():
-        raise Refused(f"unknown purpose {purpose!r}")
+        raise Refused(_("unknown purpose %(purpose)s") % {"purpose": repr(purpose)})
     current = consent_current(case, purpose)
     if current is not None and current.granted == granted:
-        raise Refused("consent for this purpose is already "
-                      + ("given" if granted else "withdrawn"))
+        raise Refused(_("consent for this purpose is already given") if granted
+                      else _("consent for this purpose is already withdrawn"))
     if current is None and not granted:
-        raise Refused("consent for this purpose was never given")
+        raise Refused(_("consent for this purpose was never given"))
     with transaction.atomic():
         consent = Consent.objects.create(
             case=case, purpose=purpose, version=(current.version + 1) if current else 1,
@@ -53,9 +54,10 @@ def require_consent(case: VictimCase, purpose: str) -> Consent:
     consent = consent_current(case, purpose)
     name = catalogue.catalogue().purposes().get(purpose, purpose)
     if consent is None:
-        raise Refused(f"the victim has not consented to sharing for: {name}")
+        raise Refused(_("the victim has not consented to sharing for: %(name)s") % {"name": name})
     if not consent.granted:
-        raise Refused(f"the victim withdrew consent for: {name}; nothing more may be shared")
+        raise Refused(_("the victim withdrew consent for: %(name)s; nothing more may be shared")
+                      % {"name": name})
     return consent
 
 

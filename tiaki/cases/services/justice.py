@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.accounts.models import User
 from tiaki.audit.services import Action, audit_record
@@ -28,9 +29,9 @@ def interview_plan(*, case: VictimCase, actor: Any, planned_for: dt.datetime,
     """Plan a victim-friendly interview (item 24): interpreter, support person, breaks."""
     _check_case(actor, case)
     if case.interpreter_needed and not interpreter_language.strip():
-        raise Refused("this victim needs an interpreter: give the interpreter's language")
+        raise Refused(_("this victim needs an interpreter: give the interpreter's language"))
     if not 10 <= breaks_every_minutes <= 120:
-        raise Refused("plan a break every 10 to 120 minutes")
+        raise Refused(_("plan a break every 10 to 120 minutes"))
     with transaction.atomic():
         plan = InterviewPlan.objects.create(
             case=case, planned_for=planned_for, interpreter_language=interpreter_language.strip(),
@@ -50,7 +51,7 @@ def interview_plan(*, case: VictimCase, actor: Any, planned_for: dt.datetime,
 def witness_statement_set(*, case: VictimCase, actor: Any, status: str) -> None:
     _check_case(actor, case)
     if status not in WITNESS_STATUSES:
-        raise Refused(f"unknown statement status {status!r}")
+        raise Refused(_("unknown statement status %(status)s") % {"status": repr(status)})
     with transaction.atomic():
         case.witness_statement = status
         case.save(update_fields=["witness_statement"])
@@ -67,9 +68,9 @@ def court_date_add(*, case: VictimCase, actor: Any, on: dt.date, court: str, hea
     if adviser_username.strip():
         adviser = User.objects.filter(username=adviser_username.strip(), is_active=True).first()
         if adviser is None or adviser.agency is None or adviser.agency.current().code != "MOJ":
-            raise Refused("the adviser must be an active Ministry of Justice user")
+            raise Refused(_("the adviser must be an active Ministry of Justice user"))
     if not court.strip() or not hearing.strip():
-        raise Refused("give the court and the kind of hearing")
+        raise Refused(_("give the court and the kind of hearing"))
     with transaction.atomic():
         hearing_row = CourtDate.objects.create(case=case, on=on, court=court.strip(),
                                                hearing=hearing.strip(), adviser=adviser,
@@ -86,7 +87,7 @@ def court_date_add(*, case: VictimCase, actor: Any, on: dt.date, court: str, hea
 def court_outcome(*, court_date: CourtDate, actor: Any, outcome: str) -> CourtDate:
     _check_case(actor, court_date.case)
     if not outcome.strip():
-        raise Refused("record the outcome")
+        raise Refused(_("record the outcome"))
     with transaction.atomic():
         court_date.outcome = outcome.strip()
         court_date.save(update_fields=["outcome"])
@@ -99,7 +100,7 @@ def compensation_informed(*, case: VictimCase, actor: Any, on: dt.date) -> None:
     """Record that the victim was told of their right to seek compensation (item 28)."""
     _check_case(actor, case)
     if on > timezone.localdate():
-        raise Refused("the date is in the future")
+        raise Refused(_("the date is in the future"))
     with transaction.atomic():
         case.compensation_informed_on = on
         case.save(update_fields=["compensation_informed_on"])

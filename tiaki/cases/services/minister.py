@@ -20,6 +20,7 @@ from tiaki.accounts.models import User
 from tiaki.accounts.roles import Role
 from tiaki.audit.services import Action, audit_record
 from tiaki.cases.models import Certification, MinisterNotice
+from tiaki.cases.services.common import _english
 from tiaki.core.notifications import Kind
 from tiaki.core.services import notify
 
@@ -38,7 +39,7 @@ def age_band(age: int | None, *, child: bool | None = None) -> str:
 def minister_notify(*, actor: Any, kind: str, reference: str, agency: str, region: str = "",
                     exploitation: str = "", band: str = "",
                     certification: Certification | None = None) -> MinisterNotice:
-    label = MinisterNotice.Kind(kind).label
+    label = _english(MinisterNotice.Kind(kind).label)
     region = region or NOT_RECORDED
     exploitation = exploitation or NOT_RECORDED
     band = band or "age unknown"

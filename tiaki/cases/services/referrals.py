@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.accounts.models import Agency
 from tiaki.audit.services import Action, audit_read, audit_record
@@ -29,6 +30,7 @@ from tiaki.cases.services.common import (
     CHILD_SERVICE,
     _check_case,
     _decrypt_identity,
+    _english,
     _event,
     agency_staff,
     child_gate,
@@ -48,32 +50,34 @@ def referral_create(*, case: VictimCase, actor: Any, service: str, agency_code: 
     _check_case(actor, case)
     spec = catalogue.service(service)
     if spec is None:
-        raise Refused(f"unknown service {service!r}")
+        raise Refused(_("unknown service %(service)s") % {"service": repr(service)})
     if agency_code not in spec.agencies:
-        raise Refused(f"{spec.name} is provided by {', '.join(spec.agencies)}, not {agency_code}")
+        raise Refused(_("%(name)s is provided by %(agencies)s, not %(agency_code)s") % {
+            "name": spec.name, "agencies": ", ".join(spec.agencies), "agency_code": agency_code})
     if service != CHILD_SERVICE:
         child_gate(case)
     certification = None
     if spec.requires_certification:
         latest = latest_certification(case)
         if latest is not None and latest.status == Certification.Status.REVOKED:
-            raise Refused(f"certification {latest.reference} was revoked: {spec.name} needs a "
-                          "Police certification")
+            raise Refused(_("certification %(reference)s was revoked: %(name)s needs a Police "
+                            "certification") % {"reference": latest.reference, "name": spec.name})
         certification = issued_certification(case)
         if certification is None:
-            raise Refused(f"{spec.name} is for Police-certified victims: this person is not "
-                          "certified (seed 002)")
+            raise Refused(_("%(name)s is for Police-certified victims: this person is not "
+                            "certified (seed 002)") % {"name": spec.name})
     consent = require_consent(case, service)
     agency = Agency.objects.filter(code=agency_code).first()
     if agency is None:
-        raise Refused(f"agency {agency_code} is not loaded")
+        raise Refused(_("agency %(agency_code)s is not loaded") % {"agency_code": agency_code})
     if case.referrals.filter(service=service, agency=agency,
                              status__in=list(Referral.OPEN)).exists():
-        raise Refused(f"{agency} already has an open referral for {spec.name}")
+        raise Refused(_("%(agency)s already has an open referral for %(name)s") % {
+            "agency": agency, "name": spec.name})
     today = timezone.localdate()
     due = due_date or today + dt.timedelta(days=spec.due_days)
     if due < today:
-        raise Refused("the due date is in the past")
+        raise Refused(_("the due date is in the past"))
     with transaction.atomic():
         referral = Referral.objects.create(
             case=case, service=service, agency=agency, consent=consent,
@@ -107,7 +111,7 @@ def _close_referral(referral: Referral, actor: Any, status: str, outcome: str) -
     referral.outcome = outcome
     referral.updated_at = timezone.now()
     referral.save()
-    label = Referral.Status(status).label.lower()
+    label = _english(Referral.Status(status).label).lower()
     _event(referral.case, actor, "referral", f"Referral to {referral.agency} {label}",
            referral=referral)
     audit_record(actor=actor, action=Action.UPDATE, obj=referral,
@@ -120,16 +124,17 @@ def referral_respond(*, referral: Referral, actor: Any, step: str,
     policy_for(Referral).check(actor, RESPOND, referral)
     cert = referral.certification
     if cert is not None and cert.status == Certification.Status.REVOKED:
-        raise Refused(f"certification {cert.reference} was revoked: this referral cannot go on")
+        raise Refused(_("certification %(reference)s was revoked: this referral cannot go on")
+                      % {"reference": cert.reference})
     moves = TRANSITIONS.get(step)
     if moves is None:
-        raise Refused(f"unknown step {step!r}")
+        raise Refused(_("unknown step %(step)s") % {"step": repr(step)})
     new = moves.get(referral.status)
     if new is None:
-        raise Refused(f"a {referral.get_status_display().lower()} referral cannot take the "
-                      f"step {step!r}")
+        raise Refused(_("a %(status)s referral cannot take the step %(step)s") % {
+            "status": referral.get_status_display().lower(), "step": repr(step)})
     if step in {"complete", "decline"} and not outcome.strip():
-        raise Refused("record the outcome" if step == "complete" else "say why you decline")
+        raise Refused(_("record the outcome") if step == "complete" else _("say why you decline"))
     with transaction.atomic():
         referral.status = new
         referral.handled_by = actor
@@ -137,7 +142,7 @@ def referral_respond(*, referral: Referral, actor: Any, step: str,
         if outcome.strip():
             referral.outcome = outcome.strip()
         referral.save()
-        label = referral.get_status_display().lower()
+        label = _english(Referral.Status(referral.status).label).lower()
         _event(referral.case, actor, "referral", f"Referral to {referral.agency} {label}",
                referral=referral)
         audit_record(actor=actor, action=Action.UPDATE, obj=referral,
@@ -151,7 +156,7 @@ def referral_respond(*, referral: Referral, actor: Any, step: str,
 def referral_withdraw(*, referral: Referral, actor: Any, reason: str) -> Referral:
     policy_for(Referral).check(actor, WITHDRAW, referral)
     if not reason.strip():
-        raise Refused("say why the referral is withdrawn")
+        raise Refused(_("say why the referral is withdrawn"))
     with transaction.atomic():
         _close_referral(referral, actor, Referral.Status.WITHDRAWN, reason.strip())
     notify(kind=Kind.REFERRAL, recipients=agency_staff([referral.agency.code], PROVIDER_ROLES),
@@ -229,13 +234,14 @@ def _disclosure_state(referral: Referral) -> tuple[Referral, VictimCase, Any]:
     current = (Referral.objects.select_related("case", "agency")
                .filter(pk=referral.pk).first())
     if current is None:
-        raise Refused("the referral no longer exists; nothing is shared")
+        raise Refused(_("the referral no longer exists; nothing is shared"))
     if current.status not in Referral.OPEN:
-        raise Refused(f"the referral is {current.get_status_display().lower()}; "
-                      "nothing more is shared")
+        raise Refused(_("the referral is %(status)s; nothing more is shared") % {
+            "status": current.get_status_display().lower()})
     case = current.case
     if case.status in CLOSED_CASE:
-        raise Refused(f"case {case.reference} is closed; nothing more is shared")
+        raise Refused(_("case %(reference)s is closed; nothing more is shared") % {
+            "reference": case.reference})
     consent = require_consent(case, current.service)
     return current, case, consent
 
@@ -249,7 +255,7 @@ def referral_disclose(*, referral: Referral, actor: Any, channel: str = "page") 
     policy_for(Referral).check(actor, RESPOND, referral)
     spec = catalogue.service(referral.service)
     if spec is None:
-        raise Refused(f"unknown service {referral.service!r}")
+        raise Refused(_("unknown service %(service)s") % {"service": repr(referral.service)})
     identifying = [f for f in spec.shares if f in catalogue.IDENTIFYING_FIELDS]
     with transaction.atomic():
         # The state is read again inside the transaction that decrypts, never taken from
@@ -283,7 +289,7 @@ def referrals_remind_overdue(*, today: dt.date | None = None) -> int:
                 people.append(referral.requested_by)
             notify(kind=Kind.REFERRAL, recipients=people, subject=f"Overdue referral: {name}",
                    body=f"Due {referral.due_date:%d %b %Y}; still "
-                        f"{referral.get_status_display().lower()}.",
+                        f"{_english(Referral.Status(referral.status).label).lower()}.",
                    url=reverse("cases:referral", kwargs={"pk": referral.pk}))
             Referral.objects.filter(pk=referral.pk).update(reminded_on=today)
             audit_record(actor=None, action=Action.UPDATE, obj=referral,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.audit.services import Action, audit_record
 from tiaki.cases.models import (
@@ -15,7 +16,13 @@ from tiaki.cases.models import (
     Repatriation,
     VictimCase,
 )
-from tiaki.cases.services.common import MFAT_SERVICE, _check_case, _event, child_gate
+from tiaki.cases.services.common import (
+    MFAT_SERVICE,
+    _check_case,
+    _english,
+    _event,
+    child_gate,
+)
 from tiaki.cases.services.referrals import referral_create
 from tiaki.core.policy import Refused
 
@@ -26,9 +33,10 @@ def humanitarian_assess(*, case: VictimCase, actor: Any, wishes_to_return: bool,
                         recommendation: str) -> HumanitarianAssessment:
     _check_case(actor, case)
     if recommendation not in HumanitarianAssessment.Recommendation.values:
-        raise Refused(f"unknown recommendation {recommendation!r}")
+        raise Refused(_("unknown recommendation %(recommendation)s") % {
+            "recommendation": repr(recommendation)})
     if not considerations.strip():
-        raise Refused("record the humanitarian and compassionate considerations")
+        raise Refused(_("record the humanitarian and compassionate considerations"))
     with transaction.atomic():
         found = HumanitarianAssessment.objects.create(
             case=case, assessed_by=actor, wishes_to_return=wishes_to_return,
@@ -36,7 +44,8 @@ def humanitarian_assess(*, case: VictimCase, actor: Any, wishes_to_return: bool,
             recommendation=recommendation,
         )
         _event(case, actor, "repatriation",
-               f"Humanitarian assessment: {found.get_recommendation_display()}")
+               f"Humanitarian assessment: "
+               f"{_english(HumanitarianAssessment.Recommendation(found.recommendation).label)}")
         audit_record(actor=actor, action=Action.CREATE, obj=found,
                      summary=f"Humanitarian assessment on {case.reference}",
                      changes={"recommendation": recommendation,
@@ -52,18 +61,18 @@ def repatriation_plan(*, case: VictimCase, actor: Any, destination_country: str,
     child_gate(case)
     assessment = case.humanitarian.first()
     if assessment is None:
-        raise Refused("a humanitarian assessment is needed before a repatriation can be "
-                      "planned (seed 002, item 14)")
+        raise Refused(_("a humanitarian assessment is needed before a repatriation can be "
+                        "planned (seed 002, item 14)"))
     if assessment.recommendation != HumanitarianAssessment.Recommendation.RETURN:
-        raise Refused("the latest humanitarian assessment does not recommend return")
+        raise Refused(_("the latest humanitarian assessment does not recommend return"))
     if not assessment.wishes_to_return:
-        raise Refused("the victim has not said they wish to return home")
+        raise Refused(_("the victim has not said they wish to return home"))
     if not destination_country.strip():
-        raise Refused("name the country of return")
+        raise Refused(_("name the country of return"))
     if travel_date < timezone.localdate():
-        raise Refused("the travel date is in the past")
+        raise Refused(_("the travel date is in the past"))
     if case.repatriations.filter(status=Repatriation.Status.PLANNED).exists():
-        raise Refused("a repatriation is already planned")
+        raise Refused(_("a repatriation is already planned"))
     with transaction.atomic():
         trip = Repatriation.objects.create(
             case=case, assessment=assessment, planned_by=actor,
@@ -88,7 +97,7 @@ def repatriation_plan(*, case: VictimCase, actor: Any, destination_country: str,
 def repatriation_complete(*, repatriation: Repatriation, actor: Any) -> Repatriation:
     _check_case(actor, repatriation.case)
     if repatriation.status != Repatriation.Status.PLANNED:
-        raise Refused("only a planned repatriation can be completed")
+        raise Refused(_("only a planned repatriation can be completed"))
     with transaction.atomic():
         repatriation.status = Repatriation.Status.COMPLETED
         repatriation.save(update_fields=["status"])
@@ -103,13 +112,14 @@ def immigration_lodge(*, case: VictimCase, actor: Any, kind: str,
     """Track an application for an immigration status (item 16)."""
     _check_case(actor, case)
     if kind not in ImmigrationApplication.Kind.values:
-        raise Refused(f"unknown kind of application {kind!r}")
+        raise Refused(_("unknown kind of application %(kind)s") % {"kind": repr(kind)})
     if lodged_on > timezone.localdate():
-        raise Refused("the lodgement date is in the future")
+        raise Refused(_("the lodgement date is in the future"))
     with transaction.atomic():
         application = ImmigrationApplication.objects.create(
             case=case, kind=kind, lodged_on=lodged_on, recorded_by=actor)
-        _event(case, actor, "immigration", f"{application.get_kind_display()} lodged")
+        kind_label = _english(ImmigrationApplication.Kind(application.kind).label)
+        _event(case, actor, "immigration", f"{kind_label} lodged")
         audit_record(actor=actor, action=Action.CREATE, obj=application,
                      summary=f"Immigration application on {case.reference}",
                      changes={"kind": kind, "lodged_on": lodged_on})
@@ -120,20 +130,21 @@ def immigration_decide(*, application: ImmigrationApplication, actor: Any, statu
                        decided_on: dt.date, note: str = "") -> ImmigrationApplication:
     _check_case(actor, application.case)
     if application.status != ImmigrationApplication.Status.LODGED:
-        raise Refused("this application is already decided")
+        raise Refused(_("this application is already decided"))
     if status not in {ImmigrationApplication.Status.GRANTED,
                       ImmigrationApplication.Status.DECLINED,
                       ImmigrationApplication.Status.WITHDRAWN}:
-        raise Refused(f"unknown decision {status!r}")
+        raise Refused(_("unknown decision %(status)s") % {"status": repr(status)})
     if decided_on < application.lodged_on:
-        raise Refused("the decision date is before the application was lodged")
+        raise Refused(_("the decision date is before the application was lodged"))
     with transaction.atomic():
         application.status = status
         application.decided_on = decided_on
         application.decision_note = note.strip()
         application.save()
         _event(application.case, actor, "immigration",
-               f"{application.get_kind_display()}: {application.get_status_display()}")
+               f"{_english(ImmigrationApplication.Kind(application.kind).label)}: "
+               f"{_english(ImmigrationApplication.Status(application.status).label)}")
         audit_record(actor=actor, action=Action.UPDATE, obj=application,
                      summary="Immigration decision recorded", changes={"status": status})
     return application

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tiaki.audit.services import Action, audit_record
 from tiaki.cases.models import (
@@ -16,7 +17,7 @@ from tiaki.cases.models import (
 from tiaki.cases.policies import (
     POLICE,
 )
-from tiaki.cases.services.common import _case_url, _check_case, _event, case_team
+from tiaki.cases.services.common import _case_url, _check_case, _english, _event, case_team
 from tiaki.core.notifications import Kind
 from tiaki.core.policy import Refused
 from tiaki.core.services import notify
@@ -29,22 +30,23 @@ def risk_assess(*, case: VictimCase, actor: Any, level: str, assessment: str,
     """Police assess the danger to the victim and family abroad; high risk alerts the team."""
     _check_case(actor, case)
     if actor.agency is None or actor.agency.current().code != POLICE:
-        raise Refused("risk assessments are made by Police (seed 002, item 22)")
+        raise Refused(_("risk assessments are made by Police (seed 002, item 22)"))
     if level not in RiskAssessment.Level.values:
-        raise Refused(f"unknown risk level {level!r}")
+        raise Refused(_("unknown risk level %(level)s") % {"level": repr(level)})
     if not assessment.strip():
-        raise Refused("describe the risk assessed")
+        raise Refused(_("describe the risk assessed"))
     if level != RiskAssessment.Level.LOW and not measures.strip():
-        raise Refused("record the protective measures for a medium or high risk")
+        raise Refused(_("record the protective measures for a medium or high risk"))
     if review_on < timezone.localdate():
-        raise Refused("the review date is in the past")
+        raise Refused(_("the review date is in the past"))
     with transaction.atomic():
         risk = RiskAssessment.objects.create(
             case=case, assessed_by=actor, level=level, assessment=assessment.strip(),
             measures=measures.strip(), review_on=review_on,
             family_abroad_at_risk=family_abroad_at_risk,
         )
-        _event(case, actor, "safety", f"Risk assessed: {risk.get_level_display()}")
+        _event(case, actor, "safety",
+               f"Risk assessed: {_english(RiskAssessment.Level(risk.level).label)}")
         audit_record(actor=actor, action=Action.CREATE, obj=risk,
                      summary=f"Risk assessment on {case.reference}: {level}",
                      changes={"level": level, "review_on": review_on,
