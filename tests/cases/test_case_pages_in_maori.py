@@ -4,10 +4,13 @@ catalogue string is left on a page."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import polib
 import pytest
+from django.utils import translation
+from django.utils.formats import date_format
 
 from tests.conftest import login
 from tests.core.test_staff_pages_in_maori import _english_left, demo  # noqa: F401
@@ -82,6 +85,14 @@ def test_case_pages_in_maori_leave_no_catalogue_string_in_english(
     assert response.status_code == 400
     assert "Tuhia ngā tikanga tiaki mō tētahi tūraru waenga, tiketike rānei." in (
         response.content.decode())
+    # Django's own words (a field left empty, the months in dates) come from the catalogue.
+    response = client.post(f"/cases/{certified.reference}/risk/", {"risk-level": "low"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Me whakakī tēnei āpure." in page and "This field is required." not in page
+    with translation.override("mi"):
+        assert date_format(dt.date(2026, 12, 3), "j M Y") == "3 Haki 2026"
+        assert date_format(dt.date(2026, 10, 3), "j F Y") == "3 Whiringa-ā-nuku 2026"
     response = client.post(f"/cases/{certified.reference}/witness/",
                            {"witness-status": "taken"}, follow=True)
     page = response.content.decode()
