@@ -65,3 +65,28 @@ def test_other_roles_get_403(client: Client, analysts: dict[str, User]) -> None:
     login(client, analysts["frontline"])
     assert client.get("/intelligence/").status_code == 403
     assert client.get("/intelligence/plan/").status_code == 403
+
+
+def test_entity_search_results_page_filter_and_export(client: Client,
+                                                      analysts: dict[str, User],
+                                                      report: Report) -> None:
+    from tests.listing_helpers import csv_rows, export_count, last_export
+
+    Entity.objects.bulk_create(
+        [Entity(report=report, ftm_id=f"e-{i:03d}", schema="Person" if i % 2 else "Company",
+                caption=f"Rex {i:03d}") for i in range(120)])
+    login(client, analysts["cleared"])
+    page = page_main(client.get("/intelligence/?q=Rex"))
+    assert "1–25 of 120" in page and "Rex 024" in page and "Rex 025" not in page
+    page = page_main(client.get("/intelligence/?q=Rex&ent-kind=Person&ent-page=3"))
+    assert "51–60 of 60" in page and "Rex 119" in page  # no longer cut at 50
+    # The list's filter form keeps the reports' search it follows.
+    assert 'type="hidden" name="q" value="Rex"' in page
+    before = export_count()
+    rows = csv_rows(client.get("/intelligence/?q=Rex&ent-kind=Company&ent-export=csv").content)
+    assert rows[0] == ["Entity", "Kind", "Report"] and len(rows) == 61
+    assert export_count() == before + 1
+    assert last_export().changes["filters"] == {"q": "Rex", "kind": "Company", "sort": "entity"}
+    login(client, analysts["uncleared"])
+    rows = csv_rows(client.get("/intelligence/?q=Rex&ent-export=csv").content)
+    assert len(rows) == 1  # the heading only: the report's caveat hides every entity

@@ -361,8 +361,11 @@ class Listed:
         return self.url(**{EXPORT: "xlsx"})
 
     def hidden(self) -> list[tuple[str, str]]:
-        """Sort and page size, kept when the search form is sent again."""
-        kept = []
+        """Sort and page size, kept when the search form is sent again, and whatever the
+        view narrowed the list by from the query string (another list's search that this
+        one follows), so the form does not drop it."""
+        kept = [(key, self.request.GET[key]) for key in self.narrowed
+                if key in self.request.GET and not key.startswith(self.listing.prefix or "\0")]
         if self.sort != self.listing.default_sort:
             kept.append((self.listing.key(SORT), self.sort))
         if self.per_page != self.listing.per_page:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tiaki.core.listing import Column, Filter, Listing
 from tiaki.core.policy import visible
 from tiaki.intelligence import selectors
-from tiaki.intelligence.models import Dissemination, Report, SharingPackage
+from tiaki.intelligence.models import Dissemination, Entity, Report, SharingPackage
 
 REPORTS = Listing(
     name="intelligence-reports",
@@ -92,4 +92,27 @@ DISSEMINATIONS = Listing(
              Filter("format", _("Format"), Dissemination.Format.choices, all_label=_("Any"))],
     per_page=25,
     prefix="log-",
+)
+
+
+def _schemas(user: Any) -> list[tuple[str, str]]:
+    codes = visible(user, Entity).order_by("schema").values_list("schema", flat=True).distinct()
+    return [(code, code) for code in codes]
+
+
+# The entities whose names match the reports list's search, under it on the same page: the
+# search box is the reports', so this list has none of its own (its keys start "ent-").
+ENTITIES = Listing(
+    name="intelligence-entities",
+    title=_("Entities"),
+    columns=[
+        Column("entity", _("Entity"), "caption", sort=("caption",),
+               link=lambda e: reverse("intelligence:entity", args=[e.ftm_id])),
+        Column("kind", _("Kind"), "schema", sort=("schema",)),
+        Column("report", _("Report"), "report.reference", sort=("report__reference",)),
+    ],
+    default_sort="entity",
+    filters=[Filter("kind", _("Kind"), _schemas, lookup="schema", all_label=_("Any"))],
+    per_page=25,
+    prefix="ent-",
 )

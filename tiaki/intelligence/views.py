@@ -27,7 +27,7 @@ from tiaki.intelligence import (
     sharing,
     watchlist,
 )
-from tiaki.intelligence.lists import DISSEMINATIONS, PACKAGES, REPORTS
+from tiaki.intelligence.lists import DISSEMINATIONS, ENTITIES, PACKAGES, REPORTS
 from tiaki.intelligence.models import (
     Dissemination,
     Entity,
@@ -58,7 +58,10 @@ def list_view(request: HttpRequest) -> HttpResponse:
     query = listed.query
     services.reports_listed(actor=request.user, reports=listed.rows,
                             channel=f"search {query!r}" if query else "list")
-    entities = list(selectors.entities_for(request.user, query)[:50]) if query else []
+    entities = (ENTITIES.run(request, selectors.entities_for(request.user, query),
+                             narrowed={"q": query}) if query else None)
+    if entities is not None and (exported := export_response(request, entities)) is not None:
+        return exported
     return render(request, "intelligence/list.html", {
         "listed": listed, "entities": entities, "q": query,
         "may_write": _writes(request)})
