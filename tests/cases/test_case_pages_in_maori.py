@@ -108,11 +108,13 @@ def test_case_pages_in_maori_leave_no_catalogue_string_in_english(
         "Ngā inenga kēhi mō te Mahere Mahi", "Ngā whakamanatanga Pirihimana kua tukuna"]})
     _in_maori(client, "minister")
     # A notice keeps the words it was written with (it is the record of what the Minister's
-    # office was told), so its stored fields are not the interface.
+    # office was told); its age band and "not recorded" are shown through the catalogue, the
+    # forms of exploitation and regions named by data files are not.
     stored = frozenset(word for notice in MinisterNotice.objects.all()
                        for text in (notice.exploitation, notice.region, notice.age_band)
                        for word in [text, *text.split(", ")])
-    _pages_read_in_maori(client, catalogue, {"/cases/minister/": ["Ngā pānui ki te Minita"]},
+    _pages_read_in_maori(client, catalogue, {"/cases/minister/": ["Ngā pānui ki te Minita",
+                                                               "i raro i te 18"]},
                          stored)
     referral = Referral.objects.filter(agency__code="MSD").order_by("pk").first()
     if referral is not None:

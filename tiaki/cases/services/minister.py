@@ -15,6 +15,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tiaki.accounts.models import User
 from tiaki.accounts.roles import Role
@@ -24,16 +25,18 @@ from tiaki.cases.services.common import _english
 from tiaki.core.notifications import Kind
 from tiaki.core.services import notify
 
-NOT_RECORDED = "not recorded"
+# Stored in English (the notice is the record of what was sent); the Minister's page shows
+# these words through the catalogue.
+NOT_RECORDED = gettext_noop("not recorded")
 
 
 def age_band(age: int | None, *, child: bool | None = None) -> str:
     """Coarse enough that nobody can be recognised by it."""
     if child or (age is not None and age < 18):
-        return "under 18"
+        return gettext_noop("under 18")
     if age is None:
-        return "18 or older" if child is False else "age unknown"
-    return "18-24" if age < 25 else "25-39" if age < 40 else "40 or older"
+        return gettext_noop("18 or older") if child is False else gettext_noop("age unknown")
+    return "18-24" if age < 25 else "25-39" if age < 40 else gettext_noop("40 or older")
 
 
 def minister_notify(*, actor: Any, kind: str, reference: str, agency: str, region: str = "",
@@ -42,7 +45,7 @@ def minister_notify(*, actor: Any, kind: str, reference: str, agency: str, regio
     label = _english(MinisterNotice.Kind(kind).label)
     region = region or NOT_RECORDED
     exploitation = exploitation or NOT_RECORDED
-    band = band or "age unknown"
+    band = band or gettext_noop("age unknown")
     summary = (f"{label} on {timezone.localdate():%d %B %Y}: {reference} ({agency}). "
                f"Region: {region}. Exploitation: {exploitation}. Age: {band}.")
     notice = MinisterNotice.objects.create(

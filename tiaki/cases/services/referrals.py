@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tiaki.accounts.models import Agency
@@ -171,7 +172,8 @@ def _shared_value(case: VictimCase, referral: Referral, field: str,
         return case.reference
     if field == "names":
         return " ".join(p for p in [identity.get("given_names"), identity.get("family_name")]
-                        if p) + (f" (also: {identity['other_names']})"
+                        if p) + (_(" (also: %(other_names)s)") % {
+                                     "other_names": identity["other_names"]}
                                  if identity.get("other_names") else "")
     if field == "date_of_birth":
         return identity.get("date_of_birth", "")
@@ -185,13 +187,13 @@ def _shared_value(case: VictimCase, referral: Referral, field: str,
     if field == "age":
         return case.age
     if field == "is_child":
-        return "yes" if case.is_child else "no"
+        return _("yes") if case.is_child else _("no")
     if field == "gender":
         return case.get_gender_display()
     if field in {"nationality", "languages"}:
         return getattr(case, field)
     if field == "interpreter_needed":
-        return "yes" if case.interpreter_needed else "no"
+        return _("yes") if case.interpreter_needed else _("no")
     if field == "exploitation_types":
         return ", ".join(catalogue.label_of("exploitation_types", c)
                          for c in case.exploitation_types)
@@ -201,14 +203,18 @@ def _shared_value(case: VictimCase, referral: Referral, field: str,
     if field == "certification":
         cert = issued_certification(case)
         # Shown in the install's time zone, as the certificate itself prints it.
-        return (f"{cert.reference}, issued {timezone.localtime(cert.decided_at):%d %b %Y}"
-                if cert and cert.decided_at else "not certified")
+        return (_("%(reference)s, issued %(date)s") % {
+            "reference": cert.reference,
+            "date": date_format(timezone.localtime(cert.decided_at), "d M Y")}
+            if cert and cert.decided_at else _("not certified"))
     if field == "risk_level":
         risk = case.risks.first()
-        return risk.get_level_display() if risk else "not assessed"
+        return risk.get_level_display() if risk else _("not assessed")
     if field == "repatriation":
         trip = case.repatriations.exclude(status=Repatriation.Status.CANCELLED).first()
-        return f"to {trip.destination_country} on {trip.travel_date:%d %b %Y}" if trip else ""
+        return _("to %(country)s on %(date)s") % {
+            "country": trip.destination_country,
+            "date": date_format(trip.travel_date, "d M Y")} if trip else ""
     if field == "appointment":
         return referral.appointment
     raise KeyError(field)
