@@ -5,6 +5,7 @@ catalogue string is left on a page."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import polib
@@ -14,6 +15,7 @@ from django.utils.formats import date_format
 
 from tests.conftest import login
 from tests.core.test_staff_pages_in_maori import _english_left, demo  # noqa: F401
+from tests.pdf_tools import pdf_text
 from tiaki.accounts.models import User
 from tiaki.cases import catalogue as services_file
 from tiaki.cases.models import Certification, MinisterNotice, Referral, VictimCase
@@ -53,7 +55,7 @@ def _pages_read_in_maori(client: Any, catalogue: polib.POFile,
 
 
 def test_case_pages_in_maori_leave_no_catalogue_string_in_english(
-        client: Any, demo: None) -> None:  # noqa: F811
+        client: Any, demo: None, tmp_path: Path) -> None:  # noqa: F811
     catalogue = polib.pofile(str(po_path("mi")))
     certified = (VictimCase.objects.filter(certifications__status=Certification.Status.ISSUED)
                  .order_by("pk").first())
@@ -77,6 +79,13 @@ def test_case_pages_in_maori_leave_no_catalogue_string_in_english(
         f"/cases/certifications/{cert.reference}/certificate/": ["Pirihimana o Aotearoa"],
         "/cases/referrals/": ["Kua tōmuri"],
     })
+
+    # The certificate's PDF reads in the language it was asked for in.
+    response = client.get(f"/cases/certifications/{cert.reference}/certificate.pdf")
+    assert response.status_code == 200
+    text = " ".join(pdf_text(response.content, tmp_path).split())
+    assert "Ngā Pirihimana o Aotearoa" in text and "Tohutoro tiwhikete" in text
+    assert "Certificate reference" not in text and "Date issued" not in text
 
     # A refusal raised by a service and a confirmation read in Māori as well.
     response = client.post(f"/cases/{certified.reference}/risk/", {

@@ -9,11 +9,15 @@ only the case's pseudonymous reference. Dates are in the install's time zone.
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tiaki.cases.models import Certification
 from tiaki.core.pdf import Document
 
-STATEMENT = (
+# The same words as the certificate page, so one catalogue entry serves both.
+STATEMENT = gettext_noop(
     "New Zealand Police certify that there is a reasonable suspicion that the person known "
     "by the case reference above has been trafficked, within the meaning of section 98D of "
     "the Crimes Act 1961. This certification was made on an assessment of evidence and "
@@ -25,27 +29,28 @@ STATEMENT = (
 def certificate_document(cert: Certification) -> Document:
     local = timezone.localtime
     endorser = cert.endorsed_by
-    doc = Document(title=f"Certificate {cert.reference}", author="New Zealand Police",
-                   footer=f"Certificate {cert.reference}")
-    doc.heading("New Zealand Police")
-    doc.heading("Certification of a suspected victim of trafficking", 2)
+    title = _("Certificate %(reference)s") % {"reference": cert.reference}
+    doc = Document(title=title, author=_("New Zealand Police"), footer=title)
+    doc.heading(_("New Zealand Police"))
+    doc.heading(_("Certification of a suspected victim of trafficking"), 2)
     doc.space()
-    doc.text(f"Certificate reference: {cert.reference}")
-    doc.text(f"Case reference: {cert.case.reference}")
-    doc.text("Date issued: "
-             + (f"{local(cert.decided_at):%d %B %Y}" if cert.decided_at else "not issued"))
-    doc.text("Endorsed by: "
+    doc.text(f"{_('Certificate reference')}: {cert.reference}")
+    doc.text(f"{_('Case reference')}: {cert.case.reference}")
+    doc.text(f"{_('Date issued')}: "
+             + (date_format(local(cert.decided_at), "d F Y") if cert.decided_at
+                else _("not issued")))
+    doc.text(f"{_('Endorsed by')}: "
              + ((endorser.get_full_name() or endorser.username) if endorser else ""))
     doc.space()
-    doc.text(STATEMENT)
+    doc.text(_(STATEMENT))
     if cert.status == Certification.Status.REVOKED:
         doc.space()
-        doc.heading("REVOKED", 2)
-        when = f"{local(cert.revoked_at):%d %B %Y}" if cert.revoked_at else ""
-        doc.text(f"This certification was revoked on {when}.")
+        doc.heading(_("REVOKED"), 2)
+        when = date_format(local(cert.revoked_at), "d F Y") if cert.revoked_at else ""
+        doc.text(_("This certification was revoked on %(date)s.") % {"date": when})
     doc.space()
-    doc.small("Identity is held by the case team under the reference above. "
-              "Verify with New Zealand Police.")
+    doc.small(_("Identity is held by the case team under the reference above. "
+                "Verify with New Zealand Police."))
     return doc
 
 
