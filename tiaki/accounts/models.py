@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tiaki.accounts.roles import Role
 
@@ -22,9 +23,9 @@ class Agency(models.Model):
     """A government agency, NGO or partner, loaded from ``data/<country>/agencies.yaml``."""
 
     class Kind(models.TextChoices):
-        GOVERNMENT = "government", "Government agency"
-        NGO = "ngo", "Non-governmental organisation"
-        PARTNER = "partner", "Partner"
+        GOVERNMENT = "government", _("Government agency")
+        NGO = "ngo", _("Non-governmental organisation")
+        PARTNER = "partner", _("Partner")
 
     code = models.CharField(max_length=40, unique=True)
     name = models.CharField(max_length=200)

@@ -9,13 +9,16 @@ anything, and a record outside an administrator's reach answers exactly like a m
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from tiaki.accounts.models import Agency, ApiToken, User
 from tiaki.accounts.roles import Role
 from tiaki.core.policy import Policy, register
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MANAGE = "manage"
 
@@ -50,8 +53,9 @@ def administrable_agencies(user: Any) -> models.QuerySet[Agency]:
     return agencies if ids is None else agencies.filter(pk__in=ids)
 
 
-def grantable_roles(user: Any) -> list[tuple[str, str]]:
-    """The roles ``user`` may give: everything but the platform role, unless they hold it."""
+def grantable_roles(user: Any) -> list[tuple[str, StrOrPromise]]:
+    """The roles ``user`` may give: everything but the platform role, unless they hold it.
+    Labels stay lazy, so a form shows them in the reader's language."""
     return [(code, label) for code, label in Role.choices
             if code != Role.PLATFORM_ADMINISTRATOR or is_platform_admin(user)]
 

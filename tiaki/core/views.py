@@ -18,9 +18,8 @@ from tiaki.core.notifications import Kind
 def home_view(request: HttpRequest) -> HttpResponse:
     """The signed-in person's work first: each app's cards for their roles."""
     user = request.user
-    # Role labels are plain English in the model (they are stored and joined); shown, they
-    # come from the catalogue.
-    labels = [gettext(Role(code).label) for code in sorted(user.role_codes())]  # type: ignore[union-attr]
+    # Role labels are lazy translations; made plain text here, in the reader's language.
+    labels = [str(Role(code).label) for code in sorted(user.role_codes())]  # type: ignore[union-attr]
     notifications = user.notifications.filter(read_at__isnull=True)[:10]  # type: ignore[union-attr]
     return render(request, "core/home.html", {
         "role_labels": labels, "notifications": notifications, "cards": cards_for(user)})

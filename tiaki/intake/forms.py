@@ -134,7 +134,7 @@ class LinkForm(forms.Form):
     def clean_other(self) -> int:
         text = self.cleaned_data["other"].strip().upper().removeprefix("R-")
         if not text.isdigit():
-            raise forms.ValidationError("Give a report reference such as R-000012.")
+            raise forms.ValidationError(_("Give a report reference such as R-000012."))
         return int(text)
 
 

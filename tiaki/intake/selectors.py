@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 
 from tiaki.accounts.models import User
 from tiaki.accounts.selectors import staff_of
@@ -127,9 +128,9 @@ def report_counts(*, since: dt.datetime | None = None,
     return Counts(
         total=len(rows),
         by_channel=dict(Counter(channel_labels.get(r[0], r[0]) for r in rows).most_common()),
-        by_source_agency=dict(Counter(r[1] or "Public (no agency)" for r in rows)
+        by_source_agency=dict(Counter(r[1] or gettext("Public (no agency)") for r in rows)
                               .most_common()),
-        by_outcome=dict(Counter(outcome_labels.get(r[2], "Open (no outcome yet)")
+        by_outcome=dict(Counter(outcome_labels.get(r[2], gettext("Open (no outcome yet)"))
                                 for r in rows).most_common()),
         by_status=dict(Counter(status_labels.get(r[3], r[3]) for r in rows).most_common()),
         acted_on=len(hours),

@@ -15,6 +15,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tiaki.accounts.models import Agency
 
@@ -23,24 +24,24 @@ USER = settings.AUTH_USER_MODEL
 
 class AccessRequest(models.Model):
     class Kind(models.TextChoices):
-        ACCESS = "access", "See their information (IPP 6)"
-        CORRECTION = "correction", "Correct their information (IPP 7)"
+        ACCESS = "access", _("See their information (IPP 6)")
+        CORRECTION = "correction", _("Correct their information (IPP 7)")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", "Received"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        DECIDED = "decided", "Decided"
-        TRANSFERRED = "transferred", "Transferred"
-        CLOSED = "closed", "Closed"
+        RECEIVED = "received", _("Received")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        DECIDED = "decided", _("Decided")
+        TRANSFERRED = "transferred", _("Transferred")
+        CLOSED = "closed", _("Closed")
 
     class Decision(models.TextChoices):
-        GRANT = "grant", "Granted"
-        PART = "part", "Granted in part"
-        REFUSE = "refuse", "Refused"
+        GRANT = "grant", _("Granted")
+        PART = "part", _("Granted in part")
+        REFUSE = "refuse", _("Refused")
 
     class Requester(models.TextChoices):
-        VICTIM = "victim", "The victim"
-        REPRESENTATIVE = "representative", "A representative with the victim's authority"
+        VICTIM = "victim", _("The victim")
+        REPRESENTATIVE = "representative", _("A representative with the victim's authority")
 
     reference = models.CharField(max_length=20, unique=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
@@ -104,18 +105,18 @@ class AccessRequest(models.Model):
 
 class Breach(models.Model):
     class Kind(models.TextChoices):
-        ACCESS = "access", "Unauthorised or accidental access"
-        DISCLOSURE = "disclosure", "Unauthorised or accidental disclosure"
-        ALTERATION = "alteration", "Alteration"
-        LOSS = "loss", "Loss"
-        DESTRUCTION = "destruction", "Destruction"
-        UNAVAILABLE = "unavailable", "The agency was prevented from accessing the information"
+        ACCESS = "access", _("Unauthorised or accidental access")
+        DISCLOSURE = "disclosure", _("Unauthorised or accidental disclosure")
+        ALTERATION = "alteration", _("Alteration")
+        LOSS = "loss", _("Loss")
+        DESTRUCTION = "destruction", _("Destruction")
+        UNAVAILABLE = "unavailable", _("The agency was prevented from accessing the information")
 
     class Status(models.TextChoices):
-        RECORDED = "recorded", "Recorded"
-        ASSESSED = "assessed", "Assessed"
-        DECIDED = "decided", "Decided"
-        CLOSED = "closed", "Closed"
+        RECORDED = "recorded", _("Recorded")
+        ASSESSED = "assessed", _("Assessed")
+        DECIDED = "decided", _("Decided")
+        CLOSED = "closed", _("Closed")
 
     reference = models.CharField(max_length=20, unique=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")

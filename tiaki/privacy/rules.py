@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from tiaki.core.policy import Refused
 from tiaki.intake.legaltest._reader import Reader, read_yaml
@@ -66,8 +67,10 @@ class Rules:
 
     def is_working_day(self, day: dt.date) -> bool:
         if not self.covers[0] <= day.year <= self.covers[1]:
-            raise Refused(f"the holiday list in the privacy rules covers {self.covers[0]}–"
-                          f"{self.covers[1]}; add {day.year} before counting working days in it")
+            raise Refused(_("the holiday list in the privacy rules covers %(first)s–%(last)s; "
+                            "add %(year)s before counting working days in it") % {
+                                "first": self.covers[0], "last": self.covers[1],
+                                "year": day.year})
         return (day.weekday() not in self.weekend and day not in self.holidays
                 and not self._closed(day))
 

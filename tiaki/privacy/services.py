@@ -20,9 +20,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tiaki.accounts.models import User
 from tiaki.audit import reads
@@ -51,6 +54,13 @@ def _today(on: dt.date | None) -> dt.date:
     return on if on is not None else timezone.localdate()
 
 
+def _english(label: Any) -> str:
+    """A choice's label in the source language: history is stored, so it reads the same
+    whoever wrote it and in whichever language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(label)
+
+
 def _event(actor: Any, summary: str, *, request: AccessRequest | None = None,
            breach: Breach | None = None) -> None:
     PrivacyEvent.objects.create(request=request, breach=breach, summary=summary[:300],
@@ -63,7 +73,7 @@ def _check(actor: Any, obj: AccessRequest | Breach, action: str = ACT) -> None:
 
 def _officer(actor: Any) -> None:
     if not is_privacy_officer(actor):
-        raise Refused("only a privacy officer may handle privacy requests and breaches")
+        raise Refused(_("only a privacy officer may handle privacy requests and breaches"))
 
 
 def _held_case(actor: Any, reference: str) -> VictimCase:
@@ -72,13 +82,14 @@ def _held_case(actor: Any, reference: str) -> VictimCase:
     case = VictimCase.objects.filter(reference=reference,
                                      agency_id__in=actor.agency.lineage_ids()).first()
     if case is None:
-        raise Refused(f"your agency holds no case {reference or '(none given)'}")
+        raise Refused(_("your agency holds no case %(reference)s") % {
+            "reference": reference or _("(none given)")})
     return case
 
 
-def _not_future(day: dt.date, today: dt.date, what: str) -> None:
+def _not_future(day: dt.date, today: dt.date) -> None:
     if day > today:
-        raise Refused(f"the {what} date is in the future")
+        raise Refused(_("the received date is in the future"))
 
 
 def privacy_officers(agency_id: int) -> list[User]:
@@ -108,14 +119,14 @@ def request_record(*, actor: Any, case_reference: str, kind: str, summary: str,
     rules = _rules(rules)
     today = _today(today)
     if kind not in AccessRequest.Kind.values:
-        raise Refused(f"unknown kind of request: {kind}")
+        raise Refused(_("unknown kind of request: %(kind)s") % {"kind": kind})
     if requester not in AccessRequest.Requester.values:
-        raise Refused(f"unknown requester: {requester}")
+        raise Refused(_("unknown requester: %(requester)s") % {"requester": requester})
     if len(summary.strip()) < 5:
-        raise Refused("say what the person asks to see or correct")
+        raise Refused(_("say what the person asks to see or correct"))
     if len(identity_checked.strip()) < 5:
-        raise Refused("say how the requester was identified as the person in the case")
-    _not_future(received_on, today, "received")
+        raise Refused(_("say how the requester was identified as the person in the case"))
+    _not_future(received_on, today)
     case = _held_case(actor, case_reference)
     due_on = rules.add_working_days(received_on, rules.decision_days)
     transfer_due_on = rules.add_working_days(received_on, rules.transfer_days)
@@ -146,10 +157,21 @@ def request_get(*, actor: Any, reference: str, channel: str = "page") -> AccessR
     return request
 
 
+# Each refused step is one whole sentence, so a translation need not build it from pieces.
+_CANNOT_BE = {
+    "acknowledged": gettext_lazy("request %(reference)s is %(status)s: it cannot be "
+                                 "acknowledged"),
+    "extended": gettext_lazy("request %(reference)s is %(status)s: it cannot be extended"),
+    "decided": gettext_lazy("request %(reference)s is %(status)s: it cannot be decided"),
+    "transferred": gettext_lazy("request %(reference)s is %(status)s: it cannot be "
+                                "transferred"),
+}
+
+
 def _open(request: AccessRequest, step: str) -> None:
     if not request.is_open:
-        raise Refused(f"request {request.reference} is {request.get_status_display().lower()}: "
-                      f"it cannot be {step}")
+        raise Refused(str(_CANNOT_BE[step]) % {
+            "reference": request.reference, "status": request.get_status_display().lower()})
 
 
 def request_acknowledge(*, request: AccessRequest, actor: Any,
@@ -159,10 +181,10 @@ def request_acknowledge(*, request: AccessRequest, actor: Any,
     on = _today(on)
     _open(request, "acknowledged")
     if request.acknowledged_on is not None:
-        raise Refused(f"request {request.reference} was already acknowledged on "
-                      f"{request.acknowledged_on:%d %b %Y}")
+        raise Refused(_("request %(reference)s was already acknowledged on %(date)s") % {
+            "reference": request.reference, "date": f"{request.acknowledged_on:%d %b %Y}"})
     if on < request.received_on:
-        raise Refused("a request cannot be acknowledged before it was received")
+        raise Refused(_("a request cannot be acknowledged before it was received"))
     with transaction.atomic():
         request.acknowledged_on = on
         request.status = Status.ACKNOWLEDGED
@@ -184,18 +206,20 @@ def request_extend(*, request: AccessRequest, actor: Any, reason: str, working_d
     rules = _rules(rules)
     _open(request, "extended")
     if request.extended_to is not None:
-        raise Refused(f"request {request.reference} was already extended to "
-                      f"{request.extended_to:%d %b %Y}")
+        raise Refused(_("request %(reference)s was already extended to %(date)s") % {
+            "reference": request.reference, "date": f"{request.extended_to:%d %b %Y}"})
     if reason not in {r.code for r in rules.extension_reasons}:
-        raise Refused(f"{reason or 'no reason'} is not a reason for extending the time limit "
-                      f"({rules.extension_provision})")
+        raise Refused(_("%(reason)s is not a reason for extending the time limit "
+                        "(%(provision)s)") % {"reason": reason or _("no reason"),
+                                               "provision": rules.extension_provision})
     if not 1 <= working_days <= rules.extension_max_days:
-        raise Refused(f"an extension is from 1 to {rules.extension_max_days} working days")
+        raise Refused(_("an extension is from 1 to %(days)s working days") % {
+            "days": rules.extension_max_days})
     if notice_on < request.received_on:
-        raise Refused("the notice cannot be before the request was received")
+        raise Refused(_("the notice cannot be before the request was received"))
     if notice_on > request.due_on:
-        raise Refused(f"notice of an extension must be given by the deadline, "
-                      f"{request.due_on:%d %b %Y}; it is too late to extend")
+        raise Refused(_("notice of an extension must be given by the deadline, %(date)s; it "
+                        "is too late to extend") % {"date": f"{request.due_on:%d %b %Y}"})
     new_date = rules.add_working_days(request.due_on, working_days)
     with transaction.atomic():
         request.extended_to = new_date
@@ -224,26 +248,29 @@ def request_decide(*, request: AccessRequest, actor: Any, decision: str,
     on = _today(on)
     _open(request, "decided")
     if decision not in AccessRequest.Decision.values:
-        raise Refused(f"unknown decision: {decision}")
+        raise Refused(_("unknown decision: %(decision)s") % {"decision": decision})
     chosen = sorted(set(grounds))
     unknown = [g for g in chosen if rules.ground(g) is None]
     if unknown:
-        raise Refused(f"not a ground for withholding: {', '.join(unknown)}")
+        raise Refused(_("not a ground for withholding: %(grounds)s") % {
+            "grounds": ", ".join(unknown)})
     parts = sorted(set(withheld_parts))
     if [p for p in parts if p not in rules.export_parts]:
-        raise Refused(f"the parts of a record are: {', '.join(rules.export_parts)}")
+        raise Refused(_("the parts of a record are: %(parts)s") % {
+            "parts": ", ".join(rules.export_parts)})
     if decision == AccessRequest.Decision.GRANT and (chosen or parts):
-        raise Refused("a full grant withholds nothing: choose 'granted in part' to withhold")
+        raise Refused(_("a full grant withholds nothing: choose 'granted in part' to "
+                        "withhold"))
     if decision != AccessRequest.Decision.GRANT and not chosen:
-        raise Refused("give the ground for withholding or refusing (the requester must be "
-                      "told the reason)")
+        raise Refused(_("give the ground for withholding or refusing (the requester must be "
+                        "told the reason)"))
     if (decision == AccessRequest.Decision.PART and request.kind == AccessRequest.Kind.ACCESS
             and not parts):
-        raise Refused("name the parts of the record that are withheld")
+        raise Refused(_("name the parts of the record that are withheld"))
     if decision == AccessRequest.Decision.REFUSE:
         parts = list(rules.export_parts)
     if on < request.received_on:
-        raise Refused("a request cannot be decided before it was received")
+        raise Refused(_("a request cannot be decided before it was received"))
     late = on > request.deadline
     with transaction.atomic():
         request.decision = decision
@@ -255,7 +282,7 @@ def request_decide(*, request: AccessRequest, actor: Any, decision: str,
         request.status = Status.DECIDED
         request.save(update_fields=["decision", "grounds", "withheld_parts", "decision_note",
                                     "decided_on", "decided_by", "status"])
-        _event(actor, f"Decided on {on:%d %b %Y}: {request.get_decision_display()}"
+        _event(actor, f"Decided on {on:%d %b %Y}: {_english(request.get_decision_display())}"
                + (f" ({', '.join(rules.ground_label(g) for g in chosen)})" if chosen else "")
                + (" — after the deadline" if late else ""), request=request)
         audit_record(actor=actor, action=Action.UPDATE, obj=request,
@@ -275,11 +302,11 @@ def request_transfer(*, request: AccessRequest, actor: Any, to: str, reason: str
     on = _today(on)
     _open(request, "transferred")
     if len(to.strip()) < 2:
-        raise Refused("name the agency the request is transferred to")
+        raise Refused(_("name the agency the request is transferred to"))
     if len(reason.strip()) < 5:
-        raise Refused("say why the request is transferred")
+        raise Refused(_("say why the request is transferred"))
     if on < request.received_on:
-        raise Refused("a request cannot be transferred before it was received")
+        raise Refused(_("a request cannot be transferred before it was received"))
     late = on > request.transfer_due_on
     with transaction.atomic():
         request.transferred_to = to.strip()[:200]
@@ -351,11 +378,11 @@ def request_export(*, request: AccessRequest, actor: Any, now: dt.datetime | Non
     rules = _rules(rules)
     now = now or timezone.now()
     if request.kind != AccessRequest.Kind.ACCESS:
-        raise Refused("only an access request produces an export of what is held")
+        raise Refused(_("only an access request produces an export of what is held"))
     if request.status != Status.DECIDED or request.decision not in {
             AccessRequest.Decision.GRANT, AccessRequest.Decision.PART}:
-        raise Refused("the information is made available only once access is granted "
-                      "(in full or in part)")
+        raise Refused(_("the information is made available only once access is granted "
+                        "(in full or in part)"))
     parts = [p for p in rules.export_parts if p not in request.withheld_parts]
     with transaction.atomic():
         document: dict[str, Any] = {
@@ -381,11 +408,21 @@ def request_export(*, request: AccessRequest, actor: Any, now: dt.datetime | Non
     return document
 
 
+_CORRECTION_ONLY = {
+    "corrected": (gettext_lazy("only a correction request can be corrected"),
+                  gettext_lazy("decide request %(reference)s before it is corrected")),
+    "statement": (gettext_lazy("only a correction request can be given a statement of "
+                               "correction"),
+                  gettext_lazy("decide request %(reference)s before it is given a statement "
+                               "of correction")),
+}
+
+
 def _correctable(request: AccessRequest, step: str) -> None:
     if request.kind != AccessRequest.Kind.CORRECTION:
-        raise Refused(f"only a correction request can be {step}")
+        raise Refused(str(_CORRECTION_ONLY[step][0]))
     if request.status != Status.DECIDED:
-        raise Refused(f"decide request {request.reference} before it is {step}")
+        raise Refused(str(_CORRECTION_ONLY[step][1]) % {"reference": request.reference})
 
 
 def correction_make(*, request: AccessRequest, actor: Any, identity: Mapping[str, Any],
@@ -396,16 +433,16 @@ def correction_make(*, request: AccessRequest, actor: Any, identity: Mapping[str
     _check(actor, request)
     _correctable(request, "corrected")
     if request.decision == AccessRequest.Decision.REFUSE:
-        raise Refused("the correction was refused: attach a statement of correction instead")
+        raise Refused(_("the correction was refused: attach a statement of correction instead"))
     changes = {k: v for k, v in identity.items() if v not in (None, "", [])}
     if not changes and len(note.strip()) < 5:
-        raise Refused("give the corrected details, or say what was corrected")
+        raise Refused(_("give the corrected details, or say what was corrected"))
     if [k for k in changes if k not in IDENTITY_KEYS]:
-        raise Refused(f"only identifying details can be corrected here "
-                      f"({', '.join(IDENTITY_KEYS)}); other fields are corrected by the "
-                      f"case team")
+        raise Refused(_("only identifying details can be corrected here (%(fields)s); other "
+                        "fields are corrected by the case team") % {
+                            "fields": ", ".join(IDENTITY_KEYS)})
     if len(note.strip()) < 5:
-        raise Refused("say what was corrected and on whose information")
+        raise Refused(_("say what was corrected and on whose information"))
     case = request.case
     with transaction.atomic():
         if changes:
@@ -433,13 +470,13 @@ def statement_attach(*, request: AccessRequest, actor: Any, statement: str) -> A
     """Attach the requester's statement of the correction sought to the case, so that it is
     read with the information, when the agency does not correct it (IPP 7)."""
     _check(actor, request)
-    _correctable(request, "given a statement of correction")
+    _correctable(request, "statement")
     if request.decision == AccessRequest.Decision.GRANT:
-        raise Refused("the correction was granted: make it rather than attach a statement")
+        raise Refused(_("the correction was granted: make it rather than attach a statement"))
     if request.statement:
-        raise Refused("a statement of correction is already attached")
+        raise Refused(_("a statement of correction is already attached"))
     if len(statement.strip()) < 5:
-        raise Refused("give the statement of the correction sought")
+        raise Refused(_("give the statement of the correction sought"))
     case = request.case
     with transaction.atomic():
         request.statement = statement.strip()
@@ -460,15 +497,16 @@ def request_close(*, request: AccessRequest, actor: Any, note: str = "",
     _check(actor, request)
     on = _today(on)
     if request.is_open:
-        raise Refused(f"request {request.reference} has not been decided or transferred")
+        raise Refused(_("request %(reference)s has not been decided or transferred") % {
+            "reference": request.reference})
     granted = request.decision in {AccessRequest.Decision.GRANT, AccessRequest.Decision.PART}
     if request.status == Status.DECIDED and granted:
         if request.kind == AccessRequest.Kind.ACCESS and request.exported_at is None:
-            raise Refused("access was granted but the information has not been made "
-                          "available: produce the export first")
+            raise Refused(_("access was granted but the information has not been made "
+                            "available: produce the export first"))
         if (request.kind == AccessRequest.Kind.CORRECTION and not request.correction_made
                 and not request.statement):
-            raise Refused("record the correction made (or the statement attached) first")
+            raise Refused(_("record the correction made (or the statement attached) first"))
     with transaction.atomic():
         request.status = Status.CLOSED
         request.closed_on = on
@@ -520,17 +558,17 @@ def breach_record(*, actor: Any, kind: str, what_happened: str, found_at: dt.dat
     _officer(actor)
     now = now or timezone.now()
     if kind not in Breach.Kind.values:
-        raise Refused(f"unknown kind of breach: {kind}")
+        raise Refused(_("unknown kind of breach: %(kind)s") % {"kind": kind})
     if len(what_happened.strip()) < 10:
-        raise Refused("say what happened")
+        raise Refused(_("say what happened"))
     if found_at > now:
-        raise Refused("the breach cannot have been found in the future")
+        raise Refused(_("the breach cannot have been found in the future"))
     if occurred_on is not None and occurred_on > found_at.date():
-        raise Refused("the breach cannot have happened after it was found")
+        raise Refused(_("the breach cannot have happened after it was found"))
     references = sorted({r.strip() for r in case_references if r.strip()})
     cases = [_held_case(actor, r) for r in references]
     if not cases and not records_affected.strip():
-        raise Refused("name the cases or the other records the breach affected")
+        raise Refused(_("name the cases or the other records the breach affected"))
     with transaction.atomic():
         breach = Breach.objects.create(
             reference=next_reference(Breach, "PB"), agency=actor.agency.current(), kind=kind,
@@ -538,7 +576,7 @@ def breach_record(*, actor: Any, kind: str, what_happened: str, found_at: dt.dat
             records_affected=records_affected.strip(), recorded_by=actor)
         for case in cases:
             AffectedPerson.objects.create(breach=breach, case=case)
-        _event(actor, f"Breach recorded ({breach.get_kind_display()}); found "
+        _event(actor, f"Breach recorded ({_english(breach.get_kind_display())}); found "
                f"{found_at:%d %b %Y %H:%M}", breach=breach)
         audit_record(actor=actor, action=Action.CREATE, obj=breach,
                      summary=f"Privacy breach {breach.reference} recorded",
@@ -562,14 +600,17 @@ def breach_assess(*, breach: Breach, actor: Any, findings: Mapping[str, str],
     _check(actor, breach)
     rules = _rules(rules)
     if breach.status not in {Breach.Status.RECORDED, Breach.Status.ASSESSED}:
-        raise Refused(f"breach {breach.reference} is already decided: it cannot be reassessed")
+        raise Refused(_("breach %(reference)s is already decided: it cannot be reassessed") % {
+            "reference": breach.reference})
     codes = [f.code for f in rules.harm_factors]
     unknown = sorted(set(findings) - set(codes))
     if unknown:
-        raise Refused(f"not a serious-harm factor: {', '.join(unknown)}")
+        raise Refused(_("not a serious-harm factor: %(factors)s") % {
+            "factors": ", ".join(unknown)})
     missing = [rules.factor_label(c) for c in codes if not str(findings.get(c, "")).strip()]
     if missing:
-        raise Refused(f"consider every factor; missing: {'; '.join(missing)}")
+        raise Refused(_("consider every factor; missing: %(factors)s") % {
+            "factors": "; ".join(missing)})
     with transaction.atomic():
         breach.assessment = {c: str(findings[c]).strip() for c in codes}
         breach.serious_harm_likely = serious_harm_likely
@@ -593,11 +634,12 @@ def breach_decide(*, breach: Breach, actor: Any, notifiable: bool, reason: str,
     reason. A decision against the assessment must say why."""
     _check(actor, breach)
     if breach.status != Breach.Status.ASSESSED:
-        raise Refused("assess the breach against the serious-harm factors before deciding"
+        raise Refused(_("assess the breach against the serious-harm factors before deciding")
                       if breach.status == Breach.Status.RECORDED
-                      else f"breach {breach.reference} is already decided")
+                      else _("breach %(reference)s is already decided") % {
+                          "reference": breach.reference})
     if len(reason.strip()) < 10:
-        raise Refused("give the reason for the decision")
+        raise Refused(_("give the reason for the decision"))
     against = notifiable != bool(breach.serious_harm_likely)
     with transaction.atomic():
         breach.notifiable = notifiable
@@ -614,25 +656,34 @@ def breach_decide(*, breach: Breach, actor: Any, notifiable: bool, reason: str,
     return breach
 
 
+_DECIDE_BEFORE = {
+    "commissioner": gettext_lazy("decide whether breach %(reference)s is notifiable before "
+                                 "notifying the Commissioner"),
+    "people": gettext_lazy("decide whether breach %(reference)s is notifiable before "
+                           "notifying the people affected"),
+}
+
+
 def _notifiable(breach: Breach, step: str) -> None:
     if breach.status != Breach.Status.DECIDED:
-        raise Refused(f"decide whether breach {breach.reference} is notifiable before {step}")
+        raise Refused(str(_DECIDE_BEFORE[step]) % {"reference": breach.reference})
     if not breach.notifiable:
-        raise Refused(f"breach {breach.reference} was decided not notifiable")
+        raise Refused(_("breach %(reference)s was decided not notifiable") % {
+            "reference": breach.reference})
 
 
 def commissioner_notify(*, breach: Breach, actor: Any, at: dt.datetime, how: str,
                         reference: str = "", now: dt.datetime | None = None) -> Breach:
     """Record the notification to the Privacy Commissioner (s 114), once."""
     _check(actor, breach)
-    _notifiable(breach, "notifying the Commissioner")
+    _notifiable(breach, "commissioner")
     if breach.commissioner_notified_at is not None:
-        raise Refused("the Commissioner was already notified on "
-                      f"{breach.commissioner_notified_at:%d %b %Y}")
+        raise Refused(_("the Commissioner was already notified on %(date)s") % {
+            "date": f"{breach.commissioner_notified_at:%d %b %Y}"})
     if at > (now or timezone.now()) or at < breach.found_at:
-        raise Refused("the notification time must be between finding the breach and now")
+        raise Refused(_("the notification time must be between finding the breach and now"))
     if len(how.strip()) < 3:
-        raise Refused("say how the Commissioner was notified")
+        raise Refused(_("say how the Commissioner was notified"))
     with transaction.atomic():
         breach.commissioner_notified_at = at
         breach.commissioner_how = how.strip()[:200]
@@ -657,19 +708,20 @@ def person_notify(*, person: AffectedPerson, actor: Any, at: dt.datetime | None 
     breach = person.breach
     _check(actor, breach)
     rules = _rules(rules)
-    _notifiable(breach, "notifying the people affected")
+    _notifiable(breach, "people")
     if person.settled:
-        raise Refused("this person's notification is already recorded")
+        raise Refused(_("this person's notification is already recorded"))
     if exception:
         if exception not in {e.code for e in rules.exceptions}:
-            raise Refused(f"not an exception to notifying: {exception}")
+            raise Refused(_("not an exception to notifying: %(exception)s") % {
+                "exception": exception})
         if len(exception_reason.strip()) < 10:
-            raise Refused("say why the exception applies")
+            raise Refused(_("say why the exception applies"))
     else:
         if at is None or len(how.strip()) < 3:
-            raise Refused("give when and how the person was notified, or the exception")
+            raise Refused(_("give when and how the person was notified, or the exception"))
         if at > (now or timezone.now()) or at < breach.found_at:
-            raise Refused("the notification time must be between finding the breach and now")
+            raise Refused(_("the notification time must be between finding the breach and now"))
     with transaction.atomic():
         if exception:
             person.exception = exception
@@ -699,15 +751,16 @@ def breach_close(*, breach: Breach, actor: Any, note: str = "",
     person were notified (or an exception recorded)."""
     _check(actor, breach)
     if breach.status != Breach.Status.DECIDED:
-        raise Refused(f"decide whether breach {breach.reference} is notifiable before closing it")
+        raise Refused(_("decide whether breach %(reference)s is notifiable before closing "
+                        "it") % {"reference": breach.reference})
     if breach.notifiable:
         if breach.commissioner_notified_at is None:
-            raise Refused("the breach is notifiable: notify the Privacy Commissioner first")
+            raise Refused(_("the breach is notifiable: notify the Privacy Commissioner first"))
         waiting = [p.case.reference for p in breach.affected.select_related("case")
                    if not p.settled]
         if waiting:
-            raise Refused(f"record the notification (or the exception) for: "
-                          f"{', '.join(waiting)}")
+            raise Refused(_("record the notification (or the exception) for: %(cases)s") % {
+                "cases": ", ".join(waiting)})
     with transaction.atomic():
         breach.status = Breach.Status.CLOSED
         breach.closed_at = now or timezone.now()

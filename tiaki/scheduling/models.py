@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 
 class ScheduledJob(models.Model):
@@ -10,10 +12,10 @@ class ScheduledJob(models.Model):
     time (``TIME_ZONE``). ``tiaki worker`` runs the jobs that are due."""
 
     name = models.CharField(max_length=80, unique=True)
-    task_path = models.CharField(max_length=200, help_text="dotted path of a django.tasks task")
+    task_path = models.CharField(max_length=200, help_text=_("dotted path of a django.tasks task"))
     description = models.CharField(max_length=300, blank=True)
     every_minutes = models.PositiveIntegerField(null=True, blank=True)
-    daily_at = models.TimeField(null=True, blank=True, help_text="local time (TIME_ZONE)")
+    daily_at = models.TimeField(null=True, blank=True, help_text=_("local time (TIME_ZONE)"))
     enabled = models.BooleanField(default=True)
     next_run = models.DateTimeField(db_index=True)
     last_run = models.DateTimeField(null=True, blank=True)
@@ -36,5 +38,13 @@ class ScheduledJob(models.Model):
     @property
     def schedule_label(self) -> str:
         if self.daily_at is not None:
-            return f"daily at {self.daily_at:%H:%M}"
-        return f"every {self.every_minutes} minutes"
+            return gettext("daily at %(time)s") % {"time": f"{self.daily_at:%H:%M}"}
+        minutes = self.every_minutes or 0
+        return ngettext("every %(minutes)s minute", "every %(minutes)s minutes",
+                        minutes) % {"minutes": minutes}
+
+    @property
+    def shown_description(self) -> str:
+        """The description in the reader's language: the registry marks each job's English
+        for the catalogue; a description changed in the database is shown as it is."""
+        return gettext(self.description) if self.description else ""

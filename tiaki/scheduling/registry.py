@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 
 @dataclass(frozen=True)
 class JobSpec:
-    name: str
+    name: str  # an identifier, the same in every language
     task_path: str
     description: str
     every_minutes: int | None = None
@@ -22,6 +24,9 @@ class JobSpec:
 
 
 JOBS: dict[str, JobSpec] = {}
+
+# Descriptions are stored in English (the job's row) and marked for the catalogue here, so the
+# administrators' page shows them in the reader's language (ScheduledJob.shown_description).
 
 
 def register(spec: JobSpec) -> JobSpec:
@@ -34,24 +39,28 @@ def register(spec: JobSpec) -> JobSpec:
 # The retention schedule (data/legal/nz/retention.yaml) includes the public reports' purge
 # that used to be a job of its own ("purge_reports"; ``tiaki purge_reports`` still runs it).
 register(JobSpec("retention_run", "tiaki.retention.tasks.retention_run_task",
-                 "Disposes of records past their retention period under the disposal schedule "
-                 "(public reports, cases, investigations, intelligence, screenings, travellers); "
-                 "records under a legal hold are kept.",
+                 gettext_noop("Disposes of records past their retention period under the "
+                              "disposal schedule (public reports, cases, investigations, "
+                              "intelligence, screenings, travellers); records under a legal "
+                              "hold are kept."),
                  daily_at=dt.time(2, 30)))
 register(JobSpec("remind_overdue_referrals", "tiaki.cases.tasks.remind_overdue_referrals",
-                 "Reminds services of referrals they have not answered in time.",
+                 gettext_noop("Reminds services of referrals they have not answered in time."),
                  daily_at=dt.time(7, 30)))
 register(JobSpec("send_plan_reminders", "tiaki.plan.tasks.send_plan_reminders",
-                 "Reminds agencies of due and overdue Plan items and working-group actions.",
+                 gettext_noop("Reminds agencies of due and overdue Plan items and working-group "
+                              "actions."),
                  daily_at=dt.time(7, 45)))
 register(JobSpec("remind_late_protocol_steps",
                  "tiaki.investigations.tasks.remind_late_protocol_steps",
-                 "Reminds investigation teams of coordination-protocol steps past due.",
+                 gettext_noop("Reminds investigation teams of coordination-protocol steps past "
+                              "due."),
                  every_minutes=60))
 register(JobSpec("remind_overdue_privacy_requests",
                  "tiaki.privacy.tasks.remind_overdue_privacy_requests",
-                 "Reminds privacy officers of access and correction requests past their deadline.",
+                 gettext_noop("Reminds privacy officers of access and correction requests past "
+                              "their deadline."),
                  daily_at=dt.time(7, 35)))
 register(JobSpec("purge_idempotency_keys", "tiaki.core.idempotency.idempotency_purge",
-                 "Forgets API idempotency keys older than a day.",
+                 gettext_noop("Forgets API idempotency keys older than a day."),
                  daily_at=dt.time(2, 45)))

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.tasks import Task
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused
@@ -109,7 +110,7 @@ def _admin(acting_user: Any) -> None:
     from tiaki.administration.policies import is_platform_admin
 
     if not is_platform_admin(acting_user):
-        raise Refused("Only a platform administrator manages scheduled jobs.")
+        raise Refused(_("Only a platform administrator manages scheduled jobs."))
 
 
 def job_enable(*, acting_user: Any, job: ScheduledJob, enabled: bool, reason: str,
@@ -118,7 +119,7 @@ def job_enable(*, acting_user: Any, job: ScheduledJob, enabled: bool, reason: st
     runs missed while it was off are not made up)."""
     _admin(acting_user)
     if not reason.strip():
-        raise Refused("Say why (the reason is kept in the audit trail).")
+        raise Refused(_("Say why (the reason is kept in the audit trail)."))
     if job.enabled == enabled:
         return job
     now = now or timezone.now()
@@ -141,9 +142,9 @@ def job_run_now(*, acting_user: Any, job: ScheduledJob, reason: str,
     process, so a long job never holds a page."""
     _admin(acting_user)
     if not reason.strip():
-        raise Refused("Say why (the reason is kept in the audit trail).")
+        raise Refused(_("Say why (the reason is kept in the audit trail)."))
     if not job.enabled:
-        raise Refused(f"{job.name} is disabled; enable it first.")
+        raise Refused(_("%(name)s is disabled; enable it first.") % {"name": job.name})
     now = now or timezone.now()
     with transaction.atomic():
         ScheduledJob.objects.filter(pk=job.pk).update(next_run=now)

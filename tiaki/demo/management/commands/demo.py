@@ -17,7 +17,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}; "
                           "second factor skipped in demo mode):")
         for persona, user in made:
-            roles = ", ".join(r.label for r in persona.roles)  # type: ignore[attr-defined]
+            roles = ", ".join(str(r.label) for r in persona.roles)  # type: ignore[attr-defined]
             post = f" (post {PERSONA_POSTS[user.username]})" if user.username in PERSONA_POSTS \
                 else ""
             self.stdout.write(f"  {user.username:<18} {persona.agency:<16} {roles}{post}")
