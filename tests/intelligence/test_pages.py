@@ -90,3 +90,30 @@ def test_entity_search_results_page_filter_and_export(client: Client,
     login(client, analysts["uncleared"])
     rows = csv_rows(client.get("/intelligence/?q=Rex&ent-export=csv").content)
     assert len(rows) == 1  # the heading only: the report's caveat hides every entity
+
+
+def test_properties_read_in_words_and_hidden_references_stay_hidden(
+        client: Client, analysts: dict[str, User], report: Report) -> None:
+    from tests.intelligence.conftest import make_report
+    from tiaki.intelligence import services
+
+    cleared = analysts["cleared"]
+    rex = services.entity_add(actor=cleared, report=report, schema="Person",
+                              properties={"name": "Zoltan Quimby", "nationality": "ws"})
+    open_report = make_report(cleared, caveats=(), title="Open")
+    passport = services.entity_add(actor=cleared, report=open_report, schema="Passport",
+                                   properties={"number": "WS123456", "holder": rex.ftm_id,
+                                               "country": "ws"})
+    login(client, cleared)
+    page = page_main(client.get(f"/intelligence/entities/{passport.ftm_id}/"))
+    assert "Samoa" in page and "Identification holder" in page
+    assert f'href="/intelligence/entities/{rex.ftm_id}/">Zoltan Quimby</a>' in page
+    assert "Zoltan Quimby" in page_main(
+        client.get(f"/intelligence/reports/{open_report.reference}/"))
+
+    login(client, analysts["uncleared"])
+    for url in (f"/intelligence/entities/{passport.ftm_id}/",
+                f"/intelligence/reports/{open_report.reference}/"):
+        page = page_main(client.get(url))
+        assert "an entity you cannot see" in page
+        assert "Zoltan" not in page and rex.ftm_id not in page

@@ -130,3 +130,47 @@ def as_proxy(*, schema: str, properties: dict[str, list[str]], ftm_id: str) -> E
     """A stored entity back as a FtM proxy (its values were cleaned when stored)."""
     return model.get_proxy({"id": ftm_id, "schema": schema, "properties": properties},
                            cleaned=True)
+
+
+@dataclass(frozen=True)
+class ShownValue:
+    """One property value as a person reads it: a country's name rather than its code, and
+    a referenced entity by its caption with its key (to link to), or, when the viewer may
+    not see that entity, words saying so instead of an internal identifier."""
+
+    text: str
+    ftm_id: str = ""
+
+
+@dataclass(frozen=True)
+class ShownProperty:
+    label: str
+    values: tuple[ShownValue, ...]
+
+
+def shown_properties(*, schema: str, properties: Mapping[str, Iterable[str]],
+                     captions: Mapping[str, str]) -> list[ShownProperty]:
+    """An entity's properties in FtM's own labels and value captions, in schema order.
+
+    ``captions`` maps the ftm ids the viewer may see to their captions; a reference to any
+    other entity reads "an entity you cannot see", so neither its caption nor its key shows.
+    """
+    from followthemoney import registry
+
+    found = model.get(schema)
+    rows: list[ShownProperty] = []
+    for name, values in properties.items():
+        prop = found.get(name) if found is not None else None
+        if prop is None:
+            rows.append(ShownProperty(name, tuple(ShownValue(str(v)) for v in values)))
+            continue
+        shown: list[ShownValue] = []
+        for value in values:
+            if prop.type == registry.entity:
+                caption = captions.get(str(value))
+                shown.append(ShownValue(caption, str(value)) if caption is not None
+                             else ShownValue(_("an entity you cannot see")))
+            else:
+                shown.append(ShownValue(str(prop.type.caption(value) or value)))
+        rows.append(ShownProperty(str(prop.label), tuple(shown)))
+    return rows

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Max, Q, QuerySet
 
 from tiaki.core.policy import visible
+from tiaki.intelligence.ftm import ShownProperty, shown_properties
 from tiaki.intelligence.models import Entity, Report, Requirement
 from tiaki.intelligence.policies import visible_reports
 
@@ -73,3 +74,23 @@ def reports_recorded(start: dt.datetime, end: dt.datetime) -> tuple[int, dict[st
     return found.count(), {
         "tagged_to_requirement": found.filter(requirements__isnull=False).distinct().count(),
         "used_by_investigation": found.filter(investigation__isnull=False).count()}
+
+
+def shown_properties_for(user: Any, entities: list[Entity]) -> dict[int, list[ShownProperty]]:
+    """Each entity's properties as its viewer reads them (``ftm.shown_properties``): the
+    entities they reference are looked up in one query, through the same policy, so a
+    reference to an entity in a report the viewer may not see reads as such."""
+    from followthemoney import model as ftm_model
+    from followthemoney import registry
+
+    referenced: set[str] = set()
+    for entity in entities:
+        schema = ftm_model.get(entity.schema)
+        for name, values in entity.properties.items():
+            prop = schema.get(name) if schema is not None else None
+            if prop is not None and prop.type == registry.entity:
+                referenced.update(str(v) for v in values)
+    captions = dict(visible(user, Entity).filter(ftm_id__in=referenced)
+                    .values_list("ftm_id", "caption")) if referenced else {}
+    return {e.pk: shown_properties(schema=e.schema, properties=e.properties, captions=captions)
+            for e in entities}

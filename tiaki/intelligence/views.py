@@ -97,8 +97,12 @@ def report_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _report_context(request: HttpRequest, report: Report, **extra: object) -> dict[str, object]:
+    entities = list(report.entities.all())
+    shown = selectors.shown_properties_for(request.user, entities)
+    for entity in entities:
+        entity.shown = shown[entity.pk]  # type: ignore[attr-defined]
     context: dict[str, object] = {
-        "report": report, "entities": report.entities.all(),
+        "report": report, "entities": entities,
         "caveats": report.caveats.all(), "requirements": report.requirements.all(),
         "entity_form": forms.EntityForm(), "error": "",
         "may_write": _writes(request)}
@@ -138,6 +142,7 @@ def _entity_extra(request: HttpRequest, entity: Entity, **extra: object) -> dict
         verdict=Judgement.Verdict.UNDO).values_list("undoes_id", flat=True))
     cluster = next((c for c in resolution.clusters_for(request.user) if entity in c), [])
     context: dict[str, object] = {
+        "shown": selectors.shown_properties_for(request.user, [entity])[entity.pk],
         "candidates": resolution.candidates(request.user, entity=entity),
         "judgements": ledger_rows, "undone": undone, "cluster": cluster, "error": "",
         "nominations": visible(request.user, WatchlistNomination).filter(entity=entity),
