@@ -142,3 +142,15 @@ def test_role_labels_follow_the_language() -> None:
         assert dict(Role.choices)["frontline"] == "Āpiha o mua"
     with translation.override("en"):
         assert str(Role.PRIVACY_OFFICER.label) == "Privacy officer"
+
+
+def test_frontline_screening_refusal_in_maori(client: Client, make_user: MakeUser) -> None:
+    # An age that contradicts "child" is refused in words, before the engine's own check.
+    login(client, make_user("kaitirotiro", "MBIE", ["frontline"]))
+    _in_maori(client)
+    response = client.post("/intake/screening/new/", {
+        "subject_label": "Kaimahi B", "setting": "Tirotiro mahi, Heretaunga",
+        "exploitation_type": "labour", "age": "30", "age_group": "child", "indicators": []})
+    assert response.status_code == 400
+    assert ("Kei te tautohetohe te pakeke i hoatu (30) ki te kōwhiringa pakeke, tamaiti rānei "
+            "(kei raro te tamaiti i te 18)") in response.content.decode()

@@ -710,6 +710,11 @@ def screening_record(*, actor: Any, data: ScreeningInput) -> Screening:
         raise Refused(_("unknown fact(s): %(unknown)s") % {"unknown": ', '.join(unknown)})
     is_child = {"adult": False, "child": True}.get(data.age_group)
     rules = ruleset()
+    limit = rules.legal.child_under_age
+    if is_child is not None and data.age is not None and is_child != (data.age < limit):
+        # The engine refuses this too, in its own terms; the official reads it in words.
+        raise Refused(_("the age given (%(age)s) contradicts the choice of adult or child (a "
+                        "child is under %(limit)s)") % {"age": data.age, "limit": limit})
     try:
         known: dict[str, Any] = {k: v for k, v in flags.items() if v is not None}
         facts = Facts(age=data.age, is_child=is_child,
