@@ -14,9 +14,9 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from tiaki.accounts.models import Agency
 from tiaki.audit.reads import audit_read
@@ -24,6 +24,7 @@ from tiaki.cases import selectors, services
 from tiaki.cases.models import Certification, Referral, VictimCase
 from tiaki.cases.policies import RESPOND, may_see_measures
 from tiaki.core.idempotency import idempotent_post
+from tiaki.core.pagination import ApiPage, api_page
 from tiaki.core.policy import NotVisible, Refused, get_visible, policy_for
 
 router = Router()
@@ -160,10 +161,13 @@ def post_referral_step(request: HttpRequest, referral_id: int,
 
 
 @router.get("/", response=list[CaseOut], summary="Victim cases my team holds (no identities)")
-def list_cases(request: HttpRequest, q: str = "", status: str = "all") -> list[dict[str, Any]]:
-    cases = list(selectors.cases_for(request.user, q, status).prefetch_related(Prefetch(
-        "certifications", to_attr="certifications_newest_first",
-        queryset=Certification.objects.order_by("-requested_at", "-pk")))[:500])
+def list_cases(request: HttpRequest, response: HttpResponse, paging: Query[ApiPage], q: str = "",
+               status: str = "all") -> list[dict[str, Any]]:
+    cases = api_page(request, response, selectors.cases_for(request.user, q, status)
+                     .prefetch_related(Prefetch(
+                         "certifications", to_attr="certifications_newest_first",
+                         queryset=Certification.objects.order_by("-requested_at", "-pk"))),
+                     paging)
     audit_read(actor=request.user, objects=cases, purpose="case list", channel="api",
                model=VictimCase)
     return [_case_out(c) for c in cases]

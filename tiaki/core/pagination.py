@@ -14,6 +14,8 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Schema
 
 # Below this many rows an exact count is cheap enough.
 EXACT_BELOW = 100_000
@@ -45,3 +47,47 @@ class EstimatedCountPaginator(Paginator):
             row = cursor.fetchone()
         # -1 (never analysed) or no row: count exactly.
         return int(row[0]) if row and row[0] >= 0 else None
+
+
+# --- the JSON API's lists ------------------------------------------------------------------
+# Every list operation of the API takes the same two query parameters and answers one page
+# as a plain JSON array (what clients already read), with the total and the neighbouring
+# pages in headers (RFC 8288 ``Link``, as GitHub's API does): nothing is cut silently.
+
+API_PER_PAGE = 100
+API_MAX_PER_PAGE = 500
+
+
+class ApiPage(Schema):
+    page: int = Field(1, ge=1, description="Which page of the list, from 1. The response's "
+                      "`Link` header names the next and previous pages; a page past the "
+                      "last is an empty list.")
+    per_page: int = Field(API_PER_PAGE, ge=1, le=API_MAX_PER_PAGE,
+                          description="Rows a page, at most 500. `X-Total-Count` gives "
+                                      "the number of rows in the whole list.")
+
+
+def api_page(request: HttpRequest, response: HttpResponse, rows: Any,
+             paging: ApiPage) -> list[Any]:
+    """One page of ``rows`` (a policy-filtered, ordered queryset or a list), with the
+    ``X-Total-Count`` and ``Link`` headers set on the operation's ``response``."""
+    paginator = Paginator(rows, paging.per_page)
+    total = int(paginator.count)
+    response["X-Total-Count"] = str(total)
+    links = []
+    if paging.page < paginator.num_pages:
+        links.append((paging.page + 1, "next"))
+    if paging.page > 1:
+        links.append((min(paging.page - 1, max(paginator.num_pages, 1)), "prev"))
+    if links:
+        response["Link"] = ", ".join(f'<{_page_url(request, n)}>; rel="{rel}"'
+                                     for n, rel in links)
+    if paging.page > paginator.num_pages:
+        return []
+    return list(paginator.page(paging.page).object_list)
+
+
+def _page_url(request: HttpRequest, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")

@@ -16,10 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
 
 from tiaki.accounts.models import ApiToken
+from tiaki.core.pagination import ApiPage, api_page
 from tiaki.core.policy import NotVisible
 from tiaki.intake import i18n, selectors, services
 from tiaki.intake import pow as proof
@@ -153,9 +154,11 @@ def _item(report: Report, *, detail: bool = False) -> dict[str, Any]:
 
 @router.get("/intake/triage", response=list[TriageItemOut],
             summary="The triage queue: reports routed to my agency, risk to life first")
-def triage_list(request: HttpRequest, status: str = "open",
-                mine: bool = False) -> list[dict[str, Any]]:
-    return [_item(r) for r in selectors.queue(request.user, status=status, mine=mine)[:500]]
+def triage_list(request: HttpRequest, response: HttpResponse, paging: Query[ApiPage],
+                status: str = "open", mine: bool = False) -> list[dict[str, Any]]:
+    return [_item(r) for r in api_page(request, response,
+                                       selectors.queue(request.user, status=status, mine=mine),
+                                       paging)]
 
 
 @router.get("/intake/triage/{report_id}", response=TriageDetailOut,

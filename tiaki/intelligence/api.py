@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from tiaki.core.idempotency import idempotent_post
+from tiaki.core.pagination import ApiPage, api_page
 from tiaki.core.policy import Refused, get_visible, visible
 from tiaki.intelligence import (
     graph,
@@ -248,9 +249,11 @@ def _dissemination(d: Dissemination) -> dict[str, Any]:
 
 @router.get("/reports", response=list[ReportSummary],
             summary="Reports I may see (search with q; the listing is audited)")
-def list_reports(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
+def list_reports(request: HttpRequest, response: HttpResponse, paging: Query[ApiPage],
+                 q: str = "") -> list[dict[str, Any]]:
     _reader(request)
-    found = list(selectors.reports_for(request.user, q)[:500])
+    found = api_page(request, response, selectors.reports_for(request.user, q).order_by(
+        "-created_at", "-pk"), paging)
     services.reports_listed(actor=request.user, reports=found,
                             channel=f"api search {q!r}" if q else "api")
     return [_summary(r) for r in found]
@@ -294,9 +297,11 @@ def post_entity(request: HttpRequest, reference: str, payload: EntityIn) -> Stat
 
 @router.get("/entities", response=list[EntityOut],
             summary="Entities I may see (search by name with q, filter by FtM schema with kind)")
-def list_entities(request: HttpRequest, q: str = "", kind: str = "") -> list[dict[str, Any]]:
+def list_entities(request: HttpRequest, response: HttpResponse, paging: Query[ApiPage], q: str = "",
+                  kind: str = "") -> list[dict[str, Any]]:
     _reader(request)
-    found = list(selectors.entities_for(request.user, q, kind)[:500])
+    found = api_page(request, response, selectors.entities_for(request.user, q, kind)
+                     .order_by("caption", "pk"), paging)
     services.graph_read(actor=request.user, what=f"entity search {q!r}",
                         nodes=[f"e:{e.ftm_id}" for e in found], channel="api")
     return [_entity(e) for e in found]
@@ -339,22 +344,25 @@ def get_path(request: HttpRequest, start: str, goal: str,
 
 @router.get("/judgements", response=list[JudgementOut],
             summary="The judgement ledger I may see (optionally one entity's)")
-def list_judgements(request: HttpRequest, entity: str = "") -> list[dict[str, Any]]:
+def list_judgements(request: HttpRequest, response: HttpResponse, paging: Query[ApiPage],
+                    entity: str = "") -> list[dict[str, Any]]:
     _reader(request)
     rows = visible(request.user, Judgement).select_related("left", "right", "actor")
     if entity:
         rows = rows.filter(left__ftm_id=entity) | rows.filter(right__ftm_id=entity)
-    return [_judgement(j) for j in rows[:1000]]
+    return [_judgement(j) for j in api_page(request, response, rows.order_by("-pk"), paging)]
 
 
 @router.get("/candidates", response=list[CandidateOut],
             summary="Candidate pairs with the engine's explanation (optionally one entity's)")
-def list_candidates(request: HttpRequest, entity: str = "") -> list[dict[str, Any]]:
+def list_candidates(request: HttpRequest, response: HttpResponse, paging: Query[ApiPage],
+                    entity: str = "") -> list[dict[str, Any]]:
     _reader(request)
     one = get_visible(request.user, Entity, ftm_id=entity) if entity else None
     return [{"left": c.left.ftm_id, "right": c.right.ftm_id, "score": c.score,
              "explanation": c.explanation, "warning": c.warning}
-            for c in resolution.candidates(request.user, entity=one)[:200]]
+            for c in api_page(request, response, resolution.candidates(request.user, entity=one),
+                              paging)]
 
 
 @idempotent_post(router, "/judgements", response={201: JudgementOut},
@@ -382,10 +390,12 @@ def post_undo(request: HttpRequest, judgement_id: int, payload: UndoIn) -> Statu
 
 @router.get("/sharing/packages", response=list[PackageOut],
             summary="Sharing packages I may see")
-def list_packages(request: HttpRequest) -> list[dict[str, Any]]:
+def list_packages(request: HttpRequest, response: HttpResponse,
+                  paging: Query[ApiPage]) -> list[dict[str, Any]]:
     _reader(request)
-    return [_package(p) for p in visible(request.user, SharingPackage).select_related(
-        "requester", "decided_by")[:500]]
+    return [_package(p) for p in api_page(request, response, visible(
+        request.user, SharingPackage).select_related("requester", "decided_by").order_by(
+        "-created_at", "-pk"), paging)]
 
 
 @idempotent_post(router, "/sharing/packages", response={201: PackageOut},
@@ -426,10 +436,11 @@ def post_export(request: HttpRequest, reference: str, payload: PackageExportIn) 
 
 @router.get("/sharing/log", response=list[DisseminationOut],
             summary="The dissemination log: what went to whom, when, under which authority")
-def list_log(request: HttpRequest) -> list[dict[str, Any]]:
+def list_log(request: HttpRequest, response: HttpResponse,
+             paging: Query[ApiPage]) -> list[dict[str, Any]]:
     _reader(request)
-    rows = list(visible(request.user, Dissemination).select_related(
-        "package", "sent_by", "approved_by")[:1000])
+    rows = api_page(request, response, visible(request.user, Dissemination).select_related(
+        "package", "sent_by", "approved_by").order_by("-at", "-pk"), paging)
     if rows:
         sharing.log_listed(actor=request.user, rows=rows)
     return [_dissemination(d) for d in rows]

@@ -10,14 +10,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from tiaki.accounts.models import User
 from tiaki.cases.models import VictimCase
 from tiaki.core.idempotency import idempotent_post
+from tiaki.core.pagination import ApiPage, api_page
 from tiaki.core.policy import NotVisible, Refused, get_visible
 from tiaki.intake.models import Report, Screening
 from tiaki.investigations import selectors, services
@@ -374,10 +375,12 @@ def get_figures(request: HttpRequest, start: dt.date | None = None,
 
 
 @router.get("/", response=list[InvestigationSummary], summary="Investigations whose team I am on")
-def list_investigations(request: HttpRequest, status: str = "open") -> list[dict[str, Any]]:
+def list_investigations(request: HttpRequest, response: HttpResponse, paging: Query[ApiPage],
+                        status: str = "open") -> list[dict[str, Any]]:
     return [{"reference": i.reference, "title": i.title, "status": i.status,
              "lead_agency": i.lead_agency.code}
-            for i in selectors.investigations_for(request.user, "", status)[:500]]
+            for i in api_page(request, response,
+                              selectors.investigations_for(request.user, "", status), paging)]
 
 
 @idempotent_post(router, "/", response={201: InvestigationOut}, summary="Open an investigation")

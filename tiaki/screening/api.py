@@ -9,12 +9,13 @@ import json
 from typing import Any, Literal
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tiaki.core.idempotency import idempotent_post
+from tiaki.core.pagination import ApiPage, api_page
 from tiaki.core.policy import Refused, get_visible, visible
 from tiaki.screening import selectors, services
 from tiaki.screening.models import Alert, LostDocument, Post
@@ -186,12 +187,14 @@ def ingest_passenger_list(request: HttpRequest, file: File[UploadedFile],
 
 
 @router.get("/lost-documents", response=list[LostDocumentOut],
-            summary="The lost/stolen document register (first 500 matching)")
-def list_documents(request: HttpRequest, issuer: str = "") -> list[LostDocument]:
+            summary="The lost/stolen document register, by issuer and number (paged)")
+def list_documents(request: HttpRequest, response: HttpResponse, paging: Query[ApiPage],
+                   issuer: str = "") -> list[LostDocument]:
     docs = visible(request.user, LostDocument).filter(active=True)
     if issuer:
         docs = docs.filter(issuer=issuer.upper())
-    return list(docs[:500])
+    return api_page(request, response, docs.order_by("issuer", "number_normalised", "pk"),
+                    paging)
 
 
 @router.get("/lost-documents/check", response=list[DocumentHitOut],
@@ -222,9 +225,11 @@ def withdraw_document(request: HttpRequest, doc_id: int, payload: WithdrawIn) ->
 
 
 @router.get("/alerts", response=list[AlertOut], summary="Open alerts in my queues")
-def list_alerts(request: HttpRequest, post: str = "") -> list[dict[str, Any]]:
+def list_alerts(request: HttpRequest, response: HttpResponse, paging: Query[ApiPage],
+                post: str = "") -> list[dict[str, Any]]:
     where = get_visible(request.user, Post, code=post) if post else None
-    return [_alert_out(a) for a in selectors.alert_queue(request.user, where)[:500]]
+    return [_alert_out(a) for a in api_page(request, response,
+                                            selectors.alert_queue(request.user, where), paging)]
 
 
 @idempotent_post(router, "/alerts/{alert_id}/disposition", response={201: DispositionOut},
