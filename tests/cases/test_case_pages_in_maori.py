@@ -18,7 +18,7 @@ from tests.core.test_staff_pages_in_maori import _english_left, demo  # noqa: F4
 from tests.pdf_tools import pdf_text
 from tiaki.accounts.models import User
 from tiaki.cases import catalogue as services_file
-from tiaki.cases.models import Certification, MinisterNotice, Referral, VictimCase
+from tiaki.cases.models import CaseEvent, Certification, MinisterNotice, Referral, VictimCase
 from tiaki.core.i18n import po_path
 
 pytestmark = pytest.mark.django_db
@@ -73,12 +73,18 @@ def test_case_pages_in_maori_leave_no_catalogue_string_in_english(
         # headings on the busiest page.
         f"/cases/{certified.reference}/": ["Te tangata", "Whakamanatanga Pirihimana",
                                            "Kua whakaaetia", "Teitei",
-                                           "Kua hoki ki te kāinga (kua whakahokia)"],
+                                           "Kua hoki ki te kāinga (kua whakahokia)",
+                                           # The history, written in English, read in Māori.
+                                           "I whakatuwherahia te kēhi e",
+                                           "Kua tonoa te whakamanatanga"],
         f"/cases/{certified.reference}/certify/": [],
         f"/cases/certifications/{cert.reference}/": ["Kua tukuna"],
         f"/cases/certifications/{cert.reference}/certificate/": ["Pirihimana o Aotearoa"],
         "/cases/referrals/": ["Kua tōmuri"],
     })
+
+    opened = CaseEvent.objects.filter(case=certified, kind="opened").get()
+    assert opened.summary.startswith("Case opened by ")  # the record keeps its English
 
     # The certificate's PDF reads in the language it was asked for in.
     response = client.get(f"/cases/certifications/{cert.reference}/certificate.pdf")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tiaki.accounts.models import Agency
@@ -281,7 +282,11 @@ class CaseEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(max_length=40)
+    # ``summary`` is the English as written; ``template`` and ``params`` let a page show the
+    # same line in its own language (empty ``template``: the summary is shown as it is).
     summary = models.CharField(max_length=300)
+    template = models.CharField(max_length=300, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
     certification = models.ForeignKey(Certification, null=True, blank=True,
                                       on_delete=models.CASCADE, related_name="history")
     referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.CASCADE,
@@ -292,6 +297,19 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+    @property
+    def shown(self) -> str:
+        """The line in the page's language: the template and each word put into it are looked
+        up in the catalogue (names and references are not in it, so they stay as written)."""
+        if not self.template:
+            return self.summary
+        try:
+            return gettext(self.template) % {
+                key: gettext(value) if isinstance(value, str) and value else value
+                for key, value in self.params.items()}
+        except (KeyError, TypeError, ValueError):  # a template the catalogue words wrongly
+            return self.summary
 
 
 class RiskAssessment(models.Model):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tiaki.accounts.models import Agency, User
 from tiaki.audit.services import Action, audit_read, audit_record
@@ -117,7 +118,8 @@ def case_open(
                 country=str(event.get("country", "")).strip(),
                 date_from=event.get("date_from"), date_to=event.get("date_to"),
             )
-        _event(case, actor, "opened", f"Case opened by {actor.agency}")
+        _event(case, actor, "opened", gettext_noop("Case opened by %(agency)s"),
+               {"agency": actor.agency})
         audit_record(actor=actor, action=Action.CREATE, obj=case,
                      summary=f"Victim case {case.reference} opened",
                      changes={"reference": case.reference, "age": age, "is_child": is_child,
@@ -154,7 +156,7 @@ def _involve_oranga_tamariki(case: VictimCase, actor: Any) -> None:
     """Seed 004: "When children are involved, Oranga Tamariki works closely with New Zealand
     Police or MBIE". Called inside the caller's transaction."""
     ChildInvolvement.objects.get_or_create(case=case)
-    _event(case, actor, "child", "Person under 18: Oranga Tamariki notified")
+    _event(case, actor, "child", gettext_noop("Person under 18: Oranga Tamariki notified"))
     audit_record(actor=actor, action=Action.CREATE, object_type="cases.childinvolvement",
                  object_id=str(case.pk), summary=f"Oranga Tamariki notified of {case.reference}")
     notify(kind=Kind.CASE, recipients=agency_staff([ORANGA_TAMARIKI], PROVIDER_ROLES),
@@ -198,7 +200,7 @@ def identity_update(*, case: VictimCase, actor: Any, identity: Mapping[str, Any]
         IdentifyingDetails.objects.update_or_create(
             case=case, defaults={"ciphertext": crypto.encrypt_json(details),
                                  "updated_at": timezone.now()})
-        _event(case, actor, "identity", "Identifying details updated")
+        _event(case, actor, "identity", gettext_noop("Identifying details updated"))
         audit_record(actor=actor, action=Action.UPDATE, obj=case,
                      summary=f"Identifying details of {case.reference} updated",
                      changes={"identifying_fields": sorted(details)})
@@ -215,7 +217,9 @@ def member_add(*, case: VictimCase, actor: Any, username: str) -> CaseMember:
             "username": user.username})
     with transaction.atomic():
         member = CaseMember.objects.create(case=case, user=user, added_by=actor)
-        _event(case, actor, "team", f"{user.username} ({user.agency}) added to the case team")
+        _event(case, actor, "team",
+               gettext_noop("%(username)s (%(agency)s) added to the case team"),
+               {"username": user.username, "agency": user.agency})
         audit_record(actor=actor, action=Action.CREATE, obj=member,
                      summary=f"{user.username} added to {case.reference}")
     notify(kind=Kind.CASE, recipients=[user], subject=f"You were added to case {case.reference}",
@@ -231,7 +235,8 @@ def child_acknowledge(*, involvement: ChildInvolvement, actor: Any, note: str = 
         involvement.acknowledged_by = actor
         involvement.note = note.strip()
         involvement.save()
-        _event(involvement.case, actor, "child", "Oranga Tamariki acknowledged the case")
+        _event(involvement.case, actor, "child",
+               gettext_noop("Oranga Tamariki acknowledged the case"))
         audit_record(actor=actor, action=Action.UPDATE, obj=involvement,
                      summary=f"Oranga Tamariki acknowledged {involvement.case.reference}")
     notify(kind=Kind.CASE, recipients=case_team(involvement.case),

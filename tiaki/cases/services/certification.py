@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tiaki.accounts.roles import Role
 from tiaki.audit.services import Action, audit_record
@@ -76,8 +77,8 @@ def certification_request(
             case=case, reference=_next_reference(Certification, "PC"), requested_by=actor,
             assessment=cleaned, witness_statements=witness_statements.strip(),
         )
-        _event(case, actor, "certification", f"Certification {cert.reference} requested",
-               certification=cert)
+        _event(case, actor, "certification", gettext_noop("Certification %(reference)s requested"),
+               {"reference": cert.reference}, certification=cert)
         audit_record(actor=actor, action=Action.CREATE, obj=cert,
                      summary=f"Certification {cert.reference} requested for {case.reference}",
                      changes={"findings": {k: v["findings"] for k, v in cleaned.items()}})
@@ -106,8 +107,8 @@ def certification_endorse(*, certification: Certification, actor: Any,
         case.trafficking_status = TraffickingStatus.ACTUAL
         case.save(update_fields=["trafficking_status"])
         _event(case, actor, "certification",
-               f"Certification {certification.reference} endorsed and issued",
-               certification=certification)
+               gettext_noop("Certification %(reference)s endorsed and issued"),
+               {"reference": certification.reference}, certification=certification)
         audit_record(actor=actor, action=Action.UPDATE, obj=certification,
                      summary=f"Certification {certification.reference} issued",
                      changes={"status": "issued"})
@@ -130,8 +131,8 @@ def certification_decline(*, certification: Certification, actor: Any,
         certification.decision_note = note.strip()
         certification.save()
         _event(certification.case, actor, "certification",
-               f"Certification {certification.reference} declined",
-               certification=certification)
+               gettext_noop("Certification %(reference)s declined"),
+               {"reference": certification.reference}, certification=certification)
         audit_record(actor=actor, action=Action.UPDATE, obj=certification,
                      summary=f"Certification {certification.reference} declined",
                      changes={"status": "declined"}, reason=note.strip())
@@ -157,8 +158,8 @@ def certification_revoke(*, certification: Certification, actor: Any,
         case.save(update_fields=["trafficking_status"])
         case_notice(actor=actor, case=case, kind=MinisterNotice.Kind.REVOKED,
                     certification=certification)
-        _event(case, actor, "certification",
-               f"Certification {certification.reference} revoked", certification=certification)
+        _event(case, actor, "certification", gettext_noop("Certification %(reference)s revoked"),
+               {"reference": certification.reference}, certification=certification)
         audit_record(actor=actor, action=Action.UPDATE, obj=certification,
                      summary=f"Certification {certification.reference} revoked",
                      changes={"status": "revoked"}, reason=reason)

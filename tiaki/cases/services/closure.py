@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tiaki.audit.services import Action, audit_read, audit_record
 from tiaki.cases.models import (
@@ -53,7 +54,8 @@ def case_close(*, case: VictimCase, actor: Any, reason: str, note: str = "",
         if reason == "not_trafficking":
             case.trafficking_status = "NotAVictimOfTrafficking"
         case.save()
-        _event(case, actor, "closed", f"Case closed: {CLOSURE_REASONS[reason]}")
+        _event(case, actor, "closed", gettext_noop("Case closed: %(reason)s"),
+               {"reason": CLOSURE_REASONS[reason]})
         audit_record(actor=actor, action=Action.UPDATE, obj=case,
                      summary=f"Case {case.reference} closed",
                      changes={"status": case.status, "reason": reason,

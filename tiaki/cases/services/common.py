@@ -64,12 +64,18 @@ def _next_reference(model: type[models.Model], prefix: str) -> str:
     return next_reference(model, prefix)
 
 
-def _event(case: VictimCase, actor: Any, kind: str, summary: str, *,
+def _event(case: VictimCase, actor: Any, kind: str, template: str,
+           params: dict[str, Any] | None = None, *,
            certification: Certification | None = None,
            referral: Referral | None = None) -> None:
+    """One line of the case history: ``template`` (English, marked for the catalogue) filled
+    with ``params`` (English words, names, references and dates as text), kept both as the
+    English line and as template and words, so each page shows it in its own language."""
+    params = {key: str(value) for key, value in (params or {}).items()}
+    summary = template % params if params else template
     CaseEvent.objects.create(case=case, actor=actor if getattr(actor, "pk", None) else None,
-                             kind=kind, summary=summary[:300], certification=certification,
-                             referral=referral)
+                             kind=kind, summary=summary[:300], template=template[:300],
+                             params=params, certification=certification, referral=referral)
 
 
 def _english(label: Any) -> str:

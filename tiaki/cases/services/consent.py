@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tiaki.audit.services import Action, audit_record
 from tiaki.cases import catalogue
@@ -41,7 +42,10 @@ def consent_record(*, case: VictimCase, actor: Any, purpose: str, granted: bool,
         )
         name = catalogue.catalogue().purposes()[purpose]
         verb = "given" if granted else "withdrawn"
-        _event(case, actor, "consent", f"Consent {verb}: {name} (version {consent.version})")
+        _event(case, actor, "consent",
+               gettext_noop("Consent given: %(name)s (version %(version)s)") if granted
+               else gettext_noop("Consent withdrawn: %(name)s (version %(version)s)"),
+               {"name": name, "version": consent.version})
         audit_record(actor=actor, action=Action.CREATE, obj=consent,
                      summary=f"Consent {verb} for {purpose} on {case.reference}",
                      changes={"purpose": purpose, "granted": granted,

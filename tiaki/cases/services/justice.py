@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tiaki.accounts.models import User
 from tiaki.audit.services import Action, audit_record
@@ -41,8 +42,8 @@ def interview_plan(*, case: VictimCase, actor: Any, planned_for: dt.datetime,
         if case.witness_statement == "not_started":
             case.witness_statement = "planned"
             case.save(update_fields=["witness_statement"])
-        _event(case, actor, "justice",
-               f"Interview planned for {timezone.localtime(planned_for):%d %b %Y}")
+        _event(case, actor, "justice", gettext_noop("Interview planned for %(date)s"),
+               {"date": f"{timezone.localtime(planned_for):%d %b %Y}"})
         audit_record(actor=actor, action=Action.CREATE, obj=plan,
                      summary=f"Interview planned on {case.reference}")
     return plan
@@ -55,7 +56,8 @@ def witness_statement_set(*, case: VictimCase, actor: Any, status: str) -> None:
     with transaction.atomic():
         case.witness_statement = status
         case.save(update_fields=["witness_statement"])
-        _event(case, actor, "justice", f"Witness statement: {WITNESS_STATUSES[status]}")
+        _event(case, actor, "justice", gettext_noop("Witness statement: %(status)s"),
+               {"status": WITNESS_STATUSES[status]})
         audit_record(actor=actor, action=Action.UPDATE, obj=case,
                      summary="Witness statement status", changes={"witness_statement": status})
 
@@ -75,7 +77,8 @@ def court_date_add(*, case: VictimCase, actor: Any, on: dt.date, court: str, hea
         hearing_row = CourtDate.objects.create(case=case, on=on, court=court.strip(),
                                                hearing=hearing.strip(), adviser=adviser,
                                                recorded_by=actor)
-        _event(case, actor, "justice", f"Court date {on:%d %b %Y} ({hearing_row.hearing})")
+        _event(case, actor, "justice", gettext_noop("Court date %(date)s (%(hearing)s)"),
+               {"date": f"{on:%d %b %Y}", "hearing": hearing_row.hearing})
         audit_record(actor=actor, action=Action.CREATE, obj=hearing_row,
                      summary=f"Court date on {case.reference}")
     if adviser is not None:
@@ -91,7 +94,8 @@ def court_outcome(*, court_date: CourtDate, actor: Any, outcome: str) -> CourtDa
     with transaction.atomic():
         court_date.outcome = outcome.strip()
         court_date.save(update_fields=["outcome"])
-        _event(court_date.case, actor, "justice", f"Outcome of {court_date.on:%d %b %Y} hearing")
+        _event(court_date.case, actor, "justice", gettext_noop("Outcome of %(date)s hearing"),
+               {"date": f"{court_date.on:%d %b %Y}"})
         audit_record(actor=actor, action=Action.UPDATE, obj=court_date, summary="Court outcome")
     return court_date
 
@@ -104,7 +108,8 @@ def compensation_informed(*, case: VictimCase, actor: Any, on: dt.date) -> None:
     with transaction.atomic():
         case.compensation_informed_on = on
         case.save(update_fields=["compensation_informed_on"])
-        _event(case, actor, "justice", "Victim informed of compensation and reparation")
+        _event(case, actor, "justice",
+               gettext_noop("Victim informed of compensation and reparation"))
         audit_record(actor=actor, action=Action.UPDATE, obj=case,
                      summary="Compensation information given", changes={"on": on})
 

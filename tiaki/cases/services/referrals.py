@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tiaki.accounts.models import Agency
 from tiaki.audit.services import Action, audit_read, audit_record
@@ -44,6 +45,13 @@ from tiaki.core.policy import Refused, policy_for
 from tiaki.core.services import notify
 
 # ---------------------------------------------------------------- referrals
+
+
+# The case history says "Referral to MSD accepted" with the status in lower case; these are
+# those words for the catalogue.
+_STATUS_WORDS = (gettext_noop("requested"), gettext_noop("accepted"), gettext_noop("in progress"),
+                 gettext_noop("completed"), gettext_noop("declined"), gettext_noop("withdrawn"))
+
 
 def referral_create(*, case: VictimCase, actor: Any, service: str, agency_code: str,
                     appointment: str = "", due_date: dt.date | None = None) -> Referral:
@@ -85,8 +93,8 @@ def referral_create(*, case: VictimCase, actor: Any, service: str, agency_code: 
             certification=certification, requested_by=actor, due_date=due,
             appointment=appointment.strip(),
         )
-        _event(case, actor, "referral", f"Referred to {agency} for {spec.name}",
-               referral=referral)
+        _event(case, actor, "referral", gettext_noop("Referred to %(agency)s for %(service)s"),
+               {"agency": agency, "service": spec.name}, referral=referral)
         audit_record(actor=actor, action=Action.CREATE, obj=referral,
                      summary=f"{case.reference} referred to {agency.code} for {service}",
                      changes={"service": service, "agency": agency.code,
@@ -113,8 +121,8 @@ def _close_referral(referral: Referral, actor: Any, status: str, outcome: str) -
     referral.updated_at = timezone.now()
     referral.save()
     label = _english(Referral.Status(status).label).lower()
-    _event(referral.case, actor, "referral", f"Referral to {referral.agency} {label}",
-           referral=referral)
+    _event(referral.case, actor, "referral", gettext_noop("Referral to %(agency)s %(status)s"),
+           {"agency": referral.agency, "status": label}, referral=referral)
     audit_record(actor=actor, action=Action.UPDATE, obj=referral,
                  summary=f"Referral {referral.pk} {label}", changes={"status": status})
 
@@ -144,8 +152,9 @@ def referral_respond(*, referral: Referral, actor: Any, step: str,
             referral.outcome = outcome.strip()
         referral.save()
         label = _english(Referral.Status(referral.status).label).lower()
-        _event(referral.case, actor, "referral", f"Referral to {referral.agency} {label}",
-               referral=referral)
+        _event(referral.case, actor, "referral",
+               gettext_noop("Referral to %(agency)s %(status)s"),
+               {"agency": referral.agency, "status": label}, referral=referral)
         audit_record(actor=actor, action=Action.UPDATE, obj=referral,
                      summary=f"Referral {referral.pk} {label}", changes={"status": new})
         notify(kind=Kind.REFERRAL, recipients=[u for u in [referral.requested_by] if u is not None],

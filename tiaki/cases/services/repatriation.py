@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tiaki.audit.services import Action, audit_record
 from tiaki.cases.models import (
@@ -44,8 +45,9 @@ def humanitarian_assess(*, case: VictimCase, actor: Any, wishes_to_return: bool,
             recommendation=recommendation,
         )
         _event(case, actor, "repatriation",
-               f"Humanitarian assessment: "
-               f"{_english(HumanitarianAssessment.Recommendation(found.recommendation).label)}")
+               gettext_noop("Humanitarian assessment: %(recommendation)s"),
+               {"recommendation": _english(
+                   HumanitarianAssessment.Recommendation(found.recommendation).label)})
         audit_record(actor=actor, action=Action.CREATE, obj=found,
                      summary=f"Humanitarian assessment on {case.reference}",
                      changes={"recommendation": recommendation,
@@ -90,7 +92,8 @@ def repatriation_plan(*, case: VictimCase, actor: Any, destination_country: str,
         )
         trip.save(update_fields=["mfat_task"])
         _event(case, actor, "repatriation",
-               f"Repatriation to {trip.destination_country} planned; MFAT tasked")
+               gettext_noop("Repatriation to %(country)s planned; MFAT tasked"),
+               {"country": trip.destination_country})
     return trip
 
 
@@ -101,7 +104,7 @@ def repatriation_complete(*, repatriation: Repatriation, actor: Any) -> Repatria
     with transaction.atomic():
         repatriation.status = Repatriation.Status.COMPLETED
         repatriation.save(update_fields=["status"])
-        _event(repatriation.case, actor, "repatriation", "Repatriation completed")
+        _event(repatriation.case, actor, "repatriation", gettext_noop("Repatriation completed"))
         audit_record(actor=actor, action=Action.UPDATE, obj=repatriation,
                      summary="Repatriation completed", changes={"status": "completed"})
     return repatriation
@@ -119,7 +122,7 @@ def immigration_lodge(*, case: VictimCase, actor: Any, kind: str,
         application = ImmigrationApplication.objects.create(
             case=case, kind=kind, lodged_on=lodged_on, recorded_by=actor)
         kind_label = _english(ImmigrationApplication.Kind(application.kind).label)
-        _event(case, actor, "immigration", f"{kind_label} lodged")
+        _event(case, actor, "immigration", gettext_noop("%(kind)s lodged"), {"kind": kind_label})
         audit_record(actor=actor, action=Action.CREATE, obj=application,
                      summary=f"Immigration application on {case.reference}",
                      changes={"kind": kind, "lodged_on": lodged_on})
@@ -142,9 +145,9 @@ def immigration_decide(*, application: ImmigrationApplication, actor: Any, statu
         application.decided_on = decided_on
         application.decision_note = note.strip()
         application.save()
-        _event(application.case, actor, "immigration",
-               f"{_english(ImmigrationApplication.Kind(application.kind).label)}: "
-               f"{_english(ImmigrationApplication.Status(application.status).label)}")
+        _event(application.case, actor, "immigration", gettext_noop("%(kind)s: %(status)s"),
+               {"kind": _english(ImmigrationApplication.Kind(application.kind).label),
+                "status": _english(ImmigrationApplication.Status(application.status).label)})
         audit_record(actor=actor, action=Action.UPDATE, obj=application,
                      summary="Immigration decision recorded", changes={"status": status})
     return application

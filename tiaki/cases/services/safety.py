@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tiaki.audit.services import Action, audit_record
 from tiaki.cases.models import (
@@ -45,8 +46,8 @@ def risk_assess(*, case: VictimCase, actor: Any, level: str, assessment: str,
             measures=measures.strip(), review_on=review_on,
             family_abroad_at_risk=family_abroad_at_risk,
         )
-        _event(case, actor, "safety",
-               f"Risk assessed: {_english(RiskAssessment.Level(risk.level).label)}")
+        _event(case, actor, "safety", gettext_noop("Risk assessed: %(level)s"),
+               {"level": _english(RiskAssessment.Level(risk.level).label)})
         audit_record(actor=actor, action=Action.CREATE, obj=risk,
                      summary=f"Risk assessment on {case.reference}: {level}",
                      changes={"level": level, "review_on": review_on,
