@@ -154,3 +154,16 @@ def test_frontline_screening_refusal_in_maori(client: Client, make_user: MakeUse
     assert response.status_code == 400
     assert ("Kei te tautohetohe te pakeke i hoatu (30) ki te kōwhiringa pakeke, tamaiti rānei "
             "(kei raro te tamaiti i te 18)") in response.content.decode()
+
+
+def test_screening_result_reads_in_maori(client: Client, demo: None,
+                                         catalogue: polib.POFile) -> None:
+    # The engine's codes (element status, age group, kind of exploitation) read in words.
+    from tiaki.intake.models import Screening
+
+    login(client, User.objects.get(username="inspector"))
+    _in_maori(client)
+    screening = Screening.objects.get()
+    page = _page(client, f"/intake/screening/{screening.pk}/", catalogue,
+                 "pakeke; whakapēhitanga ā-mahi", "<td>kua tutuki</td>")
+    assert "<td>met</td>" not in page

@@ -16,6 +16,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -240,6 +241,14 @@ def screening_new_view(request: HttpRequest) -> HttpResponse:
     }, status=400 if request.method == "POST" else 200)
 
 
+# The engine's codes, in words on the page (the stored result keeps the codes).
+ELEMENT_STATUS = {"met": gettext_lazy("met"), "indicated": gettext_lazy("indicated"),
+                  "missing": gettext_lazy("missing")}
+AGE_GROUPS = {"adult": gettext_lazy("adult"), "child": gettext_lazy("child")}
+EXPLOITATION = {"labour": gettext_lazy("labour"), "sexual": gettext_lazy("sexual"),
+                "other": gettext_lazy("other")}
+
+
 def _screening_context(request: HttpRequest, screening: Screening) -> dict[str, Any]:
     rules = ruleset()
     legal, catalogue = rules.legal, rules.indicators
@@ -250,12 +259,16 @@ def _screening_context(request: HttpRequest, screening: Screening) -> dict[str, 
         labels = definition.values if definition else {}
         elements.append({
             "name": definition.label if definition else name, "status": finding["status"],
+            "status_label": ELEMENT_STATUS.get(finding["status"], finding["status"]),
             "values": [labels[v].label if v in labels else v for v in finding["values"]],
             "indicators": [catalogue.by_code[c].text if c in catalogue.by_code else c
                            for c in finding["indicators"]],
         })
     return {
         "screening": screening, "elements": elements, "result": result,
+        "assessed_as": AGE_GROUPS.get(result.get("assessed_as", ""), result.get("assessed_as")),
+        "exploitation": EXPLOITATION.get(screening.exploitation_type,
+                                         screening.exploitation_type),
         "same_rules": screening.engine_version == rules.engine_version,
         "observed": [catalogue.by_code[c].text if c in catalogue.by_code else c
                      for c in screening.indicators],
