@@ -62,6 +62,7 @@ from tiaki.cases.policies import (
     on_case_team,
 )
 from tiaki.core.exports import Table, export_response, table_response
+from tiaki.core.history_lists import HISTORY
 from tiaki.core.policy import Refused, get_visible, policy_for
 from tiaki.core.refusals import refusal_kept
 
@@ -118,7 +119,7 @@ def _case_context(request: HttpRequest, case: VictimCase, **extra: Any) -> dict[
         if case.witness_statement in services.WITNESS_STATUSES else "",
         "closure_label": _(services.CLOSURE_REASONS[case.closure_reason])
         if case.closure_reason in services.CLOSURE_REASONS else "",
-        "history": case.history.select_related("actor")[:50],
+        "history": HISTORY.run(request, case.history.select_related("actor")),
         "sources": selectors.case_sources(request.user, case),
         "reveal_form": ReasonForm(),
         "error": "",
@@ -171,7 +172,10 @@ def new_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference)
-    return render(request, "cases/detail.html", _case_context(request, case))
+    context = _case_context(request, case)
+    if (exported := export_response(request, context["history"])) is not None:
+        return exported
+    return render(request, "cases/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tiaki.accounts.models import Agency, User
 from tiaki.cases.models import VictimCase
 from tiaki.core.exports import export_response
+from tiaki.core.history_lists import HISTORY
 from tiaki.core.policy import Refused, get_visible
 from tiaki.intake.models import Report, Screening
 from tiaki.investigations import forms, offences, selectors, services
@@ -93,7 +94,7 @@ def _context(request: HttpRequest, investigation: Investigation, **extra: Any) -
         "suspects": suspects,
         "exhibits": investigation.exhibits.select_related("holder").prefetch_related(
             "custody", "custody__holder"),
-        "history": investigation.history.select_related("actor")[:50],
+        "history": HISTORY.run(request, investigation.history.select_related("actor")),
         "offences_loaded": bool(offences.offences().offences),
         "error": "",
         "today": timezone.localdate(),
@@ -107,7 +108,10 @@ def _context(request: HttpRequest, investigation: Investigation, **extra: Any) -
 @require_GET
 def detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     investigation = services.investigation_get(actor=request.user, reference=reference)
-    return render(request, "investigations/detail.html", _context(request, investigation))
+    context = _context(request, investigation)
+    if (exported := export_response(request, context["history"])) is not None:
+        return exported
+    return render(request, "investigations/detail.html", context)
 
 
 def _case(request: HttpRequest, reference: str) -> VictimCase:

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tiaki.core.exports import export_response
+from tiaki.core.history_lists import HISTORY
 from tiaki.core.policy import Refused, get_visible
 from tiaki.privacy import forms, selectors, services
 from tiaki.privacy.models import AccessRequest, AffectedPerson, Breach
@@ -78,7 +80,7 @@ def _context(request: HttpRequest, item: AccessRequest, **extra: Any) -> dict[st
         "grounds": [rules.ground_label(g) for g in item.grounds],
         "extension_reason": rules.extension_label(item.extension_reason)
         if item.extension_reason else "",
-        "history": item.history.select_related("actor")[:50],
+        "history": HISTORY.run(request, item.history.select_related("actor")),
         "export_form": forms.ExportForm(prefix="export"),
     }
     for name, (form_class, _handler) in ACTIONS.items():
@@ -91,7 +93,10 @@ def _context(request: HttpRequest, item: AccessRequest, **extra: Any) -> dict[st
 @require_GET
 def request_view(request: HttpRequest, reference: str) -> HttpResponse:
     item = services.request_get(actor=request.user, reference=reference)
-    response = render(request, "privacy/request.html", _context(request, item))
+    context = _context(request, item)
+    if (exported := export_response(request, context["history"])) is not None:
+        return exported
+    response = render(request, "privacy/request.html", context)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -242,7 +247,7 @@ def _breach_context(request: HttpRequest, breach: Breach, **extra: Any) -> dict[
         "findings": [(f.label, breach.assessment.get(f.code, "")) for f in rules.harm_factors],
         "affected": [(p, rules.exception_label(p.exception) if p.exception else "")
                      for p in breach.affected.select_related("case")],
-        "history": breach.history.select_related("actor")[:50],
+        "history": HISTORY.run(request, breach.history.select_related("actor")),
     }
     for name, (form_class, _handler) in BREACH_ACTIONS.items():
         context[f"{name}_form"] = form_class(prefix=name)
@@ -253,7 +258,10 @@ def _breach_context(request: HttpRequest, breach: Breach, **extra: Any) -> dict[
 @require_GET
 def breach_view(request: HttpRequest, reference: str) -> HttpResponse:
     breach = services.breach_get(actor=request.user, reference=reference)
-    return render(request, "privacy/breach.html", _breach_context(request, breach))
+    context = _breach_context(request, breach)
+    if (exported := export_response(request, context["history"])) is not None:
+        return exported
+    return render(request, "privacy/breach.html", context)
 
 
 def _assess(request: HttpRequest, breach: Breach, d: dict[str, Any], pk: int | None) -> str:
