@@ -648,7 +648,7 @@ def generate_reports(sizes: Sizes, clock: _Clock, users: dict[str, Any], out: Ge
                 "outcome": rng.choice(outcomes) if closed else "",
                 "first_action_at": acted, "closed_at": closed})
             routes += [{"report_id": rid, "agency_id": agency.pk,
-                        "reason": "receives reports (data/intake/routing.yaml)"}
+                        "reason": "receives reports"}
                        for agency in receivers]
         with transaction.atomic():
             bulk_insert(Report, reports)

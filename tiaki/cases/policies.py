@@ -116,7 +116,7 @@ class CertificationPolicy(Policy[Certification]):
                         "status": obj.get_status_display().lower()}
                 if obj.requested_by_id == user.pk:
                     return _("you requested this certification: a different senior officer must "
-                             "endorse it (seed 002)")
+                             "endorse it (Plan of Action)")
             if action == REVOKE and obj.status != Certification.Status.ISSUED:
                 return (_("certification %(reference)s has not been issued")
                         % {"reference": obj.reference})

@@ -39,8 +39,9 @@ class Channel(models.TextChoices):
 
 
 class Industry(models.TextChoices):
-    """Industries named by the issue; seed 002 singles out "the legal and illegal sex
-    industries". Labels shown to the public come from the portal's language catalogue."""
+    """Industries where the person worked; the Plan of Action (2009) singles out "the legal
+    and illegal sex industries". Labels shown to the public come from the portal's language
+    catalogue."""
 
     SEX_INDUSTRY = "sex_industry", _("Sex industry")
     AGRICULTURE = "agriculture", _("Agriculture, horticulture or viticulture")

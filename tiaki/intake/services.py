@@ -26,6 +26,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tiaki.accounts.models import Agency, User
 from tiaki.accounts.selectors import staff_of
@@ -74,6 +75,11 @@ LIMITS = {
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _REPORTER_SIGNING_SALT = "tiaki.intake.reporter"  # a namespace, not a secret
+
+# Why a report went to an agency, stored in English and shown through the catalogue. The
+# rules behind them are data/intake/routing.yaml, named on the report page's "about" line.
+ROUTED_RECEIVES = gettext_noop("receives reports")
+ROUTED_CHILDREN = gettext_noop("children involved")
 
 
 def max_attachments() -> int:
@@ -304,12 +310,11 @@ def report_submit(
                 **cleaned,
             )
             for agency in receivers:
-                ReportRoute.objects.create(report=report, agency=agency,
-                                           reason="receives reports (data/intake/routing.yaml)")
+                ReportRoute.objects.create(report=report, agency=agency, reason=ROUTED_RECEIVES)
             for agency in children_agencies:
                 ReportRoute.objects.get_or_create(
                     report=report, agency=agency,
-                    defaults={"reason": "children involved (data/intake/routing.yaml)"})
+                    defaults={"reason": ROUTED_CHILDREN})
             ReportToken.objects.bulk_create(
                 ReportToken(report=report, kind=kind, value=value)
                 for kind, value in report_tokens(place=cleaned["place"], people=cleaned["people"],

@@ -124,7 +124,7 @@ def child_gate(case: VictimCase) -> None:
     if involvement is None or involvement.acknowledged_at is None:
         raise Refused(
             _("case %(reference)s involves a person under 18: Oranga Tamariki must "
-              "acknowledge it before anything else proceeds (seed 004)") % {
+              "acknowledge it before anything else proceeds (Immigration New Zealand practice)") % {
                 "reference": case.reference})
 
 

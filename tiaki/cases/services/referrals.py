@@ -74,7 +74,7 @@ def referral_create(*, case: VictimCase, actor: Any, service: str, agency_code: 
         certification = issued_certification(case)
         if certification is None:
             raise Refused(_("%(name)s is for Police-certified victims: this person is not "
-                            "certified (seed 002)") % {"name": spec.name})
+                            "certified (Plan of Action)") % {"name": spec.name})
     consent = require_consent(case, service)
     agency = Agency.objects.filter(code=agency_code).first()
     if agency is None:

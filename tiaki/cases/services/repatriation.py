@@ -64,7 +64,7 @@ def repatriation_plan(*, case: VictimCase, actor: Any, destination_country: str,
     assessment = case.humanitarian.first()
     if assessment is None:
         raise Refused(_("a humanitarian assessment is needed before a repatriation can be "
-                        "planned (seed 002, item 14)"))
+                        "planned (Plan of Action, item 14)"))
     if assessment.recommendation != HumanitarianAssessment.Recommendation.RETURN:
         raise Refused(_("the latest humanitarian assessment does not recommend return"))
     if not assessment.wishes_to_return:

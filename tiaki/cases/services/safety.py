@@ -31,7 +31,7 @@ def risk_assess(*, case: VictimCase, actor: Any, level: str, assessment: str,
     """Police assess the danger to the victim and family abroad; high risk alerts the team."""
     _check_case(actor, case)
     if actor.agency is None or actor.agency.current().code != POLICE:
-        raise Refused(_("risk assessments are made by Police (seed 002, item 22)"))
+        raise Refused(_("risk assessments are made by Police (Plan of Action, item 22)"))
     if level not in RiskAssessment.Level.values:
         raise Refused(_("unknown risk level %(level)s") % {"level": repr(level)})
     if not assessment.strip():

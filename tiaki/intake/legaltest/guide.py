@@ -322,7 +322,7 @@ def render_guide(ruleset: Ruleset) -> str:
 <h2 id="referral-h">Who to refer to</h2>
 <p><strong>Adults:</strong> {_e(legal.referral.adult)}</p>
 <p><strong>Children:</strong> {_e(legal.referral.child)}</p></section>""",
-            f"""<section id="sources" aria-labelledby="sources-h">
+            f"""<section id="sources" class="about" aria-labelledby="sources-h">
 <h2 id="sources-h">Sources and what was checked</h2>
 {_sources("Indicators", catalogue.sources)}{_sources("Law", legal.sources)}</section>""",
         ]
