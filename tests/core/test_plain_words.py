@@ -19,7 +19,7 @@ from cryptography.fernet import Fernet
 from django.test import Client
 
 from tests.conftest import login
-from tests.core.test_query_counts import _reads, _readers
+from tests.core.test_query_counts import _readers, _reads
 from tiaki.core import crypto
 
 pytestmark = pytest.mark.django_db

@@ -94,9 +94,9 @@ class InvestigationPolicy(Policy[Investigation]):
         if not obj.is_open:
             return _("investigation %(reference)s is closed") % {"reference": obj.reference}
         if action == CHARGE and obj.senior_officer_id is None:
-            return (_("no senior officer is assigned to this investigation: suspected trafficking "
-                      "is dealt with by senior officials (Plan of Action), so a senior officer must be "
-                      "assigned before anyone is charged"))
+            return (_("no senior officer is assigned to this investigation: suspected "
+                      "trafficking is dealt with by senior officials (Plan of Action), so a "
+                      "senior officer must be assigned before anyone is charged"))
         if action == CLOSE and obj.senior_officer_id != user.pk:
             return _("only the investigation's senior officer may close it")
         return None
