@@ -179,6 +179,9 @@ def _assert_round_trip(done: subprocess.CompletedProcess[str], env: dict[str, st
     assert "audit trail intact" in done.stdout
     assert f"matches the backup's checkpoint at position {seq}" in done.stdout
     assert "every table holds the rows the manifest counted" in done.stdout
+    identities = len(install["identities"])
+    assert (f"the field keys decrypt the {identities} backed-up identities and 1 encrypted "
+            f"attachment(s) sampled") in done.stdout
     restored = _probe(env, _checkpoint(backup))
     assert restored["identities"] == install["identities"]
     assert restored["attachments"] == [SECRET.decode()]

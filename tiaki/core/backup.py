@@ -465,7 +465,8 @@ def _sample_rows(work: Path, vendor: str, table: str, columns: tuple[str, ...],
     return rows
 
 
-def _check_field_keys(work: Path, vendor: str, media: Path) -> int:
+def _check_field_keys(work: Path, vendor: str, media: Path) -> tuple[int, int]:
+    """How many backed-up identities and encrypted attachments the keys decrypted."""
     crypto.reset_keys()
     identities = _sample_rows(work, vendor, _IDENTITIES, ("id", "ciphertext"), SAMPLE,
                               lambda row: bool(row["ciphertext"]))
@@ -479,6 +480,7 @@ def _check_field_keys(work: Path, vendor: str, media: Path) -> int:
     attachments = _sample_rows(work, vendor, _ATTACHMENTS, ("id", "file", "encrypted"),
                                ATTACHMENT_SAMPLE,
                                lambda row: row["encrypted"] in {"1", "t", "True", "true"})
+    decrypted = 0
     if attachments:
         with tarfile.open(media) as tar:
             for row in attachments:
@@ -494,7 +496,8 @@ def _check_field_keys(work: Path, vendor: str, media: Path) -> int:
                     raise BackupError(f"the TIAKI_FIELD_KEYS in the environment do not "
                                       f"decrypt the backed-up attachment {row['file']}: "
                                       f"supply the keys the backed-up install used") from exc
-    return len(identities)
+                decrypted += 1
+    return len(identities), decrypted
 
 
 def _target_tables() -> list[str]:
@@ -620,10 +623,11 @@ def backup_restore(*, path: Path, force: bool = False,
         if vendor != connection.vendor:
             raise BackupError(f"the backup is of a {vendor} database; this install's database "
                               f"is {connection.vendor}")
-        identities = _check_field_keys(work, vendor, work / MEDIA)
-        report(f"the field keys decrypt {identities} backed-up identit"
-               f"{'y' if identities == 1 else 'ies'} and the sampled attachments"
-               if identities else "the backup holds no identities to decrypt")
+        identities, attachments = _check_field_keys(work, vendor, work / MEDIA)
+        report(f"the field keys decrypt the {identities} backed-up identities and "
+               f"{attachments} encrypted attachment(s) sampled"
+               if identities or attachments
+               else "the backup holds no identities or encrypted attachments to decrypt")
         _check_target(force)
         _check_media(work / MEDIA)
         report("restoring the database")
