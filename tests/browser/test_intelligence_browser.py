@@ -87,7 +87,7 @@ def test_analyst_resolves_traces_and_shares(page: Any, browser: Any, live_server
     a.get_by_label("Entities to withhold").fill(f"{worker.ftm_id}: a victim, not for release")
     a.get_by_role("button", name="Prepare package").click()
     a.get_by_text("a senior officer must approve it").wait_for()
-    package = SharingPackage.objects.get()
+    package = SharingPackage.objects.get(purpose="The contractor recruits through Australia")
     manifest = a.locator("#manifest")
     assert manifest.locator(f'tr[data-item="{worker.ftm_id}"]').get_attribute(
         "data-outcome") == "withheld"

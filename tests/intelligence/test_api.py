@@ -75,3 +75,29 @@ def test_reports_entities_graph_and_sharing(client: Client, analysts: dict[str, 
                                      summary__contains="(api)").exists()
     frontline = _bearer(analysts["frontline"])
     assert client.get("/api/intelligence/reports", **frontline).status_code == 403
+
+
+def test_watchlist_withdrawal_through_the_api(client: Client, analysts: dict[str, User],
+                                              report: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tiaki.intelligence import services, watchlist
+
+    cleared = analysts["cleared"]
+    person = services.entity_add(actor=cleared, report=report, schema="Person",
+                                 properties={"name": "Rex Sample", "birthDate": "1978-03-02"})
+    today = timezone.localdate()
+    nomination = watchlist.watchlist_nominate(actor=cleared, entity=person, reason="Recruiter",
+                                              today=today,
+                                              expires_on=today + dt.timedelta(days=30))
+    url = f"/api/intelligence/watchlist/{nomination.external_id}/withdraw"
+    assert _post(client, analysts["uncleared"], url, {"reason": "x"}).status_code == 404
+    refused = _post(client, cleared, url, {"reason": ""})
+    assert refused.status_code == 403 and "Say why" in refused.json()["detail"]
+    done = _post(client, cleared, url, {"reason": "Cleared"})
+    assert done.status_code == 200, done.content
+    body = done.json()
+    assert body["external_id"] == nomination.external_id and body["withdrawal_reason"] == "Cleared"
+    assert body["withdrawn_at"] is not None

@@ -37,6 +37,7 @@ from tiaki.intelligence.models import (
     Report,
     Requirement,
     SharingPackage,
+    WatchlistNomination,
 )
 from tiaki.intelligence.policies import may_read_intelligence
 
@@ -201,6 +202,12 @@ class NominationOut(Schema):
     entity: str
     phone: str
     expires_on: dt.date
+    withdrawn_at: dt.datetime | None = None
+    withdrawal_reason: str = ""
+
+
+class WithdrawalIn(Schema):
+    reason: str
 
 
 def _entity(e: Entity) -> dict[str, Any]:
@@ -462,5 +469,21 @@ def post_nomination(request: HttpRequest, ftm_id: str, payload: NominationIn) ->
     row = watchlist.watchlist_nominate(actor=request.user, entity=entity,
                                        reason=payload.reason, expires_on=payload.expires_on,
                                        phone=payload.phone, today=timezone.localdate())
-    return Status(201, {"external_id": row.external_id, "entity": entity.ftm_id,
-                        "phone": row.phone, "expires_on": row.expires_on})
+    return Status(201, _nomination(row))
+
+
+def _nomination(row: WatchlistNomination) -> dict[str, Any]:
+    return {"external_id": row.external_id, "entity": row.entity.ftm_id, "phone": row.phone,
+            "expires_on": row.expires_on, "withdrawn_at": row.withdrawn_at,
+            "withdrawal_reason": row.withdrawal_reason}
+
+
+@router.post("/watchlist/{external_id}/withdraw", response=NominationOut,
+             summary="Take an intelligence nomination off the border watchlist, with the "
+                     "reason")
+def post_withdrawal(request: HttpRequest, external_id: str,
+                    payload: WithdrawalIn) -> dict[str, Any]:
+    nomination = watchlist.nomination_for(request.user, external_id)
+    row = watchlist.watchlist_withdraw(actor=request.user, nomination=nomination,
+                                       reason=payload.reason, today=timezone.localdate())
+    return _nomination(row)

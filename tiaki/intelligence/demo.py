@@ -16,11 +16,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tiaki.intelligence import services
+from tiaki.intelligence import services, sharing, watchlist
 from tiaki.intelligence.grading import default_paths, grading_load
 from tiaki.intelligence.models import Caveat, CaveatGrant, GradingScheme, Report
 
 TITLE = "Contractor holds RSE workers' passports (demo)"
+PACKAGE_PURPOSE = "Samoan police are looking into the Apia recruiter's placement fees (demo)"
 PHONE = "+64 21 555 0199"
 RECRUITER_PHONE = "+685 77 55501"
 
@@ -92,6 +93,17 @@ def demo_intelligence(users: dict[str, Any]) -> Report | None:
             "relationship": "Supplies workers"})
         services.entity_add(actor=analyst, report=second, schema="Company", properties={
             "name": "Demo Orchards Limited", "jurisdiction": "nz"})
+        # Awaiting a senior officer's approval (Plan item 6): nothing goes until one does.
+        authority = sharing.rules().partner("WS")
+        if authority is not None:
+            sharing.package_create(actor=analyst, partner="WS", purpose=PACKAGE_PURPOSE,
+                                   authority=authority.authorities[0], reports=[second])
+        # The contractor at the border (seed 003 item 5), until the intelligence is reviewed.
+        today = timezone.localdate()
+        watchlist.watchlist_nominate(
+            actor=analyst, entity=first.entities.get(caption="Boss Example"),
+            reason="Holds RSE workers' passports; stop and refer on arrival (demo)",
+            expires_on=today + dt.timedelta(days=90), today=today)
         services.report_create(
             actor=analyst, title="Visa applications sponsored by orchards (demo)", scheme=uk,
             source_grade="1", information_grade="A", handling_code="P",

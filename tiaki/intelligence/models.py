@@ -336,6 +336,7 @@ class WatchlistNomination(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
+    withdrawal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-added_at", "-pk"]

@@ -21,4 +21,5 @@ urlpatterns = [
     path("imports/", views.import_view, name="import"),
     path("entities/<str:ftm_id>/watchlist/", views.nominate_view, name="nominate"),
     path("watchlist/<str:external_id>/", views.nomination_view, name="nomination"),
+    path("watchlist/<str:external_id>/withdraw/", views.withdraw_view, name="withdraw"),
 ]

@@ -145,7 +145,8 @@ def _entity_extra(request: HttpRequest, entity: Entity, **extra: object) -> dict
         "shown": selectors.shown_properties_for(request.user, [entity])[entity.pk],
         "candidates": resolution.candidates(request.user, entity=entity),
         "judgements": ledger_rows, "undone": undone, "cluster": cluster, "error": "",
-        "nominations": visible(request.user, WatchlistNomination).filter(entity=entity),
+        "nominations": visible(request.user, WatchlistNomination).filter(entity=entity)
+        .select_related("added_by", "withdrawn_by"), "today": timezone.localdate(),
         "nomination_form": forms.NominationForm(),
         "nominable": entity.schema in watchlist.NOMINABLE,
         "may_write": _writes(request)}
@@ -386,6 +387,23 @@ def nominate_view(request: HttpRequest, ftm_id: str) -> HttpResponse:
         error = refused.reason
     return render(request, "intelligence/entity.html",
                   {"entity": entity, **_entity_extra(request, entity, error=error)},
+                  status=400)
+
+
+@require_POST
+def withdraw_view(request: HttpRequest, external_id: str) -> HttpResponse:
+    """Take an intelligence nomination off the border watchlist, with the reason."""
+    nomination = watchlist.nomination_for(request.user, external_id)
+    entity = nomination.entity
+    with refusal_kept() as refused:
+        watchlist.watchlist_withdraw(actor=request.user, nomination=nomination,
+                                     reason=request.POST.get("reason", ""),
+                                     today=timezone.localdate())
+        messages.success(request, _("%(external_id)s withdrawn from the border watchlist.") % {
+                                      "external_id": nomination.external_id})
+        return redirect("intelligence:entity", ftm_id=entity.ftm_id)
+    return render(request, "intelligence/entity.html",
+                  {"entity": entity, **_entity_extra(request, entity, error=refused.reason)},
                   status=400)
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.policy import Refused, get_visible, visible
 from tiaki.intelligence.models import Entity, WatchlistNomination
-from tiaki.intelligence.policies import WRITE_ROLES
+from tiaki.intelligence.policies import WRITE_ROLES, may_read_intelligence
 from tiaki.screening.parsers.countries import ALPHA2_TO_ALPHA3
 from tiaki.screening.services.lists import WATCHLIST_COLUMNS, watchlist_import
 
@@ -32,6 +32,7 @@ LIST_NAME = "intelligence"
 # Border screening is an interference with travel: a nomination lapses within a year unless
 # renewed, so stale intelligence does not keep stopping people.
 MAX_DAYS = 365
+COLUMNS = (*WATCHLIST_COLUMNS, "expires_on")
 NOMINABLE = ("Person", "Organization", "Company", "Passport", "Identification")
 
 
@@ -45,8 +46,10 @@ def _first(props: dict[str, list[str]], *names: str) -> str:
 def _row(nomination: WatchlistNomination) -> dict[str, str]:
     entity = nomination.entity
     props = entity.properties
-    row = dict.fromkeys(WATCHLIST_COLUMNS, "")
+    row = dict.fromkeys(COLUMNS, "")
     row["id"] = nomination.external_id
+    # Screening stops honouring the entry after this day even before the expiry job runs.
+    row["expires_on"] = nomination.expires_on.isoformat()
     if entity.schema in ("Passport", "Identification"):
         row["document_number"] = _first(props, "number")
         row["document_country"] = _country3(_first(props, "country"))
@@ -79,7 +82,7 @@ def standing(today: dt.date) -> list[WatchlistNomination]:
 def watchlist_sync(*, actor: Any, today: dt.date) -> None:
     """Rebuild the intelligence watchlist from the nominations standing on ``today``."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(WATCHLIST_COLUMNS))
+    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS))
     writer.writeheader()
     for nomination in standing(today):
         writer.writerow(_row(nomination))
@@ -135,7 +138,8 @@ def watchlist_withdraw(*, actor: Any, nomination: WatchlistNomination, reason: s
         raise Refused(_("say why the nomination is withdrawn"))
     with transaction.atomic():
         nomination.withdrawn_at, nomination.withdrawn_by = timezone.now(), actor
-        nomination.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        nomination.withdrawal_reason = reason.strip()
+        nomination.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
         audit_record(actor=actor, action=Action.UPDATE, obj=nomination,
                      summary=f"{nomination.external_id} withdrawn from the border watchlist",
                      reason=reason.strip())
@@ -148,3 +152,11 @@ def nomination_for(user: Any, external_id: str) -> WatchlistNomination:
     number = external_id.removeprefix("INT-")
     return get_visible(user, visible(user, WatchlistNomination).select_related("entity"),
                        pk=int(number) if number.isdigit() else 0)
+
+
+def nomination_visible(user: Any, external_id: str) -> bool:
+    """Whether ``user`` may follow a watchlist entry back to its nomination."""
+    number = external_id.removeprefix("INT-")
+    if not number.isdigit() or not may_read_intelligence(user):
+        return False
+    return visible(user, WatchlistNomination).filter(pk=int(number)).exists()

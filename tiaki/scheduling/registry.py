@@ -61,6 +61,13 @@ register(JobSpec("remind_overdue_privacy_requests",
                  gettext_noop("Reminds privacy officers of access and correction requests past "
                               "their deadline."),
                  daily_at=dt.time(7, 35)))
+# Intelligence nominations lapse (seed 003: stale intelligence must not keep stopping
+# travellers); screening already ignores a lapsed entry, this takes it off the list.
+register(JobSpec("expire_watchlist_entries", "tiaki.screening.tasks.expire_watchlist_entries",
+                 gettext_noop("Takes watchlist entries past their expiry date off the "
+                              "watchlists (intelligence nominations lapse); one audit row per "
+                              "run with the counts."),
+                 daily_at=dt.time(0, 15)))
 register(JobSpec("purge_idempotency_keys", "tiaki.core.idempotency.idempotency_purge",
                  gettext_noop("Forgets API idempotency keys older than a day."),
                  daily_at=dt.time(2, 45)))

@@ -145,24 +145,35 @@ def watchlist_version() -> str:
     return list_versions(WATCHLIST)[WATCHLIST]
 
 
-def watchlist_screener(version: str | None = None) -> tuple[Screener | None, str]:
-    """The Screener for the current watchlist version (built once per version); pass the
+def entries_in_force(day: dt.date) -> Any:
+    """The watchlist entries that may raise an alert on ``day``: active and not lapsed (an
+    entry is in force through its ``expires_on``)."""
+    return WatchlistEntry.objects.filter(active=True).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+
+
+def watchlist_screener(version: str | None = None, on: dt.date | None = None
+                       ) -> tuple[Screener | None, str]:
+    """The Screener for the current watchlist version on day ``on`` (today), built once per
+    version and day (an entry lapses at midnight with no change to the version); pass the
     ``version`` when it has just been read."""
     if version is None:
         version = watchlist_version()
+    day = _today_or(on)
+    key = f"{version}@{day.isoformat()}"
     with _lock:
         cached = _screener_cache.get("watchlist")
-        if cached is not None and cached[0] == version:
+        if cached is not None and cached[0] == key:
             return cached[1], version
-    rows = [e.contract_row() for e in WatchlistEntry.objects.filter(active=True).iterator()]
+    rows = [e.contract_row() for e in entries_in_force(day).iterator()]
     screener = Screener(rows, threshold=WATCHLIST_THRESHOLD) if rows else None
     with _lock:
-        _screener_cache["watchlist"] = (version, screener)
+        _screener_cache["watchlist"] = (key, screener)
     return screener, version
 
 
-def watchlist_hits(travellers: Sequence[Traveller]) -> list[Hit]:
-    screener, _ = watchlist_screener()
+def watchlist_hits(travellers: Sequence[Traveller], on: dt.date | None = None) -> list[Hit]:
+    screener, _ = watchlist_screener(on=on)
     if screener is None or not travellers:
         return []
     frame = pl.DataFrame([contract_row(t) for t in travellers],
@@ -175,9 +186,10 @@ def watchlist_hits(travellers: Sequence[Traveller]) -> list[Hit]:
     return hits
 
 
-def watchlist_hits_one(traveller: Traveller, version: str | None = None) -> list[Hit]:
+def watchlist_hits_one(traveller: Traveller, version: str | None = None,
+                       on: dt.date | None = None) -> list[Hit]:
     """One record through the cached Screener (the synchronous API's fast path)."""
-    screener, _ = watchlist_screener(version)
+    screener, _ = watchlist_screener(version, on)
     if screener is None:
         return []
     return [Hit(traveller.pk, Alert.Source.WATCHLIST, int(a.watchlist_id),

@@ -174,6 +174,10 @@ class WatchlistEntry(models.Model):
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=20, blank=True)
     active = models.BooleanField(default=True)
+    # The last day the entry may stop anyone (intelligence nominations lapse; seed 003):
+    # screening ignores it from the day after, even before the daily expiry job marks it
+    # inactive (``services.lists.watchlist_expire``).
+    expires_on = models.DateField(null=True, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 
 from tiaki.audit.services import audit_read
@@ -149,6 +150,22 @@ def profiles_for(user: Any) -> QuerySet[RiskProfile]:
 
 def batches_for(user: Any) -> QuerySet[IngestBatch]:
     return visible(user, IngestBatch).select_related("uploaded_by")
+
+
+def intelligence_link(user: Any, alert: Alert) -> str:
+    """The page of the intelligence behind an alert's "intelligence" watchlist entry, for
+    a user who may see the nomination's report; "" for everyone else (the entry itself
+    says only that it came from intelligence)."""
+    entry = alert.watchlist_entry
+    if entry is None or entry.list_name != "intelligence":
+        return ""
+    # Imported here: intelligence builds on screening (it feeds the list through
+    # screening's import), not the other way round.
+    from tiaki.intelligence.watchlist import nomination_visible
+
+    if not nomination_visible(user, entry.external_id):
+        return ""
+    return reverse("intelligence:nomination", args=[entry.external_id])
 
 
 def watchlists(user: Any) -> list[dict[str, Any]]:

@@ -25,6 +25,17 @@ def screen_pending(*, version_id: int) -> int:
     return pending_screen(version=RiskProfileVersion.objects.get(pk=version_id))
 
 
+@task()
+def expire_watchlist_entries() -> str:
+    """Take lapsed watchlist entries off (daily, ``tiaki.scheduling.registry``)."""
+    from django.utils import timezone
+
+    from tiaki.screening.services.lists import watchlist_expire
+
+    counts = watchlist_expire(today=timezone.localdate())
+    return f"{sum(counts.values())} lapsed watchlist entr(ies) taken off"
+
+
 def requeue_stalled() -> list[int]:
     """Queue the rest of every batch whose screener died (``tiaki worker`` calls this as it
     starts, so a worker killed mid-screening is followed by one that finishes the batch)."""

@@ -107,6 +107,7 @@ def alert_view(request: HttpRequest, pk: int) -> HttpResponse:
         "can_dispose": can_dispose and not hasattr(alert, "disposition"),
         "officer": is_analyst(request.user) or is_border_officer(request.user),
         "report_visible": selectors.disposition_report_visible(request.user, alert),
+        "intelligence_link": selectors.intelligence_link(request.user, alert),
         "cases": visible(request.user, alert.cases.all()),
     }, status=400 if error or form.errors else 200)
 

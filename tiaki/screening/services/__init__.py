@@ -40,6 +40,7 @@ from tiaki.screening.services.lists import (  # noqa: F401
     lost_document_record,
     lost_document_withdraw,
     lost_documents_import,
+    watchlist_expire,
     watchlist_import,
 )
 from tiaki.screening.services.profiles import (  # noqa: F401

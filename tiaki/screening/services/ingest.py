@@ -327,14 +327,16 @@ class ScreenOutcome:
     alerts: list[Alert]
 
 
-def record_screen(*, actor: Any, fields: dict[str, Any], kind: str) -> ScreenOutcome:
+def record_screen(*, actor: Any, fields: dict[str, Any], kind: str,
+                  on: dt.date | None = None) -> ScreenOutcome:
     """Screen one visa application or traveller synchronously (the API): keep the record
     (idempotently, by fingerprint), raise alerts for its hits and return them.
 
     This is the API's 50 ms path, so it reads as little as it can: the list version stamps
     in one query (the watchlist Screener and the compiled risk profiles are kept per process
     until their stamp changes), the register by its indexed folded number, and the alerts
-    once, with everything the answer shows.
+    once, with everything the answer shows. ``on`` is the day screened (today): lapsed
+    watchlist entries and profile versions not in effect that day do not fire.
     """
     if not can_ingest(actor):
         raise Refused(_("only intelligence analysts and border or visa officers screen records"))
@@ -351,12 +353,12 @@ def record_screen(*, actor: Any, fields: dict[str, Any], kind: str) -> ScreenOut
     if rec is None:
         raise Refused("; ".join(i.reason for i in issues) or _("the record names no one"))
     try:
-        return _record_screen(actor=actor, rec=rec, kind=kind)
+        return _record_screen(actor=actor, rec=rec, kind=kind, on=on)
     except IntegrityError:
         # A concurrent request stored the same record or raised one of its alerts between
         # our read and our insert (both are unique). Everything above rolled back; the
         # second pass finds what the other request stored and answers with it.
-        return _record_screen(actor=actor, rec=rec, kind=kind)
+        return _record_screen(actor=actor, rec=rec, kind=kind, on=on)
 
 
 def _posts() -> list[Post]:
@@ -368,7 +370,8 @@ def _posts() -> list[Post]:
     return posts
 
 
-def _record_screen(*, actor: Any, rec: TravellerRecord, kind: str) -> ScreenOutcome:
+def _record_screen(*, actor: Any, rec: TravellerRecord, kind: str,
+                   on: dt.date | None) -> ScreenOutcome:
     with transaction.atomic():
         traveller = (Traveller.objects.select_related("post")
                      .filter(fingerprint=rec.fingerprint).first())
@@ -377,8 +380,8 @@ def _record_screen(*, actor: Any, rec: TravellerRecord, kind: str) -> ScreenOutc
             traveller = traveller_from_record(rec, _posts())
             traveller.save()
         stamps = checks.list_versions(checks.WATCHLIST, checks.PROFILES)
-        versions = checks.active_versions(stamp=stamps[checks.PROFILES])
-        hits = [*checks.watchlist_hits_one(traveller, stamps[checks.WATCHLIST]),
+        versions = checks.active_versions(on, stamp=stamps[checks.PROFILES])
+        hits = [*checks.watchlist_hits_one(traveller, stamps[checks.WATCHLIST], on),
                 *checks.document_hits_one(traveller),
                 *checks.profile_hits([traveller], versions)]
         alerts = _record_alerts(traveller, hits, created=created)

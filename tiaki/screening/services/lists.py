@@ -89,7 +89,8 @@ def watchlist_import(*, actor: Any, data: bytes, file_name: str, list_name: str,
                      replace: bool = False) -> ImportOutcome:
     """Import watchlist persons from a CSV in the matching contract's columns (``id`` required;
     any of full_name, given_name, family_name, date_of_birth, sex, nationality,
-    document_number, document_country, phone, email, address, postcode). Rows are keyed by
+    document_number, document_country, phone, email, address, postcode, and ``expires_on``,
+    the entry's last day in force as YYYY-MM-DD). Rows are keyed by
     list and ``id``: importing the same file twice changes nothing. With ``replace`` the file
     is the whole list: people of that list not in it are taken off (kept, inactive, so the
     alerts they raised still name them)."""
@@ -121,13 +122,22 @@ def watchlist_import(*, actor: Any, data: bytes, file_name: str, list_name: str,
                                         "document_number")):
             out.problems.append(f"line {line}: no name and no document; row skipped")
             continue
-        values = {c: row.get(c, "")[:300] for c in WATCHLIST_COLUMNS[1:]}
+        expires_on: dt.date | None = None
+        if row.get("expires_on"):
+            try:
+                expires_on = dt.date.fromisoformat(row["expires_on"])
+            except ValueError:
+                out.problems.append(f"line {line}, field expires_on: {row['expires_on']!r} "
+                                    "is not a date (YYYY-MM-DD); row skipped")
+                continue
+        values: dict[str, Any] = {c: row.get(c, "")[:300] for c in WATCHLIST_COLUMNS[1:]}
+        values["expires_on"] = expires_on
         values["sex"] = values["sex"][:1].upper()
         values["nationality"] = values["nationality"][:3].upper()
         values["document_country"] = values["document_country"][:3].upper()
         wanted[row["id"][:100]] = values  # a repeated id: the later row is the one kept
     seen = set(wanted)
-    fields = [*WATCHLIST_COLUMNS[1:], "reason", "active", "updated_at"]
+    fields = [*WATCHLIST_COLUMNS[1:], "expires_on", "reason", "active", "updated_at"]
     with transaction.atomic():
         # In batches: one read of what is held and one write each for new and changed rows,
         # instead of two round trips per row (100,000 entries took ten minutes that way).
@@ -172,6 +182,30 @@ def watchlist_import(*, actor: Any, data: bytes, file_name: str, list_name: str,
                               "unchanged": out.unchanged, "removed": out.removed,
                               "problems": len(out.problems)})
     return out
+
+
+def watchlist_expire(*, today: dt.date, actor: Any = None) -> dict[str, int]:
+    """Take off every active watchlist entry whose last day in force was before ``today``
+    (kept, inactive, like any entry taken off). Run daily by the scheduler
+    (``expire_watchlist_entries``); screening already ignores a lapsed entry before this
+    runs (``checks.entries_in_force``), so this keeps the lists' counts and pages true.
+    One audit row per run, with the counts per list, even when nothing lapsed."""
+    with transaction.atomic():
+        lapsed = WatchlistEntry.objects.select_for_update().filter(
+            active=True, expires_on__lt=today)
+        counts: dict[str, int] = {}
+        for name in lapsed.values_list("list_name", flat=True):
+            counts[name] = counts.get(name, 0) + 1
+        total = lapsed.update(active=False, updated_at=timezone.now())
+        if total:
+            bump_version(checks.WATCHLIST)
+        audit_record(actor=actor, action=Action.UPDATE, object_type="screening.watchlistentry",
+                     object_id="expiry",
+                     summary=f"Watchlist expiry as of {today.isoformat()}: {total} lapsed "
+                             f"entr{'y' if total == 1 else 'ies'} taken off",
+                     changes={"as_of": today.isoformat(), "expired": total,
+                              "by_list": dict(sorted(counts.items()))})
+    return counts
 
 
 def _document_values(number: str, issuer: str, doc_type: str, status: str, reference: str,
