@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from tiaki.cases.api import router as cases_router
 from tiaki.core import idempotency
@@ -18,6 +20,20 @@ from tiaki.investigations.api import router as investigations_router
 from tiaki.plan.api import router as plan_router
 from tiaki.privacy.api import router as privacy_router
 from tiaki.screening.api import router as screening_router
+
+
+class _UniqueNamesSchema(OpenAPISchema):
+    """django-ninja names each component after its model class and keeps the last model of
+    a name, so two apps' ``DecisionIn`` made one operation document the other's fields
+    (and refuse requests its own schema called valid). Two models of one name fail here."""
+
+    def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
+        for name, definition in definitions.items():
+            if name in self.schemas and self.schemas[name] != definition:
+                raise ImproperlyConfigured(
+                    f"two API models are named {name!r} with different fields; "
+                    "rename one so the schema documents both")
+        super().add_schema_definitions(definitions)
 
 
 class TiakiAPI(NinjaAPI):
@@ -36,7 +52,9 @@ class TiakiAPI(NinjaAPI):
         """Document the answers every operation can give besides its own: the schema
         described only the success, so clients (and schemathesis) met 404s, refusals and
         validation errors the schema said could not happen."""
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = _UniqueNamesSchema(self, path_prefix)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components["Error"] = {
             "title": "Error", "type": "object", "required": ["detail"],
@@ -51,7 +69,10 @@ class TiakiAPI(NinjaAPI):
                     continue
                 responses = operation.setdefault("responses", {})
                 for status, description in COMMON_ERRORS.items():
-                    responses.setdefault(status, {"description": description, **ref})
+                    # An operation may describe an answer more closely (a reused
+                    # Idempotency-Key); the body is the same Error either way.
+                    responses.setdefault(status, {"description": description})
+                    responses[status].setdefault("content", ref["content"])
         return schema
 
 

@@ -6,12 +6,14 @@ A new operation is covered without anyone remembering to: the cases come from th
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from tiaki.core import idempotency
 from tiaki.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/schema", application)
@@ -19,19 +21,30 @@ schema = schemathesis.openapi.from_wsgi("/api/schema", application)
 pytestmark = pytest.mark.django_db
 
 # Operations whose schema and behaviour still disagree, each with what schemathesis found.
-# Remove an entry once it is fixed; the list must only shrink.
+# Remove an entry once it is fixed; the list must only shrink. A disagreement is fixed where
+# it starts (the input types in tiaki.core.api_schema, the operation's models);
+# tests/api/test_schema_contract.py keeps each one found so far from coming back.
 KNOWN_MISMATCHES = {
-    "POST /api/plan/{plan_code}/items/{number}/updates/with-evidence":
-        "multipart form: narrative and evidence required but not marked so",
-    "POST /api/intake/triage/{report_id}/decision": "outcome required but optional in schema",
-    "GET /api/cases/measures": "start/last accept values the date format does not",
-    "POST /api/cases/": "a reused Idempotency-Key answers 422 to a schema-valid body",
-    "POST /api/cases/{reference}/consents": "fields required but optional in schema",
-    "GET /api/investigations/figures": "start/last accept values the date format does not",
-    "POST /api/investigations/": "accepts a body that is not an object",
-    "POST /api/investigations/{reference}/charges/{charge_id}/sentence":
-        "fields required but optional in schema",
+    "POST /api/cases/": "a boolean field accepts 0 and 1 (pydantic's lax booleans)",
 }
+
+
+def _one_key_per_request(case: Any) -> None:
+    """Act as the Idempotency-Key contract asks a client to: one key names one request.
+
+    The generator draws keys from the header's schema, so different bodies met the same key
+    and were rightly refused (422, as documented and as the IETF idempotency-key draft
+    says). The key becomes the drawn key plus a digest of the request: a repeated request
+    keeps its key and is answered from the first response, a different one gets its own.
+    A key the schema calls invalid (too long) is sent as drawn, so its 400 is still tested.
+    """
+    headers = case.headers or {}
+    key = headers.get(idempotency.HEADER)
+    if not isinstance(key, str) or not key.strip() or len(key) > idempotency.MAX_KEY_LENGTH:
+        return
+    request = repr((case.path_parameters, case.query, case.body)).encode()
+    headers[idempotency.HEADER] = f"{key.strip()[:180]}-{hashlib.sha256(request).hexdigest()}"
+    case.headers = headers
 
 
 @pytest.fixture(autouse=True)
@@ -70,4 +83,5 @@ def test_api_matches_its_schema(case: Any, token: str) -> None:
     label = f"{case.method.upper()} {case.operation.path}"
     if label in KNOWN_MISMATCHES:
         pytest.skip(f"known schema mismatch: {KNOWN_MISMATCHES[label]}")
+    _one_key_per_request(case)
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"})

@@ -23,6 +23,7 @@ from tiaki.audit.reads import audit_read
 from tiaki.cases import selectors, services
 from tiaki.cases.models import Certification, Referral, VictimCase
 from tiaki.cases.policies import RESPOND, may_see_measures
+from tiaki.core.api_schema import InputSchema, IsoDate
 from tiaki.core.idempotency import idempotent_post
 from tiaki.core.pagination import ApiPage, api_page
 from tiaki.core.policy import NotVisible, Refused, get_visible, policy_for
@@ -46,7 +47,7 @@ class CaseOut(Schema):
     certification_status: str | None
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str
 
 
@@ -63,7 +64,7 @@ class ReferralOut(Schema):
     withheld: str = ""
 
 
-class StepIn(Schema):
+class StepIn(InputSchema):
     step: str
     outcome: str = ""
 
@@ -110,8 +111,8 @@ class MeasuresOut(Schema):
 
 @router.get("/measures", response=MeasuresOut,
             summary="Anonymous counts for the Plan's measures (items 13-28) in a period")
-def get_measures(request: HttpRequest, start: dt.date | None = None,
-                 end: dt.date | None = None) -> dict[str, Any]:
+def get_measures(request: HttpRequest, start: IsoDate | None = None,
+                 end: IsoDate | None = None) -> dict[str, Any]:
     if not may_see_measures(request.user):
         raise NotVisible("not found")
     period = selectors.period_from(start.isoformat() if start else None,
@@ -199,15 +200,15 @@ def post_export(request: HttpRequest, reference: str, payload: ReasonIn) -> dict
 
 # ---------------------------------------------------------------- case actions (issue 9 §8)
 
-class EventIn(Schema):
+class EventIn(InputSchema):
     kind: str = Field(description="recruitment, transit or exploitation")
     place: str = ""
     country: str = ""
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
-class CaseIn(Schema):
+class CaseIn(InputSchema):
     identity: dict[str, str] = Field(
         description="Identifying details (encrypted at rest; never returned by this call): "
                     "family_name, given_names, date_of_birth, contact, address …")
@@ -227,7 +228,7 @@ class CaseIn(Schema):
     events: list[EventIn] = []
 
 
-class ConsentIn(Schema):
+class CaseConsentIn(InputSchema):
     purpose: str
     granted: bool
     how_obtained: str = ""
@@ -240,31 +241,31 @@ class ConsentOut(Schema):
     granted: bool
 
 
-class ReferIn(Schema):
+class ReferIn(InputSchema):
     service: str
     agency: str = Field(description="Code of the agency providing the service")
     appointment: str = ""
-    due_date: dt.date | None = None
+    due_date: IsoDate | None = None
 
 
-class CloseIn(Schema):
+class CaseCloseIn(InputSchema):
     reason: str
     note: str = ""
     referred_on: bool = False
 
 
-class FindingIn(Schema):
+class FindingIn(InputSchema):
     findings: list[str] = []
     evidence: str = ""
 
 
-class CertificationIn(Schema):
+class CertificationIn(InputSchema):
     assessment: dict[str, FindingIn] = Field(
         description="Per s98D element (act, means, purpose): the findings and the evidence")
     witness_statements: str = ""
 
 
-class NoteIn(Schema):
+class NoteIn(InputSchema):
     note: str = ""
 
 
@@ -316,7 +317,7 @@ def post_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
 @idempotent_post(router, "/{reference}/consents", response={201: ConsentOut},
                  summary="Record the victim's consent (or its withdrawal) for one purpose")
 def post_consent(request: HttpRequest, reference: str,
-                 payload: ConsentIn) -> Status[dict[str, Any]]:
+                 payload: CaseConsentIn) -> Status[dict[str, Any]]:
     case = get_visible(request.user, VictimCase, reference=reference)
     consent = services.consent_record(case=case, actor=request.user, purpose=payload.purpose,
                                       granted=payload.granted,
@@ -339,7 +340,7 @@ def post_referral(request: HttpRequest, reference: str,
 
 @router.post("/{reference}/close", response=CaseOut,
              summary="Close the case with its outcome (open referrals must be finished)")
-def post_close(request: HttpRequest, reference: str, payload: CloseIn) -> dict[str, Any]:
+def post_close(request: HttpRequest, reference: str, payload: CaseCloseIn) -> dict[str, Any]:
     case = get_visible(request.user, VictimCase.objects.select_related("agency"),
                        reference=reference)
     services.case_close(case=case, actor=request.user, reason=payload.reason,

@@ -173,10 +173,21 @@ def idempotent[F: Callable[..., Any]](view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# What a reused key answers, on each idempotent operation (the API adds the body schema).
+OPENAPI_RESPONSES = {
+    "409": {"description": f"A request with this {HEADER} is still being processed; retry "
+                           "in a few seconds (the record's state may also forbid the step)"},
+    "422": {"description": f"The input does not validate (each problem named), or this "
+                           f"{HEADER} was already used for a different request"},
+}
+
+
 def idempotent_post(router: Any, path: str, **kwargs: Any) -> Callable[[Any], Any]:
-    """``router.post`` for a create: idempotent, with the header in the OpenAPI schema."""
+    """``router.post`` for a create: idempotent, with the header and the answers to a reused
+    key in the OpenAPI schema."""
     extra = dict(kwargs.pop("openapi_extra", None) or {})
     extra["parameters"] = [*extra.get("parameters", []), OPENAPI_PARAMETER]
+    extra["responses"] = {**OPENAPI_RESPONSES, **extra.get("responses", {})}
 
     def decorate(view: Any) -> Any:
         return router.post(path, openapi_extra=extra, **kwargs)(idempotent(view))

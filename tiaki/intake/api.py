@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from tiaki.accounts.models import ApiToken
+from tiaki.core.api_schema import InputSchema
 from tiaki.core.pagination import ApiPage, api_page
 from tiaki.core.policy import NotVisible
 from tiaki.intake import i18n, selectors, services
@@ -39,7 +40,7 @@ class ChallengeOut(Schema):
                                           "it is this old")
 
 
-class PublicReportIn(Schema):
+class PublicReportIn(InputSchema):
     what_seen: str = Field(min_length=1, max_length=LIMITS["what_seen"])
     region: Region = Region.UNKNOWN
     place: str = Field("", max_length=LIMITS["place"])
@@ -131,7 +132,7 @@ class TriageDetailOut(TriageItemOut):
     outcome_note: str
 
 
-class DecisionIn(Schema):
+class TriageDecisionIn(InputSchema):
     outcome: Report.Outcome
     note: str = ""
 
@@ -178,7 +179,8 @@ def triage_claim(request: HttpRequest, report_id: int) -> dict[str, Any]:
 
 @router.post("/intake/triage/{report_id}/decision", response=TriageDetailOut,
              summary="Decide the report (e.g. refer for investigation) and close it")
-def triage_decide(request: HttpRequest, report_id: int, payload: DecisionIn) -> dict[str, Any]:
+def triage_decide(request: HttpRequest, report_id: int,
+                  payload: TriageDecisionIn) -> dict[str, Any]:
     report = selectors.report_for_triage(request.user, report_id)
     services.triage_close(report=report, actor=request.user, outcome=payload.outcome,
                           note=payload.note)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from tiaki.core.api_schema import InputSchema, IsoDate
 from tiaki.core.idempotency import idempotent_post
 from tiaki.core.pagination import ApiPage, api_page
 from tiaki.core.policy import Refused, get_visible, visible
@@ -77,7 +78,7 @@ class ReportOut(ReportSummary):
     entities: list[EntityOut]
 
 
-class ReportIn(Schema):
+class ReportIn(InputSchema):
     title: str
     text: str
     scheme: str
@@ -91,7 +92,7 @@ class ReportIn(Schema):
     requirements: list[str] = []
 
 
-class EntityIn(Schema):
+class EntityIn(InputSchema):
     schema_: str = Field(alias="schema")
     properties: dict[str, list[str]]
 
@@ -113,7 +114,7 @@ class JudgementOut(Schema):
     at: dt.datetime
 
 
-class JudgementIn(Schema):
+class JudgementIn(InputSchema):
     left: str
     right: str
     verdict: str
@@ -121,7 +122,7 @@ class JudgementIn(Schema):
     score: float | None = None
 
 
-class UndoIn(Schema):
+class UndoIn(InputSchema):
     reason: str
 
 
@@ -147,7 +148,7 @@ class PackageOut(Schema):
     items: list[dict[str, Any]]
 
 
-class PackageIn(Schema):
+class PackageIn(InputSchema):
     partner: str
     purpose: str
     authority: str
@@ -156,12 +157,12 @@ class PackageIn(Schema):
     withhold: dict[str, str] = {}
 
 
-class PackageDecisionIn(Schema):
+class PackageDecisionIn(InputSchema):
     approve: bool
     note: str = ""
 
 
-class PackageExportIn(Schema):
+class PackageExportIn(InputSchema):
     format: str
 
 
@@ -183,7 +184,7 @@ class ExportOut(DisseminationOut):
     content: str
 
 
-class ImportIn(Schema):
+class ImportIn(InputSchema):
     partner: str
     format: str
     content: str
@@ -191,9 +192,9 @@ class ImportIn(Schema):
     title: str = ""
 
 
-class NominationIn(Schema):
+class NominationIn(InputSchema):
     reason: str
-    expires_on: dt.date
+    expires_on: IsoDate
     phone: str = ""
 
 
@@ -206,7 +207,7 @@ class NominationOut(Schema):
     withdrawal_reason: str = ""
 
 
-class WithdrawalIn(Schema):
+class WithdrawalIn(InputSchema):
     reason: str
 
 

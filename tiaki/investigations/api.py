@@ -17,6 +17,7 @@ from ninja import Query, Router, Schema, Status
 
 from tiaki.accounts.models import User
 from tiaki.cases.models import VictimCase
+from tiaki.core.api_schema import InputSchema, IsoDate, Money
 from tiaki.core.idempotency import idempotent_post
 from tiaki.core.pagination import ApiPage, api_page
 from tiaki.core.policy import NotVisible, Refused, get_visible
@@ -118,30 +119,30 @@ class InvestigationSummary(Schema):
     lead_agency: str
 
 
-class OpenIn(Schema):
+class OpenIn(InputSchema):
     title: str
     summary: str = ""
     exploitation_types: list[str] = []
 
 
-class UsernameIn(Schema):
+class UsernameIn(InputSchema):
     username: str
     role: str = ""
 
 
-class TaskIn(Schema):
+class TaskIn(InputSchema):
     owner: str
     title: str
-    due_on: dt.date
+    due_on: IsoDate
     detail: str = ""
 
 
-class TaskFinishIn(Schema):
+class TaskFinishIn(InputSchema):
     status: str
     outcome: str = ""
 
 
-class CommunicationIn(Schema):
+class CommunicationIn(InputSchema):
     agency: str
     channel: str
     summary: str
@@ -149,13 +150,13 @@ class CommunicationIn(Schema):
     step_id: int | None = None
 
 
-class LinkIn(Schema):
+class LinkIn(InputSchema):
     kind: str
     reference: str
     note: str = ""
 
 
-class SuspectIn(Schema):
+class SuspectIn(InputSchema):
     kind: str
     name: str
     sex: str = "unknown"
@@ -165,50 +166,50 @@ class SuspectIn(Schema):
     role: str = ""
 
 
-class ChargeIn(Schema):
+class ChargeIn(InputSchema):
     offence_code: str
-    laid_on: dt.date
+    laid_on: IsoDate
     aggravating_factors: list[str] = []
     particulars: str = ""
     victim_cases: list[str] = []
 
 
-class DecisionIn(Schema):
+class ChargeDecisionIn(InputSchema):
     status: str
-    on: dt.date
+    on: IsoDate
     note: str = ""
 
 
-class ConsentIn(Schema):
-    on: dt.date
+class ChargeConsentIn(InputSchema):
+    on: IsoDate
 
 
-class ReparationIn(Schema):
+class ReparationIn(InputSchema):
     case: str
-    amount_nzd: Decimal
+    amount_nzd: Money
 
 
-class SentenceIn(Schema):
+class SentenceIn(InputSchema):
     kind: str
-    imposed_on: dt.date
+    imposed_on: IsoDate
     months: int | None = None
     detail: str = ""
     reparations: list[ReparationIn] = []
 
 
-class HearingIn(Schema):
+class HearingIn(InputSchema):
     kind: str
-    on: dt.date
+    on: IsoDate
     court: str
     adviser: str = ""
 
 
-class CloseIn(Schema):
+class InvestigationCloseIn(InputSchema):
     reason: str
     note: str = ""
 
 
-class InterviewIn(Schema):
+class InterviewIn(InputSchema):
     case: str
     planned_for: dt.datetime
     interpreter_language: str = ""
@@ -217,7 +218,7 @@ class InterviewIn(Schema):
     arrangements: str = ""
 
 
-class InterviewHeldIn(Schema):
+class InterviewHeldIn(InputSchema):
     held_at: dt.datetime
     interpreter_present: bool = False
     support_person_present: bool = False
@@ -235,7 +236,7 @@ class InterviewOut(Schema):
     victim_friendly: bool | None
 
 
-class ExhibitIn(Schema):
+class ExhibitIn(InputSchema):
     reference: str
     description: str
     seized_at: dt.datetime
@@ -243,7 +244,7 @@ class ExhibitIn(Schema):
     seized_from: str = ""
 
 
-class CustodyIn(Schema):
+class CustodyIn(InputSchema):
     to: str
     location: str
     purpose: str
@@ -263,30 +264,30 @@ class ExhibitOut(Schema):
     custody: list[CustodyOut]
 
 
-class DisclosureIn(Schema):
+class DisclosureIn(InputSchema):
     item: str
     stage: str
     decision: str
-    on: dt.date
+    on: IsoDate
     ground: str = ""
     reason: str = ""
     exhibit_id: int | None = None
 
 
-class AppealIn(Schema):
+class AppealIn(InputSchema):
     against: str
     court: str
-    lodged_on: dt.date
+    lodged_on: IsoDate
     by_crown: bool = False
 
 
-class AppealDecisionIn(Schema):
+class AppealDecisionIn(InputSchema):
     outcome: str
-    decided_on: dt.date
+    decided_on: IsoDate
     note: str = ""
 
 
-class OutcomeIn(Schema):
+class OutcomeIn(InputSchema):
     outcome: str
 
 
@@ -359,8 +360,8 @@ def _charge(request: HttpRequest, investigation: Investigation, charge_id: int) 
 
 @router.get("/figures", response=FiguresOut,
             summary="TIP/UNODC law-enforcement figures by form of exploitation (counts only)")
-def get_figures(request: HttpRequest, start: dt.date | None = None,
-                end: dt.date | None = None) -> dict[str, Any]:
+def get_figures(request: HttpRequest, start: IsoDate | None = None,
+                end: IsoDate | None = None) -> dict[str, Any]:
     if not may_see_figures(request.user):
         raise NotVisible("not found")
     today = timezone.localdate()
@@ -507,7 +508,7 @@ def post_charge(request: HttpRequest, reference: str, suspect_id: int,
 @router.post("/{reference}/charges/{charge_id}/consent", response=dict[str, Any],
              summary="Record the Attorney-General's consent (Crimes Act s98F)")
 def post_consent(request: HttpRequest, reference: str, charge_id: int,
-                 payload: ConsentIn) -> dict[str, Any]:
+                 payload: ChargeConsentIn) -> dict[str, Any]:
     charge = _charge(request, _get(request, reference), charge_id)
     services.charge_consent(charge=charge, actor=request.user, on=payload.on)
     return {"id": charge.pk, "consent_on": charge.consent_on}
@@ -516,7 +517,7 @@ def post_consent(request: HttpRequest, reference: str, charge_id: int,
 @router.post("/{reference}/charges/{charge_id}/outcome", response=dict[str, Any],
              summary="Conviction, acquittal, withdrawal or dismissal")
 def post_outcome(request: HttpRequest, reference: str, charge_id: int,
-                 payload: DecisionIn) -> dict[str, Any]:
+                 payload: ChargeDecisionIn) -> dict[str, Any]:
     charge = _charge(request, _get(request, reference), charge_id)
     services.charge_decide(charge=charge, actor=request.user, status=payload.status,
                            on=payload.on, note=payload.note)
@@ -551,7 +552,8 @@ def post_hearing(request: HttpRequest, reference: str, suspect_id: int,
 
 @router.post("/{reference}/close", response=InvestigationOut,
              summary="Close (the senior officer; no open tasks or pending charges)")
-def post_close(request: HttpRequest, reference: str, payload: CloseIn) -> dict[str, Any]:
+def post_close(request: HttpRequest, reference: str,
+               payload: InvestigationCloseIn) -> dict[str, Any]:
     investigation = _get(request, reference)
     services.investigation_close(investigation=investigation, actor=request.user,
                                  reason=payload.reason, note=payload.note)

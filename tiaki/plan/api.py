@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import WithJsonSchema
 
+from tiaki.core.api_schema import InputSchema, IsoDate
 from tiaki.core.idempotency import idempotent_post
 from tiaki.core.policy import get_visible, visible
 from tiaki.plan import selectors
 from tiaki.plan.models import Plan, ProgressStatus
-from tiaki.plan.services import progress_update_record
+from tiaki.plan.services import MAX_EVIDENCE_FILES, progress_update_record
 
 router = Router()
 
@@ -46,10 +49,18 @@ class ItemDetailOut(ItemOut):
     updates: list[UpdateOut]
 
 
-class UpdateIn(Schema):
+class UpdateIn(InputSchema):
     status: ProgressStatus
-    narrative: str
-    reported_on: dt.date | None = None
+    # The service refuses an empty narrative; saying so here lets a client (and the
+    # multipart form, whose empty fields some encoders drop) learn it from the schema.
+    narrative: str = Field(min_length=1, description="What was done (not empty)")
+    reported_on: IsoDate | None = None
+
+
+class UpdateFormIn(UpdateIn):
+    # A form field cannot be null (a client sends the text "null"): leave it out for today.
+    reported_on: Annotated[IsoDate | None, WithJsonSchema(
+        {"type": "string", "format": "date", "description": "Leave out for today"})] = None
 
 
 class EvidenceOut(Schema):
@@ -139,8 +150,11 @@ def post_update(request: HttpRequest, plan_code: str, number: int,
              response={201: UpdateWithEvidenceOut},
              summary="Record progress with evidence files (multipart form)")
 def post_update_with_evidence(
-    request: HttpRequest, plan_code: str, number: int, payload: Form[UpdateIn],
-    evidence: File[list[UploadedFile]],
+    request: HttpRequest, plan_code: str, number: int, payload: Form[UpdateFormIn],
+    evidence: Annotated[list[UploadedFile], File(
+        default=[], max_length=MAX_EVIDENCE_FILES,
+        description=f"Up to {MAX_EVIDENCE_FILES} files; none records the progress alone, "
+                    "as the JSON operation does")],
 ) -> Status[dict[str, object]]:
     plan = get_visible(request.user, Plan, code=plan_code)
     item = get_visible(request.user, selectors.items_for(request.user, plan), number=number)

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from tiaki.core.api_schema import InputSchema, IsoDate
 from tiaki.core.idempotency import idempotent_post
 from tiaki.core.policy import get_visible
 from tiaki.privacy import selectors, services
@@ -44,52 +45,52 @@ class PrivacyRequestOut(Schema):
     closed_on: dt.date | None
 
 
-class PrivacyRequestIn(Schema):
+class PrivacyRequestIn(InputSchema):
     case: str
     kind: str
     summary: str
     identity_checked: str
     requester: str = AccessRequest.Requester.VICTIM
-    received_on: dt.date
+    received_on: IsoDate
 
 
-class PrivacyOnIn(Schema):
-    on: dt.date | None = None
+class PrivacyOnIn(InputSchema):
+    on: IsoDate | None = None
 
 
-class PrivacyExtendIn(Schema):
+class PrivacyExtendIn(InputSchema):
     reason: str
     working_days: int
-    notice_on: dt.date
+    notice_on: IsoDate
     note: str = ""
 
 
-class PrivacyDecideIn(Schema):
+class PrivacyDecideIn(InputSchema):
     decision: str
     grounds: list[str] = []
     withheld_parts: list[str] = []
     note: str = ""
-    on: dt.date | None = None
+    on: IsoDate | None = None
 
 
-class PrivacyTransferIn(Schema):
+class PrivacyTransferIn(InputSchema):
     to: str
     reason: str
-    on: dt.date | None = None
+    on: IsoDate | None = None
 
 
-class PrivacyCorrectIn(Schema):
+class PrivacyCorrectIn(InputSchema):
     identity: dict[str, str] = {}
     note: str
 
 
-class PrivacyStatementIn(Schema):
+class PrivacyStatementIn(InputSchema):
     statement: str
 
 
-class PrivacyCloseIn(Schema):
+class PrivacyCloseIn(InputSchema):
     note: str = ""
-    on: dt.date | None = None
+    on: IsoDate | None = None
 
 
 def _request_out(item: AccessRequest) -> dict[str, Any]:
@@ -226,39 +227,39 @@ class PrivacyBreachOut(Schema):
     closed_at: dt.datetime | None
 
 
-class PrivacyBreachIn(Schema):
+class PrivacyBreachIn(InputSchema):
     kind: str
     what_happened: str
     found_at: dt.datetime
-    occurred_on: dt.date | None = None
+    occurred_on: IsoDate | None = None
     cases: list[str] = []
     records_affected: str = ""
 
 
-class PrivacyAssessIn(Schema):
+class PrivacyAssessIn(InputSchema):
     findings: dict[str, str]
     serious_harm_likely: bool
 
 
-class PrivacyBreachDecideIn(Schema):
+class PrivacyBreachDecideIn(InputSchema):
     notifiable: bool
     reason: str
 
 
-class PrivacyCommissionerIn(Schema):
+class PrivacyCommissionerIn(InputSchema):
     at: dt.datetime
     how: str
     reference: str = ""
 
 
-class PrivacyPersonIn(Schema):
+class PrivacyPersonIn(InputSchema):
     at: dt.datetime | None = None
     how: str = ""
     exception: str = ""
     exception_reason: str = ""
 
 
-class PrivacyBreachCloseIn(Schema):
+class PrivacyBreachCloseIn(InputSchema):
     note: str = ""
 
 

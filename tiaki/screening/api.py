@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from tiaki.core.api_schema import InputSchema, IsoDate
 from tiaki.core.idempotency import idempotent_post
 from tiaki.core.pagination import ApiPage, api_page
 from tiaki.core.policy import Refused, get_visible, visible
@@ -37,7 +38,7 @@ class AlertOut(Schema):
     disposition: str | None = None
 
 
-class ScreenIn(Schema):
+class ScreenIn(InputSchema):
     kind: Literal["traveller", "visa_application"] = "traveller"
     record: dict[str, Any] = Field(
         description="The record's fields, named as in a traveller CSV or visa application "
@@ -65,17 +66,17 @@ class BatchOut(Schema):
     problems: list[dict[str, Any]]
 
 
-class ApplicationsIn(Schema):
+class ApplicationsIn(InputSchema):
     applications: list[dict[str, Any]] = Field(min_length=1, max_length=10000)
 
 
-class LostDocumentIn(Schema):
+class LostDocumentIn(InputSchema):
     number: str
     issuer: str = Field(description="Issuing state, ISO 3166 alpha-3 (alpha-2 accepted)")
     doc_type: str = "P"
     status: Literal["lost", "stolen", "revoked", "fraudulent"] = "lost"
     reference: str = ""
-    reported_on: dt.date | None = None
+    reported_on: IsoDate | None = None
 
 
 class LostDocumentOut(Schema):
@@ -95,11 +96,11 @@ class DocumentHitOut(Schema):
     explanation: str
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(InputSchema):
     reason: str
 
 
-class DispositionIn(Schema):
+class DispositionIn(InputSchema):
     outcome: Literal["cleared", "referred", "trafficking"]
     note: str = ""
 
