@@ -165,3 +165,44 @@ def test_path_found_up_to_four_hops_and_none_beyond(analysts: dict[str, User]) -
     _associate(actor, open_report, chain[1], chain[4])
     assert list(graph.shortest_path(actor, chain[0], chain[5]).nodes) == [
         chain[0], chain[1], chain[4], chain[5]]
+
+
+def test_read_ahead_neighbourhood_equals_the_hop_by_hop_one(
+        analysts: dict[str, User]) -> None:
+    """Both hops in one statement (PostgreSQL) give exactly the graph of one query per hop:
+    a small power-law graph over an open and a caveated report, with value nodes, hubs past
+    the per-node cap, a merge, and viewers with and without the caveat."""
+    import random
+
+    from tiaki.intelligence.models import Judgement, Link
+
+    actor = analysts["cleared"]
+    reports = [make_report(actor, caveats=()), make_report(actor)]
+    rng = random.Random(13)
+    people = [Entity.objects.create(report=reports[n % 5 == 0], ftm_id=f"g{n}", schema="Person",
+                                    caption=f"P{n}", properties={"name": [f"P{n}"]})
+              for n in range(60)]
+    ends = [f"e:{p.ftm_id}" for p in people] + ["phone:+6401", "phone:+6402", "e:missing"]
+    links = []
+    for _ in range(400):
+        owner = rng.choice(people)
+        # Skewed far ends: the first few nodes are hubs well past a per-node cap of 4.
+        far = ends[min(len(ends) - 1, int(len(ends) * rng.random() ** 3))]
+        if rng.random() < 0.1:
+            far = rng.choice(ends[-3:])
+        links.append(Link(report=owner.report, entity=owner, source=f"e:{owner.ftm_id}",
+                          target=far, label=rng.choice(["Associate", "Phone", "Employer"])))
+    Link.objects.bulk_create(links)
+    # Merges, one between two hubs (its "same as" edge changes which nodes a hop reaches).
+    for a, b in ((3, 7), (1, 2)):
+        Judgement.objects.create(left=people[a], right=people[b], verdict="same", actor=actor,
+                                 reason="same person")
+    for viewer in (analysts["cleared"], analysts["uncleared"]):
+        for start in [*ends[:25], "phone:+6401"]:
+            for hops, per_node, cap in ((2, 4, 500), (2, 4, 12), (3, 3, 40), (1, 5, 500)):
+                fast = graph.neighbourhood(viewer, start, hops=hops, cap=cap,
+                                           per_node=per_node)
+                slow = graph.neighbourhood(viewer, start, hops=hops, cap=cap,
+                                           per_node=per_node, read_ahead=False)
+                assert fast.as_json() == slow.as_json(), (viewer, start, hops)
+    assert any(graph.neighbourhood(actor, e, per_node=4).truncated for e in ends[:3])

@@ -11,7 +11,10 @@ query and the visibility filter runs inside SQL, on the link's report and on the
 the far end. Expansion is capped in SQL: a node contributes at most ``per_node`` neighbours,
 the first in (neighbour, label) order, read from the ``(source, target, label, report)`` and
 ``(target, source, label, report)`` indexes so a hub's walk stops after ``per_node + 1``
-visible rows and is marked ``truncated``; a neighbourhood stops at ``cap`` nodes. A
+visible rows and is marked ``truncated``; a neighbourhood stops at ``cap`` nodes. On
+PostgreSQL a neighbourhood's first two hops are read ahead in one statement
+(``View.prefetch``), which also reads each far entity's node; the walk itself is unchanged
+and reads on demand whatever the read-ahead did not cover (a node reached through a merge). A
 shortest path is a bidirectional breadth-first search, one query per level, whose last
 two hops are one join in the database (the meeting node's visibility is checked only for
 the candidates the join finds), so a hub's links are never carried into Python.
@@ -25,9 +28,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from tiaki.core.policy import visible
-from tiaki.intelligence.models import Entity, Link, Report
+from tiaki.intelligence.models import Entity, Judgement, Link, Report
 from tiaki.intelligence.policies import visible_reports
 from tiaki.intelligence.resolution import Verdict, ledger_for
 
@@ -59,14 +63,26 @@ class View:
         self.user = user
         self.per_node = per_node
         reports = visible_reports(user).values("pk")
+        self._seen: dict[str, dict[str, Any] | None] = {}
+        # (node, limit) -> its first ``limit`` visible (other, label) pairs, read ahead by
+        # ``prefetch`` (both hops of a neighbourhood in one statement).
+        self._ahead: dict[tuple[str, int], list[tuple[str, str]]] = {}
         if _postgres():
             # A constant array, spelt once: PostgreSQL hashes ``= ANY`` of a constant array
             # once per query, so each edge and far entity costs one probe. Of the visible
             # and the hidden reports, the shorter list is sent (planning and quoting cost
-            # grow with it): usually the hidden, caveated few.
-            self._vis_set = set(reports.values_list("pk", flat=True))
-            hidden = set(Report.objects.values_list("pk", flat=True)) - self._vis_set \
-                if self._vis_set else set()
+            # grow with it): usually the hidden, caveated few. Both come from one read.
+            # ``pk IN (visible)`` is one hashed subplan over the reports, read raw (the
+            # ORM's per-row cost is most of this read otherwise).
+            flags = Report.objects.order_by().annotate(seen=ExpressionWrapper(
+                Q(pk__in=reports), output_field=BooleanField())).values_list("pk", "seen")
+            self._vis_set: set[int] = set()
+            hidden: set[int] = set()
+            sql, params = flags.query.sql_with_params()
+            for pk, seen in self._run(sql, list(params)):
+                (self._vis_set if seen else hidden).add(pk)
+            if not self._vis_set:
+                hidden = set()
             self._hide = bool(self._vis_set) and len(hidden) < len(self._vis_set)
             ids = hidden if self._hide else self._vis_set
             self._vis_literal = "{" + ",".join(str(pk) for pk in sorted(ids)) + "}"
@@ -74,22 +90,27 @@ class View:
             self.entities = visible(user, Entity)
             sql, params = reports.query.sql_with_params()
             self._vis_sql, self._vis_params = sql, list(params)
-        self._seen: dict[str, dict[str, Any] | None] = {}
         self.same: dict[str, set[str]] = {}
+        # No "same" judgement was ever recorded: no merge can stand, so the ledger (the
+        # judgement policy's query) is not read at all.
+        if not Judgement.objects.filter(verdict=Verdict.SAME).exists():
+            return
         ledger = ledger_for(user)
         pairs = [(a, b) for (a, b), row in ledger.standing.items()
                  if row.verdict == Verdict.SAME]
-        keys = {pk: f for pk, f in self._visible_entities().filter(
-            pk__in={p for pair in pairs for p in pair}).values_list("pk", "ftm_id")}
+        if not pairs:
+            return
+        wanted = {p for pair in pairs for p in pair}
+        if _postgres():
+            # By primary key alone; the report is checked against the visible set.
+            keys = {pk: f for pk, f, r in Entity.objects.filter(pk__in=wanted).values_list(
+                "pk", "ftm_id", "report_id") if r in self._vis_set}
+        else:
+            keys = dict(self.entities.filter(pk__in=wanted).values_list("pk", "ftm_id"))
         for a, b in pairs:
             if a in keys and b in keys:
                 self.same.setdefault(ENTITY + keys[a], set()).add(ENTITY + keys[b])
                 self.same.setdefault(ENTITY + keys[b], set()).add(ENTITY + keys[a])
-
-    def _visible_entities(self) -> Any:
-        if _postgres():
-            return Entity.objects.filter(report_id__in=self._vis_set)
-        return self.entities
 
     # -- SQL fragments ------------------------------------------------------------------
 
@@ -182,8 +203,16 @@ class View:
         out: dict[str, list[tuple[str, str]]] = {k: [] for k in frontier}
         if not frontier:
             return out
+        if limit is not None:
+            for key in frontier:
+                if (key, limit) in self._ahead:
+                    out[key].extend(self._ahead[(key, limit)])
+            frontier = {k for k in frontier if (k, limit) not in self._ahead}
         ordered = sorted(frontier)
-        if limit is None:
+        rows: list[tuple[Any, ...]] = []
+        if not ordered:
+            pass
+        elif limit is None:
             edges, params = self._edges("= ANY(%s::text[])" if _postgres() else
                                         f"IN ({', '.join(['%s'] * len(ordered))})",
                                         [ordered] if _postgres() else list(ordered))
@@ -197,16 +226,68 @@ class View:
             rows = self._run(f"SELECT f.node, n.other, n.label FROM unnest(%s::text[]) AS "
                              f"f(node) CROSS JOIN LATERAL ({arms}) n", [ordered, *params])
         else:
-            rows = []
             for key in ordered:
                 arms, params = self._capped("= %s", [key], limit)
                 rows += [(key, o, lab) for o, lab in self._run(arms, params)]
         for near, other, label in rows:
             out[near].append((other, label))
-        for key in frontier:
+        for key in out:
             out[key].extend((other, "same as") for other in self.same.get(key, ()))
             out[key] = sorted(set(out[key]))
         return out
+
+    def _walk(self, node: str, node_params: list[Any], limit: int) -> tuple[str, list[Any]]:
+        """PostgreSQL: the first ``limit`` visible (other, label) of ``node`` (an SQL
+        expression) in each direction, with the far entity's caption, schema and report
+        (NULL for a value node), each an ordered walk of one edge index that stops at
+        ``limit``. The far entity is probed by its ftm_id per candidate row (LATERAL, so
+        never a hash of a million entities), which both decides its visibility and reads
+        its node: the neighbourhood needs no read of its nodes afterwards."""
+        vis, vparams = self._vis("l.report_id")
+        evis, eparams = self._vis("e.report_id")
+        arms, params = [], []
+        for near, other in (("source", "target"), ("target", "source")):
+            arms.append(
+                f"SELECT * FROM (SELECT DISTINCT ON (l.{other}, l.label) l.{other} AS other, "
+                f"l.label AS label, en.caption, en.schema, en.report_id FROM {LINKS} l "
+                f"LEFT JOIN LATERAL (SELECT e.caption, e.schema, e.report_id FROM {ENTITIES} e "
+                f"WHERE substr(l.{other}, 1, 2) = '{ENTITY}' "
+                f"AND e.ftm_id = substr(l.{other}, 3) AND {evis} LIMIT 1) en ON true "
+                f"WHERE l.{near} = {node} AND {vis} "
+                f"AND (substr(l.{other}, 1, 2) <> '{ENTITY}' OR en.report_id IS NOT NULL) "
+                f"ORDER BY l.{other}, l.label LIMIT {int(limit)}) {near[0]}")
+            params += eparams + node_params + vparams
+        return " UNION ALL ".join(arms), params
+
+    def prefetch(self, key: str, limit: int, width: int) -> None:
+        """PostgreSQL: read ahead, in one statement, the first ``limit`` visible
+        neighbours of ``key`` and of each of the first ``width`` of those (the second hop
+        of a capped neighbourhood), with their nodes. ``neighbours`` then answers these
+        from memory; a node the walk reaches otherwise (through a "same as" edge) is
+        still read on demand, so the result is the same as without the read-ahead."""
+        if not _postgres():
+            return
+        first, fparams = self._walk("%s", [key], limit)
+        second, sparams = self._walk("f.node", [], limit)
+        rows = self._run(
+            f"WITH h1 AS MATERIALIZED ({first}), "
+            f"f AS (SELECT DISTINCT other AS node FROM (SELECT other, label FROM h1 "
+            f"ORDER BY other, label LIMIT {int(width)}) x) "
+            f"SELECT 1, %s::text, h1.* FROM h1 "
+            f"UNION ALL SELECT 0, f.node, NULL, NULL, NULL, NULL, NULL FROM f "
+            f"UNION ALL SELECT 2, f.node, n.* FROM f CROSS JOIN LATERAL ({second}) n",
+            [*fparams, key, *sparams])
+        # Every node read ahead has an entry, even with no visible edge (hop 0 rows name
+        # the second hop's nodes).
+        self._ahead[(key, limit)] = []
+        for _, near, *_rest in rows:
+            self._ahead.setdefault((near, limit), [])
+        for hop, near, other, label, caption, schema, report in rows:
+            if hop == 0:
+                continue
+            self._ahead[(near, limit)].append((other, label))
+            if caption is not None and other not in self._seen:
+                self._seen[other] = {"label": caption, "kind": schema, "report": report}
 
     def connect(self, left: set[str], right: set[str]) -> tuple[str, str, str] | None:
         """One visible edge (a, label, b) with ``a`` in ``left`` and ``b`` in ``right``
@@ -289,16 +370,23 @@ def _session(*settings: str) -> Iterator[None]:
 
 
 def neighbourhood(user: Any, key: str, *, hops: int = 2, cap: int = 500,
-                  per_node: int = 50) -> Graph:
+                  per_node: int = 50, read_ahead: bool = True) -> Graph:
+    """``key``'s neighbourhood of ``hops`` hops, at most ``per_node`` neighbours a node and
+    ``cap`` nodes in all. With ``read_ahead`` (on PostgreSQL) the first two hops are one
+    statement; without it each hop is one query (the same graph, kept for comparison)."""
     with _session():
-        return _neighbourhood(user, key, hops=hops, cap=cap, per_node=per_node)
+        return _neighbourhood(user, key, hops=hops, cap=cap, per_node=per_node,
+                              read_ahead=read_ahead)
 
 
-def _neighbourhood(user: Any, key: str, *, hops: int, cap: int, per_node: int) -> Graph:
+def _neighbourhood(user: Any, key: str, *, hops: int, cap: int, per_node: int,
+                   read_ahead: bool) -> Graph:
     view = View(user, per_node)
     graph = Graph()
     if not view.may_see(key):
         return graph
+    if read_ahead and hops >= 2:
+        view.prefetch(key, per_node + 1, per_node)
     keep = [key]
     truncated: set[str] = set()
     frontier = {key}
