@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from tiaki.core.api_schema import InputSchema, IsoDate
 from tiaki.core.idempotency import idempotent_post
+from tiaki.core.pagination import ApiPage, api_page
 from tiaki.core.policy import get_visible
 from tiaki.privacy import selectors, services
 from tiaki.privacy.models import AccessRequest, AffectedPerson, Breach
@@ -114,10 +115,12 @@ def _get(request: HttpRequest, reference: str) -> AccessRequest:
 
 @router.get("/requests", response=list[PrivacyRequestOut],
             summary="Privacy requests I handle (open, overdue or all)")
-def list_requests(request: HttpRequest, show: str = "open") -> list[dict[str, Any]]:
-    return [_request_out(r) for r in selectors.requests_for(request.user, show,
-                                                             today=timezone.localdate(),
-                                                             channel="api")]
+def list_requests(request: HttpRequest, response: HttpResponse, paging: Query[ApiPage],
+                  show: str = "open") -> list[dict[str, Any]]:
+    found = api_page(request, response, selectors.request_rows(
+        request.user, show, today=timezone.localdate()), paging)
+    selectors.requests_listed(request.user, found, channel="api")
+    return [_request_out(r) for r in found]
 
 
 @idempotent_post(router, "/requests", response={201: PrivacyRequestOut},
@@ -284,9 +287,11 @@ def _breach(request: HttpRequest, reference: str) -> Breach:
 
 
 @router.get("/breaches", response=list[PrivacyBreachOut], summary="Privacy breaches I handle")
-def list_breaches(request: HttpRequest, show: str = "open") -> list[dict[str, Any]]:
-    return [_breach_out(b) for b in selectors.breaches_for(request.user, show,
-                                                                channel="api")]
+def list_breaches(request: HttpRequest, response: HttpResponse, paging: Query[ApiPage],
+                  show: str = "open") -> list[dict[str, Any]]:
+    found = api_page(request, response, selectors.breach_rows(request.user, show), paging)
+    selectors.breaches_listed(request.user, found, channel="api")
+    return [_breach_out(b) for b in found]
 
 
 @idempotent_post(router, "/breaches", response={201: PrivacyBreachOut},

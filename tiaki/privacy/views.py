@@ -19,6 +19,7 @@ from tiaki.core.exports import export_response
 from tiaki.core.history_lists import HISTORY
 from tiaki.core.policy import Refused, get_visible
 from tiaki.privacy import forms, selectors, services
+from tiaki.privacy.lists import BREACHES, PRIVACY_REQUESTS
 from tiaki.privacy.models import AccessRequest, AffectedPerson, Breach
 from tiaki.privacy.policies import is_privacy_officer
 from tiaki.privacy.rules import privacy_rules
@@ -42,10 +43,15 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     _officer_only(request)
     show = request.GET.get("show", "open")
     today = timezone.localdate()
-    rows = selectors.requests_for(request.user, show, today=today)
+    listed = PRIVACY_REQUESTS.run(request, selectors.request_rows(request.user, show,
+                                                                  today=today),
+                                  narrowed={"show": show})
+    if (exported := export_response(request, listed)) is not None:
+        return exported
+    selectors.requests_listed(request.user, listed.rows)
     return render(request, "privacy/queue.html", {
-        "rows": rows, "show": show, "today": today,
-        "overdue": sum(1 for r in rows if r.overdue_on(today))})
+        "listed": listed, "rows": listed.rows, "show": show, "today": today,
+        "overdue": selectors.overdue_count(request.user, today=today)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -213,8 +219,13 @@ BreachHandler = Callable[[HttpRequest, Breach, dict[str, Any], int | None], str]
 def breaches_view(request: HttpRequest) -> HttpResponse:
     _officer_only(request)
     show = request.GET.get("show", "open")
+    listed = BREACHES.run(request, selectors.breach_rows(request.user, show),
+                          narrowed={"show": show})
+    if (exported := export_response(request, listed)) is not None:
+        return exported
+    selectors.breaches_listed(request.user, listed.rows)
     return render(request, "privacy/breaches.html", {
-        "rows": selectors.breaches_for(request.user, show), "show": show})
+        "listed": listed, "rows": listed.rows, "show": show})
 
 
 @require_http_methods(["GET", "POST"])
