@@ -27,7 +27,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # One persona per role (the senior officer also investigates).
 ROLE_PERSONAS = ("secretariat", "customs", "investigator", "senior", "casemanager", "provider",
-                 "analyst", "minister", "auditor", "admin", "platform")
+                 "analyst", "minister", "auditor", "admin", "platform", "privacy")
+
+
+def test_the_crawl_covers_every_role() -> None:
+    from tiaki.accounts.roles import Role
+    from tiaki.demo.personas import PERSONAS
+
+    held = {r for p in PERSONAS if p.username in ROLE_PERSONAS for r in p.roles}
+    assert held == set(Role), f"no persona in the crawl holds {set(Role) - held}"
 
 
 @pytest.fixture
