@@ -42,10 +42,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("plan/views.py", "builds[:10]"): "not yet paged: annual report builds",
     ("plan/working_group_views.py", "visible(request.user, Meeting).filter(plan=plan)[:20]"):
         "not yet paged: working group meetings",
-    ("retention/views.py", "holds.filter(released_at__isnull=False)[:20]"):
-        "not yet paged: released legal holds",
-    ("retention/views.py", "visible(actor, DisposalRun)[:20]"): "not yet paged: disposal runs",
-    ("retention/views.py", "visible(actor, Disposal)[:50]"): "not yet paged: disposals",
 }
 
 

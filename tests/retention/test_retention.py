@@ -401,3 +401,33 @@ def test_the_run_is_a_scheduled_job() -> None:
     job = JOBS["retention_run"]
     assert job.daily_at is not None and "purge_reports" not in JOBS
     assert callable(import_string(job.task_path).call)
+
+
+def test_runs_and_released_holds_page_and_export(client: Client, agencies: dict[str, Agency],
+                                                 admin: Any) -> None:
+    from django.utils import timezone
+
+    from tests.listing_helpers import csv_rows, export_count, last_export, summary
+    from tiaki.retention.models import DisposalRun
+
+    now = timezone.now()
+    DisposalRun.objects.bulk_create([DisposalRun(as_of=now, status="done",
+                                                 schedule_version=f"v{i}") for i in range(40)])
+    LegalHold.objects.bulk_create(
+        [LegalHold(record_class="victim_cases", object_id=i, reference=f"C-{i:03d}",
+                   agency=agencies["POLICE"], reason="Proceedings", placed_by=admin,
+                   released_at=now, released_by=admin, release_reason="Done")
+         for i in range(30)])
+    page = login(client, admin)
+    body = page.get("/retention/").content.decode()
+    runs = body[body.index('id="listing-disposal-runs"'):]
+    assert summary(runs) == "1–25 of 40"  # no longer cut at 20
+    held = body[body.index('id="listing-released-holds"'):]
+    assert summary(held) == "1–25 of 30"
+    body = page.get("/retention/?runs-page=2").content.decode()
+    assert summary(body[body.index('id="listing-disposal-runs"'):]) == "26–40 of 40"
+    before = export_count()
+    rows = csv_rows(page.get("/retention/?released-export=csv").content)
+    assert len(rows) == 31 and export_count() == before + 1
+    assert last_export().changes["list"] == "released-holds"
+    assert len(csv_rows(page.get("/retention/?runs-export=csv").content)) == 41

@@ -15,10 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tiaki.administration.policies import is_platform_admin
+from tiaki.core.exports import export_response
+from tiaki.core.listing import Listed
 from tiaki.core.policy import get_visible, visible
 from tiaki.core.refusals import refusal_kept
 from tiaki.retention import services
 from tiaki.retention.classes import RECORD_CLASSES
+from tiaki.retention.lists import DISPOSALS, RELEASED_HOLDS, RUNS
 from tiaki.retention.models import Disposal, DisposalRun, LegalHold
 from tiaki.retention.policies import may_manage_retention
 from tiaki.retention.schedule import schedule
@@ -34,17 +37,26 @@ def _page(request: HttpRequest, actor: Any, *, error: str = "", status: int = 20
           form: dict[str, str] | None = None) -> HttpResponse:
     sched = schedule()
     holds = visible(actor, LegalHold).select_related("placed_by", "released_by")
-    context = {
+    context: dict[str, Any] = {
         "schedule": sched,
         "due": services.retention_due(now=timezone.now()),
         "open_holds": holds.filter(released_at__isnull=True),
-        "released_holds": holds.filter(released_at__isnull=False)[:20],
-        "runs": visible(actor, DisposalRun)[:20],
-        "disposals": visible(actor, Disposal)[:50] if is_platform_admin(actor) else [],
+        "released_holds": RELEASED_HOLDS.run(request, holds.filter(released_at__isnull=False)),
+        "runs": RUNS.run(request, visible(actor, DisposalRun)),
+        # Only platform administrators see what was disposed of (the policy lets managers
+        # run disposal; the list of disposed records is the administrators').
+        "disposals": (DISPOSALS.run(request, visible(actor, Disposal))
+                      if is_platform_admin(actor) else None),
         "holdable": [(c.code, c.label) for c in RECORD_CLASSES.values() if c.holdable],
         "error": error,
         "form": form or {},
     }
+    if request.method == "GET":
+        lists: list[Listed | None] = [context["released_holds"], context["runs"],
+                                      context["disposals"]]
+        for listed in lists:
+            if listed is not None and (exported := export_response(request, listed)) is not None:
+                return exported
     return render(request, "retention/index.html", context, status=status)
 
 
