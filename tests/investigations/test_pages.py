@@ -75,3 +75,31 @@ def test_victim_case_page_shows_court_dates_and_reparation(
     page = client.get(f"/cases/{shared_case.reference}/").content.decode()
     assert "Napier District Court" in page and "Sentencing (R v Rex Sample)" in page
     assert "$12000.00 ordered" in page
+
+
+def test_communications_log_pages_filters_and_exports(client: Any, make_user: Any) -> None:
+    # Every message logged is reachable, not only the latest 50; the export is audited.
+    import datetime as dt
+
+    from tests.listing_helpers import csv_rows, export_count
+    from tiaki.accounts.models import Agency
+    from tiaki.investigations import services
+    from tiaki.investigations.models import Communication
+
+    lead = make_user("lead_comms", "POLICE", ["investigator"])
+    investigation = services.investigation_open(actor=lead, title="Comms", summary="")
+    police = Agency.objects.get(code="POLICE")
+    start = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    Communication.objects.bulk_create(
+        [Communication(investigation=investigation, at=start + dt.timedelta(minutes=i),
+                       direction="sent" if i % 2 else "received", agency=police,
+                       channel="email", summary=f"Message {i:03d}") for i in range(80)])
+    login(client, lead)
+    url = f"/investigations/{investigation.reference}/"
+    page = client.get(url + "?comms-page=4").content.decode()
+    assert "Message 000" in page and "76–80 of 80" in page
+    page = client.get(url + "?comms-direction=sent").content.decode()
+    assert "1–25 of 40" in page
+    before = export_count()
+    rows = csv_rows(client.get(url + "?comms-export=csv").content)
+    assert len(rows) == 81 and export_count() == before + 1

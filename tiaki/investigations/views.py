@@ -22,7 +22,7 @@ from tiaki.core.history_lists import HISTORY
 from tiaki.core.policy import Refused, get_visible
 from tiaki.intake.models import Report, Screening
 from tiaki.investigations import forms, offences, selectors, services
-from tiaki.investigations.lists import INVESTIGATIONS
+from tiaki.investigations.lists import COMMUNICATIONS, INVESTIGATIONS
 from tiaki.investigations.models import (
     Appeal,
     Charge,
@@ -86,8 +86,8 @@ def _context(request: HttpRequest, investigation: Investigation, **extra: Any) -
         "contacts": contacts,
         "channels": rules.channels(),
         "tasks": investigation.tasks.select_related("owner", "agency"),
-        "communications": investigation.communications.select_related("agency", "actor",
-                                                                       "step")[:50],
+        "communications": COMMUNICATIONS.run(request, investigation.communications
+                                             .select_related("agency", "actor", "step")),
         "links": selectors.links_for(request.user, investigation),
         "interviews": investigation.interviews.select_related("plan", "plan__case",
                                                               "interviewer"),
@@ -109,8 +109,9 @@ def _context(request: HttpRequest, investigation: Investigation, **extra: Any) -
 def detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     investigation = services.investigation_get(actor=request.user, reference=reference)
     context = _context(request, investigation)
-    if (exported := export_response(request, context["history"])) is not None:
-        return exported
+    for listed in (context["history"], context["communications"]):
+        if (exported := export_response(request, listed)) is not None:
+            return exported
     return render(request, "investigations/detail.html", context)
 
 
