@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +140,16 @@ def page_main(response: Any) -> str:
     """The <main> of a page: what a person reads, without per-response tokens (CSRF)."""
     page = response.content.decode()
     return page[page.index("<main"):page.index("</main>")]
+
+
+@pytest.fixture
+def field_keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A fresh field-encryption key for the test (identities are encrypted with it)."""
+    from cryptography.fernet import Fernet
+
+    from tiaki.core import crypto
+
+    monkeypatch.setenv(crypto.ENV_VAR, Fernet.generate_key().decode())
+    crypto.reset_keys()
+    yield
+    crypto.reset_keys()

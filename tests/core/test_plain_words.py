@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 from django.test import Client
 
 from tests.conftest import login
 from tests.core.test_query_counts import _readers, _reads
-from tiaki.core import crypto
 
 pytestmark = pytest.mark.django_db
 
@@ -48,15 +45,8 @@ def test_the_detector_sees_internals_and_spares_provenance() -> None:
         "<code>legaltest/1.1.0+sha256.a5da0c64a0a6</code>"))
 
 
-@pytest.fixture
-def _keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv(crypto.ENV_VAR, Fernet.generate_key().decode())
-    crypto.reset_keys()
-    yield
-    crypto.reset_keys()
 
-
-def test_no_staff_page_shows_internals(settings: Any, _keys: None) -> None:
+def test_no_staff_page_shows_internals(settings: Any, field_keys: None) -> None:
     settings.TIAKI_DEMO = True
     settings.TIAKI_POW_BITS = 4
     from tiaki.demo.orchestrate import load_demo

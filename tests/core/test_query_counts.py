@@ -20,11 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -41,7 +39,6 @@ from tests.security.test_authorisation_matrix import (
     page_routes,
 )
 from tiaki.accounts.models import User
-from tiaki.core import crypto
 
 pytestmark = pytest.mark.django_db
 
@@ -51,13 +48,6 @@ GROWS_BY_DESIGN: dict[str, str] = {
     "^static/(?P<path>.*)$": "not a database read",
 }
 
-
-@pytest.fixture
-def _keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv(crypto.ENV_VAR, Fernet.generate_key().decode())
-    crypto.reset_keys()
-    yield
-    crypto.reset_keys()
 
 
 def _grow(users: dict[str, User]) -> dict[str, int]:
@@ -158,7 +148,7 @@ def _measure(reads: list[tuple[str, Route, str]], users: dict[str, User],
 
 
 def test_query_count_of_every_read_is_constant_in_the_number_of_rows(
-        settings: Any, _keys: None) -> None:
+        settings: Any, field_keys: None) -> None:
     settings.TIAKI_DEMO = True
     settings.TIAKI_POW_BITS = 4
     from tiaki.demo.orchestrate import load_demo

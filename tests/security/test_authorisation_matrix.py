@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -34,7 +33,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.conftest import login
 from tiaki.accounts.models import User
 from tiaki.accounts.roles import PLAN_REPORTING_ROLES, Role
-from tiaki.core import crypto
 
 R = Role
 ALL = frozenset(Role)  # every staff role
@@ -469,13 +467,6 @@ def _verdict(response: Any) -> str:
     return f"status {code}"
 
 
-@pytest.fixture
-def _keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv(crypto.ENV_VAR, Fernet.generate_key().decode())
-    crypto.reset_keys()
-    yield
-    crypto.reset_keys()
-
 
 def _other_agency_case(users: dict[str, User]) -> Any:
     from tiaki.cases import services
@@ -507,7 +498,7 @@ NEEDS_PENDING = {"tiaki_cases_api_post_endorse", "tiaki_cases_api_post_decline",
 
 
 @pytest.mark.django_db
-def test_authorisation_matrix(settings: Any, _keys: None) -> None:
+def test_authorisation_matrix(settings: Any, field_keys: None) -> None:
     settings.TIAKI_DEMO = True
     settings.TIAKI_POW_BITS = 4
     from tiaki.demo.orchestrate import load_demo
