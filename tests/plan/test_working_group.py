@@ -78,3 +78,21 @@ def test_who_has_not_reported(client: Any, nz_plan: Plan, personas: dict[str, Us
     login(client, personas["secretariat"])
     page = client.get("/plan/working-group/").content.decode()
     assert 'data-agency="DIA"' in page
+
+
+def test_every_meeting_is_listed_paged_and_exported(client: Any, nz_plan: Plan,
+                                                    personas: dict[str, User]) -> None:
+    # 40 meetings: no longer cut at the latest 20; the export is audited.
+    from tests.listing_helpers import csv_rows, export_count, summary
+
+    Meeting.objects.bulk_create(
+        [Meeting(plan=nz_plan, held_on=dt.date(2010, 1, 1) + dt.timedelta(days=7 * i),
+                 title=f"Meeting {i:02d}", agenda="Progress") for i in range(40)])
+    login(client, personas["customs"])
+    page = client.get("/plan/working-group/").content.decode()
+    assert summary(page) == "1–25 of 40" and "Meeting 39" in page
+    page = client.get("/plan/working-group/?meetings-page=2").content.decode()
+    assert "Meeting 00" in page and summary(page) == "26–40 of 40"
+    before = export_count()
+    rows = csv_rows(client.get("/plan/working-group/?meetings-export=csv").content)
+    assert len(rows) == 41 and export_count() == before + 1

@@ -13,8 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from tiaki.accounts.models import Agency
 from tiaki.accounts.roles import Role
+from tiaki.core.exports import export_response
 from tiaki.core.policy import Refused, get_visible, visible
 from tiaki.plan import selectors
+from tiaki.plan.meeting_lists import MEETINGS
 from tiaki.plan.models import ActionItem
 from tiaki.plan.views import _plan
 from tiaki.plan.working_group import Meeting, WorkingGroupAction
@@ -70,9 +72,12 @@ def working_group_view(request: HttpRequest) -> HttpResponse:
             return redirect("plan:meeting", pk=meeting.pk)
     actions = visible(request.user, WorkingGroupAction).filter(
         meeting__plan=plan, done_on__isnull=True).select_related("owner_agency", "item")
+    meetings = MEETINGS.run(request, visible(request.user, Meeting).filter(plan=plan))
+    if request.method == "GET" and (exported := export_response(request, meetings)) is not None:
+        return exported
     return render(request, "plan/working_group.html", {
         "plan": plan, "form": form, "today": today,
-        "meetings": visible(request.user, Meeting).filter(plan=plan)[:20],
+        "meetings": meetings,
         "open_actions": actions, "gaps": selectors.reporting_gaps(plan, today),
         "is_secretariat": request.user.has_role(Role.SECRETARIAT),  # type: ignore[union-attr]
     }, status=400 if form.errors or refused else 200)
