@@ -20,6 +20,7 @@ from tiaki.cases.models import VictimCase
 from tiaki.core.exports import export_response
 from tiaki.core.history_lists import HISTORY
 from tiaki.core.policy import Refused, get_visible
+from tiaki.core.refusals import form_step
 from tiaki.intake.models import Report, Screening
 from tiaki.investigations import forms, offences, selectors, services
 from tiaki.investigations.lists import COMMUNICATIONS, INVESTIGATIONS
@@ -347,25 +348,13 @@ def action_view(request: HttpRequest, reference: str, action: str,
     refused step shows its reason on the page (status 400)."""
     investigation = get_visible(request.user, Investigation.objects.select_related(
         "lead_agency", "senior_officer"), reference=reference)
-    if action not in ACTIONS:
-        raise Http404("not found")
-    form_class, handler = ACTIONS[action]
-    form = form_class(request.POST, prefix=action)
-    if form.is_valid():
-        try:
-            message = handler(request, investigation, form.cleaned_data, pk)
-        except Refused as refusal:
-            error = refusal.reason
-        else:
-            messages.success(request, message)
-            return redirect("investigations:detail", reference=investigation.reference)
-    else:
-        error = "; ".join(f"{form.fields[f].label or f if f in form.fields else f}: "
-                          f"{' '.join(str(m) for m in e)}"
-                          for f, e in form.errors.items())
+    step = form_step(request, ACTIONS, action, investigation, pk)
+    if not step.error:
+        messages.success(request, step.message)
+        return redirect("investigations:detail", reference=investigation.reference)
     investigation.refresh_from_db()
-    context = _context(request, investigation, error=error)
-    context[f"{action}_form"] = form
+    context = _context(request, investigation, error=step.error)
+    context[f"{action}_form"] = step.form
     return render(request, "investigations/detail.html", context, status=400)
 
 

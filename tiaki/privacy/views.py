@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tiaki.core.exports import export_response
 from tiaki.core.history_lists import HISTORY
-from tiaki.core.policy import Refused, get_visible
+from tiaki.core.policy import get_visible
+from tiaki.core.refusals import form_problems, form_step, refusal_kept
 from tiaki.privacy import forms, selectors, services
 from tiaki.privacy.lists import BREACHES, PRIVACY_REQUESTS
 from tiaki.privacy.models import AccessRequest, AffectedPerson, Breach
@@ -30,11 +31,6 @@ Handler = Callable[[HttpRequest, AccessRequest, dict[str, Any]], str]
 def _officer_only(request: HttpRequest) -> None:
     if not is_privacy_officer(request.user):
         raise Http404("not found")
-
-
-def _form_error(form: django_forms.Form) -> str:
-    return "; ".join(f"{form.fields[f].label or f if f in form.fields else f}: "
-                     f"{' '.join(str(m) for m in e)}" for f, e in form.errors.items())
 
 
 @require_GET
@@ -62,17 +58,15 @@ def request_new_view(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with refusal_kept() as refused:
             made = services.request_record(
                 actor=request.user, case_reference=d["case"], kind=d["kind"],
                 requester=d["requester"], identity_checked=d["identity_checked"],
                 summary=d["summary"], received_on=d["received_on"])
-        except Refused as refusal:
-            error = refusal.reason
-        else:
             messages.success(request, _("Request %(reference)s recorded.")
                              % {"reference": made.reference})
             return redirect("privacy:request", reference=made.reference)
+        error = refused.reason
     return render(request, "privacy/request_new.html", {"form": form, "error": error},
                   status=400 if error or form.errors else 200)
 
@@ -166,23 +160,13 @@ def request_action_view(request: HttpRequest, reference: str, action: str) -> Ht
     step shows its reason on the page (status 400)."""
     item = get_visible(request.user, AccessRequest.objects.select_related("case", "agency"),
                        reference=reference)
-    if action not in ACTIONS:
-        raise Http404("not found")
-    form_class, handler = ACTIONS[action]
-    form = form_class(request.POST, prefix=action)
-    if form.is_valid():
-        try:
-            message = handler(request, item, form.cleaned_data)
-        except Refused as refusal:
-            error = refusal.reason
-        else:
-            messages.success(request, message)
-            return redirect("privacy:request", reference=item.reference)
-    else:
-        error = _form_error(form)
+    step = form_step(request, ACTIONS, action, item)
+    if not step.error:
+        messages.success(request, step.message)
+        return redirect("privacy:request", reference=item.reference)
     item.refresh_from_db()
-    context = _context(request, item, error=error)
-    context[f"{action}_form"] = form
+    context = _context(request, item, error=step.error)
+    context[f"{action}_form"] = step.form
     return render(request, "privacy/request.html", context, status=400)
 
 
@@ -192,13 +176,10 @@ def request_export_view(request: HttpRequest, reference: str) -> HttpResponse:
     item = get_visible(request.user, AccessRequest.objects.select_related("case", "agency"),
                        reference=reference)
     form = forms.ExportForm(request.POST, prefix="export")
-    error = _form_error(form) if not form.is_valid() else ""
+    error = form_problems(form) if not form.is_valid() else ""
     if not error:
-        try:
+        with refusal_kept() as refused:
             document = services.request_export(request=item, actor=request.user)
-        except Refused as refusal:
-            error = refusal.reason
-        else:
             response = HttpResponse(json.dumps(document, indent=2, ensure_ascii=False,
                                                cls=DjangoJSONEncoder),
                                     content_type="application/json")
@@ -206,6 +187,7 @@ def request_export_view(request: HttpRequest, reference: str) -> HttpResponse:
                                                f'-information-held.json"')
             response["Cache-Control"] = "no-store"
             return response
+        error = refused.reason
     return render(request, "privacy/request.html", _context(request, item, error=error),
                   status=400)
 
@@ -235,18 +217,16 @@ def breach_new_view(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with refusal_kept() as refused:
             made = services.breach_record(
                 actor=request.user, kind=d["kind"], what_happened=d["what_happened"],
                 found_at=d["found_at"], occurred_on=d["occurred_on"],
                 case_references=d["cases"].split(","),
                 records_affected=d["records_affected"])
-        except Refused as refusal:
-            error = refusal.reason
-        else:
             messages.success(request, _("Breach %(reference)s recorded.")
                              % {"reference": made.reference})
             return redirect("privacy:breach", reference=made.reference)
+        error = refused.reason
     return render(request, "privacy/breach_new.html", {"form": form, "error": error},
                   status=400 if error or form.errors else 200)
 
@@ -325,21 +305,11 @@ def breach_action_view(request: HttpRequest, reference: str, action: str,
                        pk: int | None = None) -> HttpResponse:
     breach = get_visible(request.user, Breach.objects.select_related("agency"),
                          reference=reference)
-    if action not in BREACH_ACTIONS:
-        raise Http404("not found")
-    form_class, handler = BREACH_ACTIONS[action]
-    form = form_class(request.POST, prefix=action)
-    if form.is_valid():
-        try:
-            message = handler(request, breach, form.cleaned_data, pk)
-        except Refused as refusal:
-            error = refusal.reason
-        else:
-            messages.success(request, message)
-            return redirect("privacy:breach", reference=breach.reference)
-    else:
-        error = _form_error(form)
+    step = form_step(request, BREACH_ACTIONS, action, breach, pk)
+    if not step.error:
+        messages.success(request, step.message)
+        return redirect("privacy:breach", reference=breach.reference)
     breach.refresh_from_db()
-    context = _breach_context(request, breach, error=error)
-    context[f"{action}_form"] = form
+    context = _breach_context(request, breach, error=step.error)
+    context[f"{action}_form"] = step.form
     return render(request, "privacy/breach.html", context, status=400)
