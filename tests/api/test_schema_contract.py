@@ -203,3 +203,21 @@ def test_every_create_documents_what_a_reused_key_answers() -> None:
             assert "Idempotency-Key" in answer["description"], operation["operationId"]
             assert answer["content"]["application/json"]["schema"] == {
                 "$ref": "#/components/schemas/Error"}
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("interpreter_needed", 0), ("interpreter_needed", 1), ("interpreter_needed", "true"),
+    ("apparent_child", "yes"), ("age", "30"), ("age", True),
+])
+def test_booleans_and_numbers_are_their_json_types(client: Any, db: Any, token: str,
+                                                   field: str, value: Any) -> None:
+    """pydantic's lax mode opened a case with ``"interpreter_needed": 0``; the schema says
+    boolean (and integer for the age), so nothing is created and the field is named."""
+    from tiaki.cases.models import VictimCase
+
+    response = client.post("/api/cases/", {"identity": {}, field: value},
+                           content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["loc"][-1] == field
+    assert not VictimCase.objects.exists()

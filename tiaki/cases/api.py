@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictBool, StrictInt
 
 from tiaki.accounts.models import Agency
 from tiaki.audit.reads import audit_read
@@ -212,12 +213,12 @@ class CaseIn(InputSchema):
     identity: dict[str, str] = Field(
         description="Identifying details (encrypted at rest; never returned by this call): "
                     "family_name, given_names, date_of_birth, contact, address …")
-    age: int | None = None
-    apparent_child: bool = False
+    age: StrictInt | None = None
+    apparent_child: StrictBool = False
     gender: str = ""
     nationality: str = ""
     languages: str = ""
-    interpreter_needed: bool = False
+    interpreter_needed: StrictBool = False
     exploitation_types: list[str] = []
     methods_of_control: list[str] = []
     recruitment_methods: list[str] = []
@@ -230,7 +231,7 @@ class CaseIn(InputSchema):
 
 class CaseConsentIn(InputSchema):
     purpose: str
-    granted: bool
+    granted: StrictBool
     how_obtained: str = ""
 
 
@@ -251,7 +252,7 @@ class ReferIn(InputSchema):
 class CaseCloseIn(InputSchema):
     reason: str
     note: str = ""
-    referred_on: bool = False
+    referred_on: StrictBool = False
 
 
 class FindingIn(InputSchema):

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictBool
 
 from tiaki.accounts.models import ApiToken
 from tiaki.core.api_schema import InputSchema
@@ -48,7 +49,7 @@ class PublicReportIn(InputSchema):
     people: str = Field("", max_length=LIMITS["people"])
     industry: Industry = Industry.UNKNOWN
     children: YesNoUnknown = YesNoUnknown.UNKNOWN
-    risk_to_life: bool = False
+    risk_to_life: StrictBool = False
     contact: str = Field("", max_length=LIMITS["contact"])
     language: str = Field("en", max_length=12)
     pow_token: str = Field(max_length=300)

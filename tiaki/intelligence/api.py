@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictBool, StrictFloat
 
 from tiaki.core.api_schema import InputSchema, IsoDate
 from tiaki.core.idempotency import idempotent_post
@@ -119,7 +120,7 @@ class JudgementIn(InputSchema):
     right: str
     verdict: str
     reason: str
-    score: float | None = None
+    score: StrictFloat | None = None
 
 
 class UndoIn(InputSchema):
@@ -158,7 +159,7 @@ class PackageIn(InputSchema):
 
 
 class PackageDecisionIn(InputSchema):
-    approve: bool
+    approve: StrictBool
     note: str = ""
 
 

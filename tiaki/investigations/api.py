@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from pydantic import StrictBool, StrictInt
 
 from tiaki.accounts.models import User
 from tiaki.cases.models import VictimCase
@@ -147,7 +148,7 @@ class CommunicationIn(InputSchema):
     channel: str
     summary: str
     direction: str = "sent"
-    step_id: int | None = None
+    step_id: StrictInt | None = None
 
 
 class LinkIn(InputSchema):
@@ -160,7 +161,7 @@ class SuspectIn(InputSchema):
     kind: str
     name: str
     sex: str = "unknown"
-    age: int | None = None
+    age: StrictInt | None = None
     nationality: str = ""
     registration_number: str = ""
     role: str = ""
@@ -192,7 +193,7 @@ class ReparationIn(InputSchema):
 class SentenceIn(InputSchema):
     kind: str
     imposed_on: IsoDate
-    months: int | None = None
+    months: StrictInt | None = None
     detail: str = ""
     reparations: list[ReparationIn] = []
 
@@ -213,17 +214,17 @@ class InterviewIn(InputSchema):
     case: str
     planned_for: dt.datetime
     interpreter_language: str = ""
-    support_person: bool = False
-    breaks_every_minutes: int = 45
+    support_person: StrictBool = False
+    breaks_every_minutes: StrictInt = 45
     arrangements: str = ""
 
 
 class InterviewHeldIn(InputSchema):
     held_at: dt.datetime
-    interpreter_present: bool = False
-    support_person_present: bool = False
-    breaks_taken: bool = False
-    video_recorded: bool = False
+    interpreter_present: StrictBool = False
+    support_person_present: StrictBool = False
+    breaks_taken: StrictBool = False
+    video_recorded: StrictBool = False
     statement: str
     note: str = ""
 
@@ -271,14 +272,14 @@ class DisclosureIn(InputSchema):
     on: IsoDate
     ground: str = ""
     reason: str = ""
-    exhibit_id: int | None = None
+    exhibit_id: StrictInt | None = None
 
 
 class AppealIn(InputSchema):
     against: str
     court: str
     lodged_on: IsoDate
-    by_crown: bool = False
+    by_crown: StrictBool = False
 
 
 class AppealDecisionIn(InputSchema):

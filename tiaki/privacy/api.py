@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
+from pydantic import StrictBool, StrictInt
 
 from tiaki.core.api_schema import InputSchema, IsoDate
 from tiaki.core.idempotency import idempotent_post
@@ -61,7 +62,7 @@ class PrivacyOnIn(InputSchema):
 
 class PrivacyExtendIn(InputSchema):
     reason: str
-    working_days: int
+    working_days: StrictInt
     notice_on: IsoDate
     note: str = ""
 
@@ -241,11 +242,11 @@ class PrivacyBreachIn(InputSchema):
 
 class PrivacyAssessIn(InputSchema):
     findings: dict[str, str]
-    serious_harm_likely: bool
+    serious_harm_likely: StrictBool
 
 
 class PrivacyBreachDecideIn(InputSchema):
-    notifiable: bool
+    notifiable: StrictBool
     reason: str
 
 
