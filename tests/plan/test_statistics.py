@@ -87,6 +87,23 @@ def test_statistics_page_releases_and_logs(client: Any, agencies: dict[str, Agen
     data = client.get(f"/plan/statistics/releases/{release.pk}/").json()
     assert data["parameters"]["min_cell"] == 3 and data["content"]["total"] == published
 
+    # The release log pages, filters by kind and exports (audited) instead of stopping at 20.
+    from tests.listing_helpers import csv_rows, export_count
+
+    StatisticsRelease.objects.bulk_create(
+        StatisticsRelease(kind=release.kind if i % 2 else "research_file", start=release.start,
+                          end=release.end, parameters={"k": 11}, sha256=f"{i:064d}")
+        for i in range(40))
+    page = client.get("/plan/statistics/?year=2026").content.decode()
+    assert "1–25 of 41" in page
+    assert 'href="/plan/statistics/releases/' in page
+    page = client.get("/plan/statistics/?year=2026&releases-kind=research_file").content.decode()
+    assert "of 20" in page
+    before = export_count()
+    rows = csv_rows(client.get("/plan/statistics/?releases-export=csv").content)
+    assert rows[0] == ["Released", "What", "Parameters", "SHA-256"] and len(rows) == 42
+    assert export_count() == before + 1
+
 
 def test_rounding_is_consistent_unbiased_and_keyed(settings: Any) -> None:
     from tiaki.plan.statistics import consistent_round

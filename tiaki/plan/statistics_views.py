@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tiaki.core.exports import export_response
 from tiaki.core.policy import Refused, get_visible, visible
 from tiaki.plan.metrics import Period
 from tiaki.plan.report_models import StatisticsRelease
 from tiaki.plan.statistics import aggregate_tables, readable, statistics_release
+from tiaki.plan.statistics_lists import RELEASES
 
 
 def _calendar_year(request: HttpRequest) -> Period:
@@ -40,10 +42,13 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Released: %(release)s.") % {"release": release})
         return redirect(f"{request.path}?year={period.start.year}")
+    listed = RELEASES.run(request, releases)
+    if (exported := export_response(request, listed)) is not None:
+        return exported
     preview = aggregate_tables(period)
     law = preview["law_enforcement"]
     return render(request, "plan/statistics.html", {
-        "period": period, "preview": preview, "releases": releases[:20],
+        "period": period, "preview": preview, "releases": listed,
         "law_totals": [(readable(k), v) for k, v in law["totals"].items()],
         "law_tables": [(readable(k), v) for k, v in law["tables"].items()],
         "base": settings.TIAKI_STATS_ROUNDING_BASE,
