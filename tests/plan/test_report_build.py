@@ -56,6 +56,20 @@ def test_build_download_sign_off_and_freeze(client: Any, nz_plan: Plan,
     assert again == html  # the signed-off report still says 12
     live = client.get("/plan/report/?year=1").content.decode()
     assert 'data-metric="training.people_trained" data-value="42"' in live
+    # The period's builds are listed in full, paged (no longer the latest 10), and export.
+    assert f'href="/plan/report/builds/{build.pk}/"' in live
+    ReportBuild.objects.bulk_create(ReportBuild(plan=nz_plan, year=1) for _ in range(14))
+    held = ReportBuild.objects.filter(plan=nz_plan, year=1).count()
+    live = client.get("/plan/report/?year=1").content.decode()
+    assert f"1–10 of {held}" in live
+    assert f"11–{held} of {held}" in client.get(
+        "/plan/report/?year=1&builds-page=2").content.decode()
+    from tests.listing_helpers import csv_rows, export_count
+
+    before = export_count()
+    rows = csv_rows(client.get("/plan/report/?year=1&builds-export=csv").content)
+    assert rows[0] == ["Build", "Requested", "Status", "Signed off"] and len(rows) == held + 1
+    assert export_count() == before + 1
     build.html = "changed"
     with pytest.raises(FrozenReportError):
         build.save()

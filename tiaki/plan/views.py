@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tiaki.accounts.roles import Role
-from tiaki.core.exports import Table, table_response
+from tiaki.core.exports import Table, export_response, table_response
 from tiaki.core.policy import get_visible, policy_for, visible
 from tiaki.core.refusals import refusal_kept
 from tiaki.plan import selectors
@@ -22,6 +22,7 @@ from tiaki.plan.policies import REPORT
 from tiaki.plan.report import annual_report, plan_year_of
 from tiaki.plan.report_models import ReportBuild
 from tiaki.plan.services import progress_update_record
+from tiaki.plan.statistics_lists import REPORT_BUILDS
 
 
 def _plan(request: HttpRequest) -> Plan:
@@ -141,13 +142,16 @@ def report_view(request: HttpRequest) -> HttpResponse:
         year = min(max(year, 1), latest)
         report = annual_report(plan=plan, year=year, items=items)
         builds = visible(request.user, ReportBuild).filter(plan=plan, year=year)
+    listed_builds = REPORT_BUILDS.run(request, builds)
+    if (exported := export_response(request, listed_builds)) is not None:
+        return exported
     return render(request, "plan/report.html", {
         "plan": plan, "report": report, "years": range(1, latest + 1),
         "period_form": period_form,
         "goal_chart": stacked_bars(report.grouped("goal")),
         "principle_chart": stacked_bars(report.grouped("principle")),
         "legend": [(str(s), str(ProgressStatus(s).label)) for s in STATUS_ORDER],
-        "builds": builds[:10],
+        "builds": listed_builds,
         "can_build": request.user.has_role(Role.SECRETARIAT),  # type: ignore[union-attr]
     }, status=400 if period_form.is_bound and not period_form.is_valid() else 200)
 
