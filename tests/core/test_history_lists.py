@@ -42,3 +42,24 @@ def test_case_history_pages_searches_and_exports(client: Any, agencies: dict[str
     # Another agency's staff neither see the case nor export its history.
     login(client, make_user("ot", "ORANGA_TAMARIKI", [Role.CASE_MANAGER]))
     assert client.get(url + "?history-export=csv").status_code == 404
+
+
+def test_certification_history_pages_and_exports(client: Any, agencies: dict[str, Agency],
+                                                 make_user: MakeUser) -> None:
+    from tiaki.cases.models import Certification
+
+    case = VictimCase.objects.create(reference="C-CERT", agency=agencies["POLICE"])
+    cert = Certification.objects.create(case=case, reference="CERT-HIST")
+    CaseEvent.objects.bulk_create(
+        [CaseEvent(case=case, certification=cert, at=START + dt.timedelta(hours=i),
+                   kind="note", summary=f"Cert step {i:03d}") for i in range(60)])
+    login(client, make_user("inv", "POLICE", [Role.INVESTIGATOR]))
+    url = f"/cases/certifications/{cert.reference}/"
+    page = client.get(url).content.decode()
+    section = page[page.index('id="listing-history"'):]
+    assert summary(section) == "1–25 of 60" and "Cert step 059" in section
+    page = client.get(url + "?history-page=3").content.decode()
+    assert "Cert step 000" in page[page.index('id="listing-history"'):]
+    before = export_count()
+    rows = csv_rows(client.get(url + "?history-export=csv").content)
+    assert len(rows) == 61 and export_count() == before + 1

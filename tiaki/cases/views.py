@@ -436,12 +436,15 @@ def certification_view(request: HttpRequest, reference: str) -> HttpResponse:
         for e in catalogue.s98d_elements()
     ]
     audit_read(actor=request.user, objects=cert, purpose="certification")
+    history = HISTORY.run(request, cert.history.select_related("actor"))
+    if request.method == "GET" and (exported := export_response(request, history)) is not None:
+        return exported
     return render(request, "cases/certification.html", {
         "cert": cert, "case": cert.case, "elements": elements, "error": error,
         "note_form": note_form, "revoke_form": revoke_form,
         "may_endorse": policy.allows(request.user, ENDORSE, cert),
         "may_revoke": policy.allows(request.user, REVOKE, cert),
-        "history": cert.history.select_related("actor").all(),
+        "history": history,
     }, status=400 if error else 200)
 
 
@@ -518,12 +521,17 @@ def referral_view(request: HttpRequest, pk: int) -> HttpResponse:
         audit_read(actor=request.user, objects=referral, purpose="referral")
     spec = catalogue.service(referral.service)
     labels = catalogue.catalogue().field_labels
+    # The referral's history is the case team's to read, not the receiving service's.
+    history = HISTORY.run(request, referral.history.select_related("actor")) if team else None
+    if (request.method == "GET" and history is not None
+            and (exported := export_response(request, history)) is not None):
+        return exported
     response = render(request, "cases/referral.html", {
         "referral": referral, "spec": spec, "receiving": receiving, "team": team,
         "shared": [(labels.get(k, k), v) for k, v in shared.items()] if shared else None,
         "step_form": step_form, "withdraw_form": WithdrawForm(), "error": error,
         "may_withdraw": policy.allows(request.user, WITHDRAW, referral),
-        "history": referral.history.select_related("actor").all() if team else [],
+        "history": history,
     }, status=400 if error and request.method == "POST" else 200)
     response["Cache-Control"] = "no-store"
     return response
