@@ -172,5 +172,6 @@ def shown_properties(*, schema: str, properties: Mapping[str, Iterable[str]],
                              else ShownValue(_("an entity you cannot see")))
             else:
                 shown.append(ShownValue(str(prop.type.caption(value) or value)))
-        rows.append(ShownProperty(str(prop.label), tuple(shown)))
+        # FtM names its properties in English; the catalogue has those a page shows.
+        rows.append(ShownProperty(_(str(prop.label)), tuple(shown)))
     return rows

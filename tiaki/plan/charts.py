@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from tiaki.plan.models import ProgressStatus
 
 STATUS_ORDER = [
@@ -61,4 +63,4 @@ def comparison_bars(current: float, previous: float, *, width: int = 260) -> lis
     largest = max(abs(current), abs(previous), 1e-9)
     usable = width - 120
     return [PairBar(label, value, max(1, round(abs(value) / largest * usable)) if value else 0, y)
-            for label, value, y in (("This period", current, 0), ("Previous", previous, 20))]
+            for label, value, y in ((_("This period"), current, 0), (_("Previous"), previous, 20))]

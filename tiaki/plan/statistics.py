@@ -130,8 +130,11 @@ LAW_ENFORCEMENT = ("investigations", "suspects_persons", "suspects_organisations
 
 
 def readable(name: str) -> str:
-    """A table or figure key as a heading ("prosecuted_by_sex" -> "Prosecuted by sex")."""
-    return name.replace("_", " ").capitalize()
+    """A table or figure key as a heading ("prosecuted_by_sex" -> "Prosecuted by sex"), in
+    the page's language where the catalogue has the heading."""
+    from django.utils.translation import gettext
+
+    return gettext(name.replace("_", " ").capitalize())
 
 
 def law_enforcement_tables(period: Period, *, threshold: int, base: int | None = None
