@@ -285,7 +285,9 @@ def test_the_whole_response(browser: Any, live_server: Any, settings: Any,
     border.page.get_by_role("button", name="Ingest and screen").click()
     expect(border.page.get_by_role("heading", name="NZ951.csv")).to_be_visible()
     expect(border.page.get_by_text("1 alert raised")).to_be_visible()
-    border.page.locator("#screen-h").locator("xpath=..").get_by_role("link").first.click()
+    # The file's alerts are a listing (sort and export links come first): open the alert.
+    border.page.locator("#screen-h").locator("xpath=..").locator(
+        "a[href*='/screening/alerts/']").first.click()
     alert = Alert.objects.get()
     expect(border.page).to_have_url(f"{base}/screening/alerts/{alert.pk}/")
     border.page.get_by_label("Suspected trafficking reported").check()
