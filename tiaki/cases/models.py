@@ -98,7 +98,11 @@ class VictimCase(models.Model):
         indexes = [models.Index(fields=["-created_at"], name="case_created_idx"),
                    models.Index(fields=["closed_at"], name="case_closed_idx"),
                    models.Index(fields=["compensation_informed_on"],
-                                name="case_compensation_idx")]
+                                name="case_compensation_idx"),
+                   # The case list opens on a team's open cases: counted through the policy's
+                   # ``agency_id IN (...)`` from this index alone (issue 16).
+                   models.Index(fields=["agency"], condition=models.Q(closed_at__isnull=True),
+                                name="case_open_agency_idx")]
 
     def __str__(self) -> str:
         return self.reference
