@@ -4,7 +4,9 @@ list in Latin script, with hard negatives.
 Built from name lists per script (native spelling plus the romanisations that passports and
 visa forms actually carry: ICAO 9303 / BGN-PCGN for Cyrillic and Arabic, pinyin and
 Wade-Giles for Han, Revised Romanization and McCune-Reischauer and the common family-name
-spellings for Hangul, RTGS and common spellings for Thai). Each watchlist person is written
+spellings for Hangul, RTGS and common spellings for Thai, Hunterian for Devanagari, ELOT 743
+for Greek, the common Persian spellings, Vietnamese and Māori without their diacritics and,
+for Māori, with a long vowel doubled). Each watchlist person is written
 in native script or one romanisation; their traveller copy uses another romanisation, name
 order may flip, syllables may be joined or split. Hard negatives are strangers with the same
 name and a full date of birth years away, and same-surname strangers born elsewhere.
@@ -88,9 +90,67 @@ NAMES: dict[str, dict[str, list[tuple[str, list[str]]]]] = {
             ("Дмитрий", ["Dmitriy", "Dmitry", "Dmitrii"]), ("Ксения", ["Kseniya", "Ksenia"]),
         ],
     },
+    "devanagari": {
+        "family": [
+            ("कुमार", ["Kumar"]), ("शर्मा", ["Sharma"]), ("सिंह", ["Singh"]),
+            ("पटेल", ["Patel"]), ("वर्मा", ["Verma", "Varma"]), ("यादव", ["Yadav"]),
+            ("चौधरी", ["Chaudhary", "Choudhary", "Chaudhari"]), ("गुप्ता", ["Gupta"]),
+        ],
+        "given": [
+            ("अमित", ["Amit"]), ("प्रिया", ["Priya", "Priyaa"]), ("राहुल", ["Rahul"]),
+            ("सुनीता", ["Sunita", "Suneeta"]), ("विजय", ["Vijay", "Vijai"]),
+            ("दीपक", ["Deepak", "Dipak"]),
+        ],
+    },
+    "greek": {
+        "family": [
+            ("Παπαδόπουλος", ["Papadopoulos"]), ("Γεωργίου", ["Georgiou", "Yeorgiou"]),
+            ("Νικολάου", ["Nikolaou"]), ("Ιωάννου", ["Ioannou"]),
+            ("Μπακογιάννης", ["Bakoyannis", "Bakogiannis", "Mpakogiannis"]),
+            ("Ντόκος", ["Dokos", "Ntokos"]),
+        ],
+        "given": [
+            ("Ευάγγελος", ["Evangelos", "Evaggelos"]), ("Δημήτριος", ["Dimitrios", "Demetrios"]),
+            ("Ευστάθιος", ["Efstathios", "Eustathios"]),
+            ("Αικατερίνη", ["Aikaterini", "Ekaterini"]),
+            ("Ελένη", ["Eleni"]), ("Γεώργιος", ["Georgios", "Yeorgios"]),
+        ],
+    },
+    "persian": {
+        "family": [
+            ("پهلوی", ["Pahlavi"]), ("روحانی", ["Rouhani", "Rohani"]), ("احمدی", ["Ahmadi"]),
+            ("حسینی", ["Hosseini", "Husseini", "Hoseini"]), ("کریمی", ["Karimi"]),
+            ("رضایی", ["Rezaei", "Rezaee", "Rezai"]),
+        ],
+        "given": [
+            ("رضا", ["Reza"]), ("مریم", ["Maryam"]), ("علی", ["Ali"]), ("زهرا", ["Zahra"]),
+            ("حسن", ["Hassan", "Hasan"]), ("فاطمه", ["Fatemeh", "Fatemah"]),
+        ],
+    },
+    "vietnamese": {
+        "family": [
+            ("Nguyễn", ["Nguyen"]), ("Trần", ["Tran"]), ("Lê", ["Le"]), ("Phạm", ["Pham"]),
+            ("Đặng", ["Dang"]), ("Huỳnh", ["Huynh"]),
+        ],
+        "given": [
+            ("Văn An", ["Van An"]), ("Thị Hương", ["Thi Huong"]), ("Minh Tuấn", ["Minh Tuan"]),
+            ("Thu Hà", ["Thu Ha"]), ("Quốc Bảo", ["Quoc Bao"]), ("Ngọc Ánh", ["Ngoc Anh"]),
+        ],
+    },
+    "maori": {
+        "family": [
+            ("Ngāta", ["Ngata", "Ngaata"]), ("Pōmare", ["Pomare"]), ("Tūhoe", ["Tuhoe", "Tuuhoe"]),
+            ("Wāka", ["Waka", "Waaka"]), ("Te Rangi", ["Te Rangi", "Terangi"]),
+        ],
+        "given": [
+            ("Tāmati", ["Tamati", "Taamati"]), ("Mere", ["Mere"]), ("Hēmi", ["Hemi"]),
+            ("Āperahama", ["Aperahama", "Aaperahama"]), ("Rāwiri", ["Rawiri", "Raawiri"]),
+        ],
+    },
 }  # fmt: skip
-# Scripts written family name first (native order).
-FAMILY_FIRST = {"hangul", "han"}
+# Scripts written family name first (native order); CJK names run together, Vietnamese spaced.
+FAMILY_FIRST = {"hangul", "han", "vietnamese"}
+RUN_TOGETHER = {"hangul", "han"}
 
 
 @dataclass(frozen=True)
@@ -141,7 +201,10 @@ def generate(per_script: int = 200, strangers: int = 5_000, seed: int = 5) -> tu
             used.add(key)
             wid = f"W-{script}-{k}"
             if rng.random() < 0.6:  # native script on the watchlist
-                native = f"{f[0]}{g[0]}" if script in FAMILY_FIRST else f"{g[0]} {f[0]}"
+                if script in RUN_TOGETHER:
+                    native = f"{f[0]}{g[0]}"
+                else:
+                    native = f"{f[0]} {g[0]}" if script in FAMILY_FIRST else f"{g[0]} {f[0]}"
                 wname = native
                 f_rom = f[1][int(rng.integers(len(f[1])))]
                 g_rom = g[1][int(rng.integers(len(g[1])))]

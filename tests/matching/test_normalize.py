@@ -15,7 +15,7 @@ from tiaki.matching.normalize import phonetic_key, tokens_of
         # Han: family name, then the given name as one word; Mandarin p/b folded (Wade-Giles).
         ("习近平", ["xi", "jinbing"]),
         ("김정은", ["kim", "jongeun"]),  # Hangul (RR eo folded with MR o)
-        ("नरेन्द्र मोदी", ["nrendr", "modi"]),  # Devanagari
+        ("नरेन्द्र मोदी", ["narendra", "modi"]),  # Devanagari, Hunterian: inherent a written
         # Thai: RTGS by pythainlp keeps the vowels; ch is folded with j (as for pinyin zh/j).
         ("วชิราลงกรณ", ["wjiralongkonn"]),
         ("محمد بن سلمان", ["mhmd", "bin", "slmn"]),  # Arabic: no short vowels, bn -> bin

@@ -8,7 +8,6 @@ through `anyascii` one by one.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Literal
@@ -16,7 +15,7 @@ from typing import Literal
 import polars as pl
 from anyascii import anyascii
 
-from tiaki.matching import lexicon, romanise
+from tiaki.matching import lexicon, romanise, scripts
 
 Kind = Literal["person", "org"]
 
@@ -36,6 +35,9 @@ _THAI = re.compile(r"[\u0e00-\u0e7f]")
 # (ayn) is a vowel onset in every Latin spelling (Abd, Ali, Aisha, Omar).
 _ARABIC_ARTICLE = re.compile(r"(^|\s)\u0627\u0644(?=\S)")
 _ARABIC_AYN = re.compile(r"(^|\s)\u0639")
+# A word's initial alef (bare, with hamza above or below) is its first vowel, which anyascii
+# drops or writes as an apostrophe: احمد "hmd" for Ahmad, إبراهيم "'brhym" for Ibrahim.
+_ARABIC_ALEF = re.compile(r"(^|\s)[\u0627\u0623\u0625](?=\S)")
 
 
 def _hangul_name(word: str) -> str:
@@ -70,9 +72,16 @@ def _thai(text: str) -> str:
 def _translit_one(text: str) -> str:
     if _THAI.search(text):
         return _thai(text)
+    if scripts.DEVANAGARI.search(text):
+        text = scripts.devanagari(text)
+    if scripts.GREEK.search(text):
+        text = scripts.greek(text)
     if _ARABIC.search(text):
         text = _ARABIC_ARTICLE.sub(r"\1al-", text)
         text = _ARABIC_AYN.sub(r"\1a", text)
+        text = _ARABIC_ALEF.sub(r"\1a", text)
+        if scripts.PERSIAN_MARK.search(text):
+            text = scripts.persian(text)
     if not _CJK.search(text):
         return anyascii(text)
     words = [w for w in re.split(r"[\s\u00b7\u30fb\-]+", text) if w]
@@ -174,13 +183,31 @@ def name_tokens(raw: pl.Series, kind: Kind = "person") -> pl.Series:
     return pl.Series(raw.name, [_numbers(t) for t in toks.to_list()], dtype=pl.List(pl.String))
 
 
-# Doubled letters are collapsed with a literal multi-replace: Polars' regex engine (Rust `regex`)
-# has no back-references.
-_DOUBLES = [c * 2 for c in string.ascii_lowercase]
-_SINGLES = list(string.ascii_lowercase)
+# The steps of the skeleton, in order (see `skeleton`).
+_PHONETIC_STEPS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile("ph"), "f"),
+    (re.compile("dzh|dj|dz"), "j"),
+    (re.compile("tsch|sch|tch|sh|ch|zh|cz|sz|ts|tz|ks|x|z"), "s"),
+    (re.compile("kh"), "h"),
+    (re.compile("gh"), "g"),
+    (re.compile("th"), "t"),
+    (re.compile("dh"), "d"),
+    (re.compile("ck"), "k"),
+    (re.compile("c([eiy])"), r"s\1"),
+    (re.compile("[cqg]"), "k"),
+    (re.compile("p"), "b"),
+    (re.compile("t"), "d"),
+]
+_LEADING_W = re.compile(r"^w")
+_VOWEL_J = re.compile("([aeiouy])j")
+_LEADING_VOWEL = re.compile(r"^[aeiouwy]")
+_VOWELS_RE = re.compile("[aeiouwy]")
+_DOUBLE = re.compile(r"([a-z])\1")
+_FINAL_H = re.compile(r"^(.{2,})h$")
+_DIGIT = re.compile(r"\d")
 
 
-def phonetic_expr(tok: pl.Expr) -> pl.Expr:
+def skeleton(tok: str) -> str:
     """A transliteration-tolerant skeleton of one token.
 
     It is a simplified consonant skeleton in the spirit of Soundex (Russell & Odell, US patent
@@ -188,47 +215,47 @@ def phonetic_expr(tok: pl.Expr) -> pl.Expr:
     Hebrew script write no short vowels: anyascii turns "محمد" into "mhmd", which must meet
     "Mohammed". Digraphs that transliteration systems spell differently are folded first
     (sh/sch/ch/zh/x -> s as in Pinyin and the German, French and English renderings of
-    Cyrillic, kh -> h, initial w -> v, ph -> f, q/c/g -> k, p -> b since Arabic has no p),
-    then every vowel but a leading one is dropped and doubled letters are collapsed.
+    Cyrillic, kh -> h, initial w -> v, ph -> f, q/c/g -> k, p -> b since Arabic has no p, and
+    t -> d: Soundex's one class for d and t, which also meets the Mandarin aspiration fold
+    that writes Latin "Fatema" as "fadema" against Persian فاطمه's "ftmh"), then every vowel
+    but a leading one is dropped and doubled letters are collapsed.
+
+    This is the only definition: the batch path maps it over a chunk's distinct tokens
+    (`phonetic_keys`) and the single-record path calls it per token (`phonetic_key`).
     """
-    t = tok.str.replace_all("ph", "f")
-    t = t.str.replace_all("dzh|dj|dz", "j")
-    t = t.str.replace_all("tsch|sch|tch|sh|ch|zh|cz|sz|ts|tz|ks|x|z", "s")
-    t = t.str.replace_all("kh", "h").str.replace_all("gh", "g").str.replace_all("th", "t")
-    t = t.str.replace_all("dh", "d").str.replace_all("ck", "k")
-    t = t.str.replace_all("c([eiy])", "s$1").str.replace_all("[cqg]", "k").str.replace_all("p", "b")
+    t = tok
+    for pattern, repl in _PHONETIC_STEPS:
+        t = pattern.sub(repl, t)
     # w and y after a vowel or consonant are vowels in Arabic and Hebrew transliteration (matres
     # lectionis: "frnndw" = Fernando), German writes y as j ("Selenskyj").
-    t = t.str.replace(r"^w", "v").str.replace_all("([aeiouy])j", "${1}y")
-    t = t.str.replace(r"^[aeiouwy]", "A").str.replace_all("[aeiouwy]", "").str.to_lowercase()
-    t = t.str.replace_many(_DOUBLES, _SINGLES).str.replace_many(_DOUBLES, _SINGLES)
+    t = _LEADING_W.sub("v", t, count=1)
+    t = _VOWEL_J.sub(r"\1y", t)
+    t = _LEADING_VOWEL.sub("A", t, count=1)
+    t = _VOWELS_RE.sub("", t).lower()
+    t = _DOUBLE.sub(r"\1", _DOUBLE.sub(r"\1", t))
     # A final h is often the Arabic ta marbuta or a transliterator's habit ("Usamah").
-    return t.str.replace(r"^(.{2,})h$", "${1}")
+    return _FINAL_H.sub(r"\1", t, count=1)
+
+
+@lru_cache(maxsize=262_144)
+def phonetic_key(tok: str) -> str:
+    """The phonetic key of one token: its skeleton, or the token itself when it has digits or
+    its skeleton would be a single letter ("Wu", "Li", "Xu"): a one-letter key would lump
+    them with thousands of others."""
+    key = skeleton(tok)
+    return tok if _DIGIT.search(tok) or len(key) < 2 else key
 
 
 def phonetic_keys(tokens: pl.Series) -> pl.Series:
     """Phonetic key for every token of every name (same shape as `tokens`).
 
-    Tokens with digits keep their spelling, and so do short tokens whose skeleton would be a
-    single letter ("Wu", "Li", "Xu"): a one-letter key would lump them with thousands of others.
     Names repeat, so the keys are computed once per distinct token and mapped back.
     """
     uniq = tokens.explode().drop_nulls().unique()
     if uniq.is_empty():
         return tokens
-    key = phonetic_expr(pl.col("t"))
-    table = pl.DataFrame({"t": uniq}).select(
-        "t",
-        k=pl.when(pl.col("t").str.contains(r"\d") | (key.str.len_chars() < 2))
-        .then(pl.col("t"))
-        .otherwise(key),
-    )
-    return tokens.list.eval(pl.element().replace_strict(table["t"], table["k"]))
-
-
-def phonetic_key(token: str) -> str:
-    """Scalar convenience wrapper over `phonetic_keys` (used for word lists and tests)."""
-    return str(phonetic_keys(pl.Series([[token]])).to_list()[0][0])
+    keys = pl.Series([phonetic_key(t) for t in uniq.to_list()], dtype=pl.String)
+    return tokens.list.eval(pl.element().replace_strict(uniq, keys))
 
 
 def tokens_of(name: str, kind: Kind = "person") -> list[str]:

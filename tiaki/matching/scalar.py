@@ -6,8 +6,9 @@ calls the batch engine's own rules (`fields`, `model`, `explain`) on short array
 records; for the one record that the border API screens per request, Polars' fixed cost per
 query (about 0.1 ms each, dozens of queries) is most of the time. The functions here apply the
 same rules to Python scalars. They must give exactly what the Polars path gives: every rule
-below mirrors one line of `records.normalise`, `normalize.name_tokens`, `normalize.phonetic_expr`,
-`names.prepare` or `blocking.record_keys`, and tests/matching/test_screener_equivalence.py
+below mirrors one line of `records.normalise`, `normalize.name_tokens`, `names.prepare` or
+`blocking.record_keys` (the phonetic key is not mirrored: both paths call
+`normalize.phonetic_key`), and tests/matching/test_screener_equivalence.py
 checks the two paths against each other on thousands of varied records. Change both together.
 """
 
@@ -15,14 +16,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import OSA
 
 from tiaki.matching import blocking, engine, fields, lexicon, model, names, romanise
-from tiaki.matching.normalize import _translit_one
+from tiaki.matching.normalize import _translit_one, phonetic_key
 from tiaki.matching.records import date_parts_one
 from tiaki.matching.stats import TokenStats
 
@@ -40,28 +40,7 @@ _LEET = str.maketrans("01345789", "oieastbg")
 _HAS_LETTER = re.compile(r"[a-z]")
 _HAS_DIGIT = re.compile(r"[0-9]")
 
-# normalize.phonetic_expr, in the same order.
-_PHONETIC_STEPS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile("ph"), "f"),
-    (re.compile("dzh|dj|dz"), "j"),
-    (re.compile("tsch|sch|tch|sh|ch|zh|cz|sz|ts|tz|ks|x|z"), "s"),
-    (re.compile("kh"), "h"),
-    (re.compile("gh"), "g"),
-    (re.compile("th"), "t"),
-    (re.compile("dh"), "d"),
-    (re.compile("ck"), "k"),
-    (re.compile("c([eiy])"), r"s\1"),
-    (re.compile("[cqg]"), "k"),
-    (re.compile("p"), "b"),
-]
-_LEADING_W = re.compile(r"^w")
-_VOWEL_J = re.compile("([aeiouy])j")
-_LEADING_VOWEL = re.compile(r"^[aeiouwy]")
-_VOWELS = re.compile("[aeiouwy]")
-_DOUBLE = re.compile(r"([a-z])\1")
-_FINAL_H = re.compile(r"^(.{2,})h$")
 _DIGIT = re.compile(r"\d")
-
 _ALNUM_UPPER = re.compile(r"[^0-9A-Z]")
 _NON_DIGIT = re.compile(r"\D")
 
@@ -91,25 +70,6 @@ def name_tokens(raw: str | None) -> list[str]:
             continue
         out.extend(romanise.fold(tok))
     return out
-
-
-def _skeleton(tok: str) -> str:
-    t = tok
-    for pattern, repl in _PHONETIC_STEPS:
-        t = pattern.sub(repl, t)
-    t = _LEADING_W.sub("v", t, count=1)
-    t = _VOWEL_J.sub(r"\1y", t)
-    t = _LEADING_VOWEL.sub("A", t, count=1)
-    t = _VOWELS.sub("", t).lower()
-    t = _DOUBLE.sub(r"\1", _DOUBLE.sub(r"\1", t))
-    return _FINAL_H.sub(r"\1", t, count=1)
-
-
-@lru_cache(maxsize=65_536)
-def phonetic_key(tok: str) -> str:
-    """`normalize.phonetic_keys` for one token (names repeat, hence the cache)."""
-    key = _skeleton(tok)
-    return tok if _DIGIT.search(tok) or len(key) < 2 else key
 
 
 def _alnum_upper(value: str | None) -> str | None:
