@@ -110,21 +110,49 @@ _LEGAL_PHRASE_RE = [
 ]
 
 
+# The rules that clean a lower-cased ASCII name, in order, as (pattern, replacement) with
+# Python's replacement syntax. This is their only definition: `_clean` applies them to a
+# chunk with Polars' str.replace_all, `clean_person` to one name with re.sub.
+# Apostrophes and ayn/hamza marks are dropped, not split on: "Qa'ida" is one word.
+_MARKS_RULES: list[tuple[str, str]] = [(r"['`\u2019\u02bb\u02bc]", ""), ("&", " and ")]
+_SPLIT_RULE = (r"[^a-z0-9]+", " ")
+# Arabic 'Abd al-X ("servant of X") is one name element however it is spelt: "Abd al-Aziz",
+# "Abdel Aziz", "Abdul Aziz" (Library of Congress ALA-LC romanisation notes), and written as one
+# word: "Abdelrahman" = "Abd al-Rahman" ("Abdullah" stays whole).
+_ABD_RULES: list[tuple[str, str]] = [
+    (r"\babd (?:al|el|ul|ol|ar|ur|as|us|an) ", "abdul "),
+    (r"\babd(?:al|el|ol|oul)\b", "abdul"),
+    (r"\babd(?:ul|el|al|ol)([a-km-z][a-z]{2,})\b", r"abdul \1"),
+]
+_PY_RULES = [(re.compile(p), r) for p, r in (*_MARKS_RULES, _SPLIT_RULE, *_ABD_RULES)]
+
+
+def _polars(replacement: str) -> str:
+    r"""Python's \1 in a replacement is ${1} for Polars (Rust regex)."""
+    return re.sub(r"\\(\d)", r"${\1}", replacement)
+
+
+def clean_person(ascii_name: str) -> str:
+    """`_clean` (kind="person") for one name: the same rules through `re`."""
+    s = ascii_name.lower()
+    for i, (pattern, repl) in enumerate(_PY_RULES):
+        s = pattern.sub(repl, s)
+        if i == len(_MARKS_RULES):  # after the split into words, as `_clean` strips
+            s = s.strip()
+    return s
+
+
 def _clean(ascii_names: pl.Series, kind: Kind) -> pl.Series:
     s = ascii_names.str.to_lowercase()
-    # Apostrophes and ayn/hamza marks are dropped, not split on: "Qa'ida" is one word.
-    s = s.str.replace_all(r"['`\u2019\u02bb\u02bc]", "").str.replace_all("&", " and ")
+    for pattern, repl in _MARKS_RULES:
+        s = s.str.replace_all(pattern, _polars(repl))
     if kind == "org":
         # "A.B.C." and "L.L.C." are one word in company names; in person names dots separate
         # initials ("J.C." = "J C"), so only organisations drop them.
         s = s.str.replace_all(r"\.", "")
-    s = s.str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
-    # Arabic 'Abd al-X ("servant of X") is one name element however it is spelt:
-    # "Abd al-Aziz", "Abdel Aziz", "Abdul Aziz" (Library of Congress ALA-LC romanisation notes).
-    s = s.str.replace_all(r"\babd (?:al|el|ul|ol|ar|ur|as|us|an) ", "abdul ")
-    s = s.str.replace_all(r"\babd(?:al|el|ol|oul)\b", "abdul")
-    # ...and written as one word: "Abdelrahman" = "Abd al-Rahman" ("Abdullah" stays whole).
-    s = s.str.replace_all(r"\babd(?:ul|el|al|ol)([a-km-z][a-z]{2,})\b", "abdul ${1}")
+    s = s.str.replace_all(_SPLIT_RULE[0], _SPLIT_RULE[1]).str.strip_chars()
+    for pattern, repl in _ABD_RULES:
+        s = s.str.replace_all(pattern, _polars(repl))
     if kind == "org":
         for pattern, canon in _LEGAL_PHRASE_RE:
             s = s.str.replace_all(pattern, canon)

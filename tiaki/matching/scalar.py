@@ -6,9 +6,9 @@ calls the batch engine's own rules (`fields`, `model`, `explain`) on short array
 records; for the one record that the border API screens per request, Polars' fixed cost per
 query (about 0.1 ms each, dozens of queries) is most of the time. The functions here apply the
 same rules to Python scalars. They must give exactly what the Polars path gives: every rule
-below mirrors one line of `records.normalise`, `normalize.name_tokens`, `names.prepare` or
-`blocking.record_keys` (the phonetic key is not mirrored: both paths call
-`normalize.phonetic_key`), and tests/matching/test_screener_equivalence.py
+below mirrors one line of `records.normalise`, `names.prepare` or `blocking.record_keys` (the
+phonetic key and the name-cleaning rules are not mirrored: both paths call `normalize`'s
+`phonetic_key` and apply its rule table), and tests/matching/test_screener_equivalence.py
 checks the two paths against each other on thousands of varied records. Change both together.
 """
 
@@ -22,7 +22,7 @@ import numpy as np
 from rapidfuzz.distance import OSA
 
 from tiaki.matching import blocking, engine, fields, lexicon, model, names, romanise
-from tiaki.matching.normalize import _translit_one, phonetic_key
+from tiaki.matching.normalize import _translit_one, clean_person, phonetic_key
 from tiaki.matching.records import date_parts_one
 from tiaki.matching.stats import TokenStats
 
@@ -30,17 +30,12 @@ _NON_ASCII = re.compile(r"[^\x00-\x7F]")
 _CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]")
 _CJK_SPACE = re.compile(r"[\s\u00b7\u30fb]")
 
-# normalize._clean (kind="person")
-_APOS = re.compile(r"['`\u2019\u02bb\u02bc]")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_ABD_SPACED = re.compile(r"\babd (?:al|el|ul|ol|ar|ur|as|us|an) ")
-_ABD_WORD = re.compile(r"\babd(?:al|el|ol|oul)\b")
-_ABD_JOINED = re.compile(r"\babd(?:ul|el|al|ol)([a-km-z][a-z]{2,})\b")
 _LEET = str.maketrans("01345789", "oieastbg")
 _HAS_LETTER = re.compile(r"[a-z]")
 _HAS_DIGIT = re.compile(r"[0-9]")
 
 _DIGIT = re.compile(r"\d")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")  # records.normalise's address words
 _ALNUM_UPPER = re.compile(r"[^0-9A-Z]")
 _NON_DIGIT = re.compile(r"\D")
 
@@ -54,12 +49,7 @@ def transliterate(value: str | None) -> str:
 
 def name_tokens(raw: str | None) -> list[str]:
     """`normalize.name_tokens` for one person name."""
-    s = transliterate(raw).lower()
-    s = _APOS.sub("", s).replace("&", " and ")
-    s = _NON_ALNUM.sub(" ", s).strip()
-    s = _ABD_SPACED.sub("abdul ", s)
-    s = _ABD_WORD.sub("abdul", s)
-    s = _ABD_JOINED.sub(r"abdul \1", s)
+    s = clean_person(transliterate(raw))
     out: list[str] = []
     for tok in s.split(" "):
         if tok == "":
