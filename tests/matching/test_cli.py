@@ -193,3 +193,56 @@ def test_runnable_as_module(files: dict[str, Path], tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "2 pairs written" in proc.stderr
     assert len(_rows(out)) == 2
+
+
+def test_country_codes_alpha2_alpha3_and_icao_are_one_country(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Files mix ISO 3166-1 alpha-2, alpha-3 and ICAO 9303 codes: NZ = NZL, D = DEU, UK = GBR."""
+    watch = _write(
+        tmp_path / "w.csv",
+        "id,full_name,date_of_birth,nationality\nW1,John Smith,1980-01-01,NZ\n"
+        "W2,Hans Becker,1975-06-01,D\nW3,Mary Jones,1970-02-02,UK\n",
+    )
+    recs = _write(
+        tmp_path / "r.csv",
+        "id,full_name,date_of_birth,nationality\nR1,John Smith,1980-01-01,NZL\n"
+        "R2,Hans Becker,1975-06-01,DEU\nR3,Mary Jones,1970-02-02,GBR\n",
+    )
+    out = tmp_path / "o.csv"
+    args = ["screen", "--watchlist", str(watch), "--records", str(recs), "--out", str(out)]
+    assert main([*args, "--no-progress"]) == 0
+    rows = _rows(out)
+    assert len(rows) == 3
+    assert all("nationality same" in r["explanation"] for r in rows)
+
+
+def test_country_codes_agree_on_the_single_record_path() -> None:
+    from tiaki.matching import Screener
+
+    watch = [{"id": "W1", "full_name": "John Smith", "date_of_birth": "1980-01-01",
+              "nationality": "NZ"}]  # fmt: skip
+    traveller = {"id": "R1", "full_name": "John Smith", "date_of_birth": "1980-01-01",
+                 "nationality": "NZL"}  # fmt: skip
+    hits = Screener(watch).screen(traveller)
+    assert hits and "nationality same" in hits[0].explanation
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_semicolon_or_tab_separated_file_with_headers_as_people_write_them(
+    tmp_path: Path, sep: str
+) -> None:
+    text = f"ID{sep}Full Name{sep}Date of Birth\n1{sep}Bob Smith{sep}1980-01-01\n" \
+           f"2{sep}Bob Smith{sep}1980-01-01\n"  # fmt: skip
+    recs = _write(tmp_path / "r.csv", text)
+    out = tmp_path / "o.csv"
+    assert main(["dedupe", "--records", str(recs), "--out", str(out), "--no-progress"]) == 0
+    assert [(r["left_id"], r["right_id"]) for r in _rows(out)] == [("1", "2")]
+
+
+def test_malformed_semicolon_file_names_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = _write(tmp_path / "bad.csv", "id;full_name\n1;Ana\n2;Jo;extra\n")
+    assert main(["dedupe", "--records", str(bad), "--out", str(tmp_path / "o.csv")]) == 2
+    assert "line 3: 3 fields where the header has 2" in capsys.readouterr().err

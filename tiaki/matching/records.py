@@ -13,6 +13,7 @@ import polars as pl
 from tiaki.matching import names
 from tiaki.matching.normalize import transliterate
 from tiaki.matching.stats import TokenStats
+from tiaki.screening.parsers._iso3166 import ALPHA2_TO_ALPHA3, ICAO_EXTRA
 
 FIELDS = [
     "id",
@@ -107,6 +108,10 @@ def summary(counts: dict[str, int]) -> list[str]:
     ]
 
 
+def _column(header: str) -> str:
+    return re.sub(r"[\s\-]+", "_", header.strip().lstrip("\ufeff").lower())
+
+
 def validate(
     df: pl.DataFrame, source: str = "input", offset: int = 0, strict: bool = False
 ) -> pl.DataFrame:
@@ -117,6 +122,8 @@ def validate(
     A value that does not parse (a date of birth, a country code) is data, not an error: it
     is kept as written and compared as text. With `strict` it is refused, naming line and field.
     """
+    # Headers as people write them ("ID", "Date of birth", " full-name") name the same columns.
+    df = df.rename({c: _column(c) for c in df.columns if _column(c) in FIELDS and c != _column(c)})
     if "id" not in df.columns:
         found = ", ".join(df.columns) or "none"
         raise MatchInputError(f"{source}: missing required column 'id' (columns found: {found})")
@@ -175,6 +182,20 @@ def clean_record(
     return row
 
 
+def separator(path: str | Path) -> str:
+    """The file's field separator: a comma, or the semicolon or tab a header uses instead
+    (spreadsheets in many locales export CSV with ";", and some systems write tab-separated
+    files); read from the header line only, so a comma inside a name cannot mislead it."""
+    with open(path, "rb") as fh:
+        header = fh.readline().decode("utf-8", errors="replace")
+    if "," in header:
+        return ","
+    for sep in (";", "\t", "|"):
+        if sep in header:
+            return sep
+    return ","
+
+
 def _locate(path: str | Path) -> str:
     """The first line of a CSV that cannot be read: bad encoding or the wrong number of fields."""
     import csv
@@ -186,7 +207,7 @@ def _locate(path: str | Path) -> str:
             except UnicodeDecodeError as exc:
                 return f"line {number}: not UTF-8 text (byte {exc.start + 1})"
     with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
+        reader = csv.reader(fh, delimiter=separator(path))
         header = next(reader, None)
         if header is None:
             return "empty file"
@@ -206,7 +227,7 @@ def _read_error(path: str | Path, exc: Exception) -> MatchInputError:
 def read_csv(path: str | Path, strict: bool = False) -> pl.DataFrame:
     """Read a whole contract CSV (every value as text) and validate it."""
     try:
-        df = pl.read_csv(path, infer_schema=False, encoding="utf8")
+        df = pl.read_csv(path, infer_schema=False, encoding="utf8", separator=separator(path))
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
         raise _read_error(path, exc) from exc
     return validate(df, str(path), strict=strict)
@@ -217,7 +238,9 @@ def iter_csv(
 ) -> Iterator[tuple[int, pl.DataFrame]]:
     """Validated chunks of exactly `chunk_size` rows (the last may be shorter), with offsets."""
     try:
-        batches = pl.scan_csv(path, infer_schema=False).collect_batches(chunk_size=chunk_size)
+        batches = pl.scan_csv(path, infer_schema=False, separator=separator(path)).collect_batches(
+            chunk_size=chunk_size
+        )
         pending: list[pl.DataFrame] = []
         size = offset = 0
         for batch in batches:
@@ -237,6 +260,23 @@ def iter_csv(
 
 def _alnum_upper(col: str) -> pl.Expr:
     return pl.col(col).str.to_uppercase().str.replace_all(r"[^0-9A-Z]", "").replace("", None)
+
+
+# A country written as ISO 3166-1 alpha-2 ("NZ") or an ICAO Doc 9303 part 3 code ("D" for
+# Germany in MRZs) is the alpha-3 code a passport's MRZ carries: files mix them, and "NZ" against
+# "NZL" is the same nationality. One table for both paths (`country_code`, `_country`).
+# UK and EL are ISO 3166-1's "exceptionally reserved" alpha-2 codes for the United Kingdom and
+# Greece (the EU's own usage), common in files though GB and GR are the assigned codes.
+COUNTRY_ALIASES: dict[str, str] = {**ALPHA2_TO_ALPHA3, **ICAO_EXTRA, "UK": "GBR", "EL": "GRC"}
+
+
+def country_code(value: str | None) -> str | None:
+    """A cleaned country code (letters and digits, upper case) as alpha-3 when it is one."""
+    return COUNTRY_ALIASES.get(value, value) if value is not None else None
+
+
+def _country(col: str) -> pl.Expr:
+    return _alnum_upper(col).replace(COUNTRY_ALIASES)
 
 
 def full_names(df: pl.DataFrame) -> pl.Series:
@@ -266,9 +306,9 @@ def normalise(df: pl.DataFrame, stats: TokenStats | None = None) -> pl.DataFrame
         d.cast(pl.Int8).alias("dob_d"),
         dob_text.alias("dob_text"),
         pl.when(sex.is_in(["M", "F"])).then(sex).alias("sex"),
-        _alnum_upper("nationality").alias("nat"),
+        _country("nationality").alias("nat"),
         _alnum_upper("document_number").alias("doc"),
-        _alnum_upper("document_country").alias("doc_country"),
+        _country("document_country").alias("doc_country"),
         pl.col("phone").str.replace_all(r"\D", "").str.slice(-9).replace("", None).alias("phone"),
         pl.col("email").str.to_lowercase().str.strip_chars().alias("email"),
         pl.lit(address).str.strip_chars().replace("", None).alias("address"),

@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA
 
 from tiaki.matching import blocking, engine, fields, lexicon, model, names, romanise
 from tiaki.matching.normalize import _translit_one, clean_person, phonetic_key
-from tiaki.matching.records import date_parts_one
+from tiaki.matching.records import country_code, date_parts_one
 from tiaki.matching.stats import TokenStats
 
 _NON_ASCII = re.compile(r"[^\x00-\x7F]")
@@ -108,9 +108,9 @@ def normalise(row: dict[str, str | None], stats: TokenStats) -> dict[str, Any]:
         "dob_d": d,
         "dob_text": dob_text,
         "sex": sex if sex in ("M", "F") else None,
-        "nat": _alnum_upper(row["nationality"]),
+        "nat": country_code(_alnum_upper(row["nationality"])),
         "doc": _alnum_upper(row["document_number"]),
-        "doc_country": _alnum_upper(row["document_country"]),
+        "doc_country": country_code(_alnum_upper(row["document_country"])),
         "phone": phone or None,
         "email": email,
         "address": address or None,
