@@ -84,10 +84,11 @@ def _case_context(request: HttpRequest, case: VictimCase, **extra: Any) -> dict[
     # read of the victim's record.
     audit_read(actor=request.user, objects=case, purpose="case record")
     purposes = catalogue.catalogue().purposes()
-    consents = []
-    for code, name in purposes.items():
-        current = services.consent_current(case, code)
-        consents.append({"code": code, "name": name, "current": current})
+    current = services.consents_current(case)
+    consents = [{"code": code, "name": name, "current": current.get(code)}
+                for code, name in purposes.items()]
+    # Newest first, as ``latest_certification`` orders them: the panel's first is the latest.
+    certifications = list(case.certifications.order_by("-requested_at", "-pk"))
     child = ChildInvolvement.objects.filter(case=case).first()
     context: dict[str, Any] = {
         "case": case,
@@ -102,11 +103,12 @@ def _case_context(request: HttpRequest, case: VictimCase, **extra: Any) -> dict[
                                                case.relationship_to_trafficker)
             if case.relationship_to_trafficker else "",
         },
-        "certification": services.latest_certification(case),
-        "certifications": case.certifications.all(),
+        "certification": certifications[0] if certifications else None,
+        "certifications": certifications,
         "may_request": policy_for(VictimCase).allows(request.user, REQUEST_CERT, case),
         "consents": consents,
         "referrals": case.referrals.select_related("agency").all(),
+        "members": case.members.select_related("user__agency").order_by("added_at", "pk"),
         "services": catalogue.catalogue().services,
         "child": child,
         "risks": case.risks.all()[:5],

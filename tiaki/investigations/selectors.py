@@ -20,6 +20,7 @@ from django.db.models import QuerySet, Sum
 
 from tiaki.cases import catalogue as case_catalogue
 from tiaki.cases.models import VictimCase
+from tiaki.cases.policies import on_case_team
 from tiaki.core.policy import visible
 from tiaki.investigations.models import (
     Charge,
@@ -82,8 +83,12 @@ def links_for(user: Any, investigation: Investigation) -> list[LinkView]:
 
 
 def reparations_for_case(user: Any, case: VictimCase) -> QuerySet[ReparationOrder]:
-    return visible(user, ReparationOrder).filter(case=case).select_related(
-        "sentence", "sentence__charge", "sentence__charge__suspect")
+    orders = ReparationOrder.objects.filter(case=case)
+    # The case team sees every order made for its victim (the policy's second branch), so
+    # the case page needs no policy sub-selects; anyone else sees what the policy shows.
+    if not on_case_team(user, case):
+        orders = visible(user, orders)
+    return orders.select_related("sentence", "sentence__charge", "sentence__charge__suspect")
 
 
 # ---------------------------------------------------------------- figures

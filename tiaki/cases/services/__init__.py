@@ -44,7 +44,12 @@ from tiaki.cases.services.common import (  # noqa: F401
     issued_certification,
     latest_certification,
 )
-from tiaki.cases.services.consent import consent_current, consent_record, require_consent  # noqa: F401
+from tiaki.cases.services.consent import (  # noqa: F401
+    consent_current,
+    consent_record,
+    consents_current,
+    require_consent,
+)
 from tiaki.cases.services.justice import (  # noqa: F401
     compensation_informed,
     court_date_add,
