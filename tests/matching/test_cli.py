@@ -129,7 +129,7 @@ def test_dirty_date_is_data_counted_in_the_summary(
     assert "dob same as written" in rows[0]["explanation"]
     err = capsys.readouterr().err
     assert "2 dates of birth did not parse; compared as text" in err
-    assert "1 nationalities did not parse; compared as text" in err
+    assert "1 nationality did not parse; compared as text" in err
 
 
 def test_strict_refuses_naming_line_and_field(

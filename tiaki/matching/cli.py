@@ -120,7 +120,7 @@ def _execute(args: argparse.Namespace) -> int:
             pairs += frame.height
     for line in summary(dict(counts)):
         print(line, file=sys.stderr)
-    print(f"{pairs} pairs written to {args.out}", file=sys.stderr)
+    print(f"{pairs} {'pair' if pairs == 1 else 'pairs'} written to {args.out}", file=sys.stderr)
     return 0
 
 

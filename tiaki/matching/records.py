@@ -45,6 +45,9 @@ CHECKED = {
     "document_country": ("document countries", "a 2- or 3-letter country code"),
 }
 
+_SINGULAR = {"date_of_birth": "date of birth", "nationality": "nationality",
+             "document_country": "document country"}  # fmt: skip
+
 
 class MatchInputError(ValueError):
     """Bad input: the message names the source, the line and the field."""
@@ -104,7 +107,9 @@ def unparsed_counts(df: pl.DataFrame) -> dict[str, int]:
 def summary(counts: dict[str, int]) -> list[str]:
     """The run summary's lines: "64 dates of birth did not parse; compared as text"."""
     return [
-        f"{n} {CHECKED[f][0]} did not parse; compared as text" for f, n in counts.items() if n
+        f"{n} {CHECKED[f][0] if n != 1 else _SINGULAR[f]} did not parse; compared as text"
+        for f, n in counts.items()
+        if n
     ]
 
 
