@@ -40,8 +40,13 @@ class ApiResult:
     p99_ms: float
 
 
-def run(n_travellers: int, n_watchlist: int, planted: int = 1000) -> tuple[ScaleResult, ApiResult]:
-    data = synthetic.generate(n_watchlist, n_travellers, planted)
+def run(
+    n_travellers: int, n_watchlist: int, planted: int = 1000, script_share: float = 0.0
+) -> tuple[ScaleResult, ApiResult]:
+    """`script_share`: the share of the watchlist written in the multi-script benchmark's ten
+    scripts (Hangul, Han, Thai, Arabic, Cyrillic, Devanagari, Greek, Persian, Vietnamese,
+    Māori), beside the 20 % in Cyrillic."""
+    data = synthetic.generate(n_watchlist, n_travellers, planted, script_share=script_share)
     with tempfile.TemporaryDirectory(prefix="tiaki-bench-") as tmp:
         folder = Path(tmp)
         watch, travellers = synthetic.write(data, folder)

@@ -183,26 +183,63 @@ def _perturb(row: dict[str, str], kind: int, rng: np.random.Generator) -> dict[s
     return out
 
 
-def _native(watch: pl.DataFrame, share: float, rng: np.random.Generator) -> pl.DataFrame:
-    """Write a share of the watchlist's names in Cyrillic, as a list compiled abroad would."""
+def _native(
+    watch: pl.DataFrame, share: float, rng: np.random.Generator, keep: set[int] | None = None
+) -> pl.DataFrame:
+    """Write a share of the watchlist's names in Cyrillic, as a list compiled abroad would
+    (rows in `keep`, already written in another script, stay as they are)."""
     mask = rng.random(watch.height) < share
     given, family = watch["given_name"].to_list(), watch["family_name"].to_list()
     for i in np.flatnonzero(mask):
+        if keep and int(i) in keep:
+            continue
         given[i], family[i] = _cyrillic(given[i]), _cyrillic(family[i])
     return watch.with_columns(given_name=pl.Series(given), family_name=pl.Series(family))
 
 
+def _script_mix(
+    watch: pl.DataFrame, share: float, rng: np.random.Generator
+) -> tuple[pl.DataFrame, dict[int, tuple[str, str]]]:
+    """Write a share of the watchlist in the multi-script benchmark's ten scripts (native
+    spelling), and return for each such row a romanisation a passport would carry."""
+    from bench.multiscript import NAMES
+
+    scripts = list(NAMES)
+    given, family = watch["given_name"].to_list(), watch["family_name"].to_list()
+    romanised: dict[int, tuple[str, str]] = {}
+    for i in np.flatnonzero(rng.random(watch.height) < share):
+        lists = NAMES[scripts[int(rng.integers(len(scripts)))]]
+        f = lists["family"][int(rng.integers(len(lists["family"])))]
+        g = lists["given"][int(rng.integers(len(lists["given"])))]
+        given[i], family[i] = g[0], f[0]
+        romanised[int(i)] = (g[1][int(rng.integers(len(g[1])))], f[1][int(rng.integers(len(f[1])))])
+    return watch.with_columns(given_name=pl.Series(given), family_name=pl.Series(family)), romanised
+
+
 def generate(
-    n_watchlist: int, n_travellers: int, planted: int, seed: int = 7, native_share: float = 0.2
+    n_watchlist: int,
+    n_travellers: int,
+    planted: int,
+    seed: int = 7,
+    native_share: float = 0.2,
+    script_share: float = 0.0,
 ) -> Synthetic:
+    """`script_share` of the watchlist is written in the ten scripts of `bench.multiscript`
+    (their planted copies in a romanisation), `native_share` in Cyrillic."""
     rng = np.random.default_rng(seed)
     head = [t.capitalize() for t in COMMON_NAME_TOKENS]
     given = head[:60] + _vocabulary(rng, 20_000)
     family = head[60:] + _vocabulary(rng, 120_000)
     watch = _people(rng, n_watchlist, given, family, "W")
+    romanised: dict[int, tuple[str, str]] = {}
+    if script_share:
+        watch, romanised = _script_mix(watch, script_share, rng)
     travellers = _people(rng, n_travellers - planted, given, family, "T")
     picks = rng.choice(n_watchlist, size=planted, replace=False)
     rows = watch[picks].to_dicts()
+    for row, pick in zip(rows, picks, strict=True):
+        if int(pick) in romanised:
+            row["given_name"], row["family_name"] = romanised[int(pick)]
     copies = [_perturb(r, i % 6, rng) for i, r in enumerate(rows)]
     plant = pl.DataFrame(copies, schema=travellers.schema).with_columns(
         id=pl.format("P{}", pl.int_range(0, pl.len()))
@@ -210,7 +247,7 @@ def generate(
     truth = pl.DataFrame({"watchlist_id": [r["id"] for r in rows], "traveller_id": plant["id"]})
     order = rng.permutation(n_travellers)
     all_travellers = pl.concat([travellers, plant])[order]
-    return Synthetic(_native(watch, native_share, rng), all_travellers, truth)
+    return Synthetic(_native(watch, native_share, rng, set(romanised)), all_travellers, truth)
 
 
 def write(data: Synthetic, folder: Path) -> tuple[Path, Path]:
