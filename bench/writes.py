@@ -28,16 +28,75 @@ def _setup() -> None:
 
 def _audit_writer(rows: int, start: Any, done: Any) -> None:
     _setup()
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from tiaki.audit.services import Action, audit_record
 
+    connection.ensure_connection()
     start.wait()
+    cpu = time.process_time()
     for n in range(rows):
         with transaction.atomic():
             audit_record(actor=None, action=Action.READ, object_type="bench.thing",
                          object_id=str(n), summary="bench read")
-    done.put(rows)
+    done.put(time.process_time() - cpu)
+
+
+BARE_TABLE = "bench_bare_commit"
+
+
+def _bare_writer(rows: int, start: Any, done: Any) -> None:
+    """The floor under any audited write: one small INSERT and its COMMIT, on a raw
+    connection, so what is left is the server's work and the flush of the commit record."""
+    _setup()
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    start.wait()
+    cpu = time.process_time()
+    for n in range(rows):
+        with raw.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {BARE_TABLE} (note) VALUES (%s)", [f"bare {n}"])
+        raw.commit()
+    done.put(time.process_time() - cpu)
+
+
+def _run_writers(target: Any, writers: int, rows: int,
+                 sealer: bool) -> tuple[float, float]:
+    """Run ``writers`` spawned processes together; returns wall seconds and their CPU
+    seconds per row (the client side only)."""
+    ctx = mp.get_context("spawn")
+    start, stop, done, lags = ctx.Barrier(writers + 1), ctx.Event(), ctx.Queue(), ctx.Queue()
+    seal_proc = ctx.Process(target=_sealer, args=(stop, lags)) if sealer else None
+    if seal_proc is not None:
+        seal_proc.start()
+    procs = [ctx.Process(target=target, args=(rows, start, done)) for _ in range(writers)]
+    for p in procs:
+        p.start()
+    start.wait()
+    began = time.perf_counter()
+    for p in procs:
+        p.join()
+    seconds = time.perf_counter() - began
+    cpu = sum(done.get() for _ in procs)
+    if seal_proc is not None:
+        _wait_sealed()
+        stop.set()
+        seal_proc.join()
+    return seconds, cpu / (writers * rows)
+
+
+def bench_bare(writers: int, rows: int) -> dict[str, float]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {BARE_TABLE} "
+                       f"(id bigserial PRIMARY KEY, note text NOT NULL)")
+    seconds, cpu = _run_writers(_bare_writer, writers, rows, sealer=False)
+    return {"writers": writers, "commits": writers * rows, "seconds": round(seconds, 2),
+            "commits_per_s": round(writers * rows / seconds),
+            "client_cpu_us_per_commit": round(cpu * 1e6)}
 
 
 def _sealer(stop: Any, lags: Any) -> None:
@@ -50,32 +109,28 @@ def _sealer(stop: Any, lags: Any) -> None:
     lags.put(audit_seal())
 
 
-def bench_audit(writers: int, rows: int) -> dict[str, float]:
+_SEAL_LAG: list[float] = []
+
+
+def _wait_sealed() -> None:
+    # How long after the last commit until every row is sealed.
     from tiaki.audit.models import AuditEvent, AuditSeal
 
-    ctx = mp.get_context("spawn")
-    start, stop, done, lags = ctx.Barrier(writers + 1), ctx.Event(), ctx.Queue(), ctx.Queue()
-    before = AuditEvent.objects.count()
-    sealer = ctx.Process(target=_sealer, args=(stop, lags))
-    sealer.start()
-    procs = [ctx.Process(target=_audit_writer, args=(rows, start, done)) for _ in range(writers)]
-    for p in procs:
-        p.start()
-    start.wait()
-    began = time.perf_counter()
-    for p in procs:
-        p.join()
-    seconds = time.perf_counter() - began
-    # How long after the last commit until every row is sealed.
     waited = time.perf_counter()
     while AuditSeal.objects.count() < AuditEvent.objects.count():
         time.sleep(0.1)
-    seal_lag = time.perf_counter() - waited
-    stop.set()
-    sealer.join()
+    _SEAL_LAG.append(time.perf_counter() - waited)
+
+
+def bench_audit(writers: int, rows: int) -> dict[str, float]:
+    from tiaki.audit.models import AuditEvent
+
+    before = AuditEvent.objects.count()
+    seconds, cpu = _run_writers(_audit_writer, writers, rows, sealer=True)
     written = AuditEvent.objects.count() - before
-    return {"writers": writers, "rows": written, "seconds": seconds,
-            "rows_per_s": written / seconds, "seal_lag_s": seal_lag}
+    return {"writers": writers, "rows": written, "seconds": round(seconds, 2),
+            "rows_per_s": round(written / seconds), "client_cpu_us_per_row": round(cpu * 1e6),
+            "seal_lag_s": round(_SEAL_LAG[-1], 2)}
 
 
 def fill_audit(n: int) -> dict[str, float]:
@@ -200,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--travellers", type=int, default=20_000)
     ap.add_argument("--fill-audit", type=int, default=0,
                     help="first add this many audit rows in bulk (to verify a larger trail)")
+    ap.add_argument("--bare", action="store_true",
+                    help="also time a bare INSERT + COMMIT loop from as many writers, before "
+                         "and after the audit writers (the flush's ceiling, in the same run)")
     ap.add_argument("--skip", action="append", default=[],
                     choices=["audit", "verify", "cases", "watchlist", "ingest"])
     args = ap.parse_args(argv)
@@ -210,8 +268,12 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor}; machine: {platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    if args.bare:
+        print("bare INSERT + COMMIT:", bench_bare(args.writers, args.rows), flush=True)
     if "audit" not in args.skip:
         print("audit writes:", bench_audit(args.writers, args.rows), flush=True)
+    if args.bare:
+        print("bare INSERT + COMMIT:", bench_bare(args.writers, args.rows), flush=True)
     if args.fill_audit:
         print("sealer:", fill_audit(args.fill_audit), flush=True)
     if "verify" not in args.skip:
