@@ -192,12 +192,15 @@ class WatchlistEntry(models.Model):
         name = self.full_name or f"{self.given_name} {self.family_name}".strip()
         return f"{name} ({self.list_name})"
 
+    # The matching engine's input columns an entry fills (``id`` aside).
+    CONTRACT_FIELDS = ("full_name", "given_name", "family_name", "date_of_birth", "sex",
+                       "nationality", "document_number", "document_country", "phone", "email",
+                       "address", "postcode")
+
     def contract_row(self) -> dict[str, str | None]:
         """The entry in the matching engine's input columns; ``id`` is the primary key."""
         row: dict[str, str | None] = {"id": str(self.pk)}
-        for name in ("full_name", "given_name", "family_name", "date_of_birth", "sex",
-                     "nationality", "document_number", "document_country", "phone", "email",
-                     "address", "postcode"):
+        for name in self.CONTRACT_FIELDS:
             row[name] = getattr(self, name) or None
         return row
 
