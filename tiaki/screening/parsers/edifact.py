@@ -10,6 +10,7 @@ positions, and records every deviation as a :class:`ParseIssue` instead of faili
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -263,6 +264,15 @@ def tokenise(text: str) -> TokenisedText:
     return TokenisedText(segments, issues, delims, text, starts)
 
 
+@functools.lru_cache(maxsize=32)
+def _special_chars(d: Delimiters) -> re.Pattern[str]:
+    """The characters ``_read_segment`` must look at one by one under ``d``."""
+    chars = {d.segment, d.element, d.component, *_NEWLINES}
+    if d.release is not None:
+        chars.add(d.release)
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
 def _read_segment(
     text: str,
     i: int,
@@ -276,7 +286,17 @@ def _read_segment(
     elements: list[list[str]] = [[]]
     buf: list[str] = []
     terminated = False
+    special = _special_chars(d)
     while i < n:
+        # Jump over ordinary characters in one slice (a passenger list is mostly data):
+        # only the service characters and line breaks below need a decision.
+        m = special.search(text, i)
+        j = n if m is None else m.start()
+        if j > i:
+            buf.append(text[i:j])
+            i = j
+            if i >= n:
+                break
         c = text[i]
         if d.release is not None and c == d.release and i + 1 < n:
             buf.append(text[i + 1])
@@ -318,7 +338,7 @@ def _read_segment(
         Segment(
             index=index,
             tag=tag,
-            elements=tuple(tuple(c.strip() for c in el) for el in elements[1:]),
+            elements=tuple(tuple(map(str.strip, el)) for el in elements[1:]),
             text=raw,
             position=pos,
         )
