@@ -142,10 +142,13 @@ def watchlist_import(*, actor: Any, data: bytes, file_name: str, list_name: str,
         # In batches: one read of what is held and one write each for new and changed rows,
         # instead of two round trips per row (100,000 entries took ten minutes that way).
         ids = list(wanted)
+        # A list's first import holds nothing to compare with: asking once saves reading by
+        # 5,000-id IN lists, whose parameters alone cost a third of a 100,000-row import.
+        any_held = WatchlistEntry.objects.filter(list_name=list_name).exists()
         for start in range(0, len(ids), BULK_CHUNK):
             chunk = ids[start:start + BULK_CHUNK]
             held = {e.external_id: e for e in WatchlistEntry.objects.filter(
-                list_name=list_name, external_id__in=chunk)}
+                list_name=list_name, external_id__in=chunk)} if any_held else {}
             new: list[dict[str, Any]] = []
             changed: list[WatchlistEntry] = []
             for external_id in chunk:
