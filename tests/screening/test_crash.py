@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.crash import kill9, start, wait_for_line
+from tiaki.audit.models import AuditEvent
 from tiaki.screening import services
 from tiaki.screening.models import Alert, IngestBatch, Traveller
 from tiaki.screening.services.common import SCREEN_CHUNK
@@ -34,6 +35,22 @@ def slow(hits, batch):
         time.sleep(600)
     return real(hits, batch)
 ingest._create_alerts = slow
+"""
+
+
+# The child stops while storing the second chunk of travellers (the first is already written
+# in the batch's transaction).
+SLOW_SECOND_STORE = """
+from tiaki.screening.services import ingest
+real = ingest.bulk_insert
+calls = []
+def slow(model, rows):
+    calls.append(1)
+    if len(calls) == 2:
+        print("mid-store", flush=True)
+        time.sleep(600)
+    return real(model, rows)
+ingest.bulk_insert = slow
 """
 
 
@@ -112,4 +129,27 @@ def test_worker_killed_mid_screening_is_followed_by_one_that_finishes(
     wait_for_line(second, f"resuming screening of stalled batch {batch.pk}")
     second.wait(timeout=300)
     assert second.returncode == 0, second.stderr.read() if second.stderr else ""
+    _assert_screened_once(batch)
+
+
+def test_ingest_killed_mid_store_keeps_nothing_and_the_rerun_stores_each_record_once(
+    tmp_path: Path, analyst: Any, posts: Any
+) -> None:
+    path = _files(tmp_path, analyst)
+    child = start(SLOW_SECOND_STORE + "from django.core.management import call_command\n"
+                  "call_command('ingest', sys.argv[1])\n", str(path))
+    wait_for_line(child, "mid-store")
+    kill9(child)
+    # The batch, its travellers and its audit row commit together, so none of them is left.
+    assert not IngestBatch.objects.exists()
+    assert not Traveller.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="screening.ingestbatch").exists()
+
+    out = StringIO()
+    call_command("ingest", str(path), stdout=out)
+    assert f"{TRAVELLERS} added, 0 already present" in out.getvalue()
+    batch = IngestBatch.objects.get()
+    audit = AuditEvent.objects.filter(object_type="screening.ingestbatch",
+                                      object_id=str(batch.pk), action=AuditEvent.Action.CREATE)
+    assert [row.changes["added"] for row in audit] == [TRAVELLERS]
     _assert_screened_once(batch)
