@@ -90,6 +90,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: an oversized body is refused before anything reads it (tiaki.core.limits).
     "tiaki.core.limits.RequestSizeLimitMiddleware",
+    # Policy answers read once per request (tiaki.core.memo).
+    "tiaki.core.memo.RequestMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

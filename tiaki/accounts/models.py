@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tiaki.accounts.roles import Role
+from tiaki.core.memo import remembered
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -59,6 +60,9 @@ class Agency(models.Model):
 
     def lineage_ids(self) -> set[int]:
         """This agency and every predecessor whose functions it now holds."""
+        return set(remembered(("agency lineage", self.pk), self._lineage_ids))
+
+    def _lineage_ids(self) -> frozenset[int]:
         ids = {self.pk}
         frontier = [self.pk]
         while frontier:
@@ -69,7 +73,7 @@ class Agency(models.Model):
             )
             ids.update(found)
             frontier = found
-        return ids
+        return frozenset(ids)
 
 
 class User(AbstractUser):

@@ -32,6 +32,7 @@ from tiaki.administration.policies import (
     is_platform_admin,
 )
 from tiaki.audit.services import Action, audit_record
+from tiaki.core.memo import memo_clear
 from tiaki.core.policy import Refused, refusal_record
 
 USERS = UserPolicy()
@@ -276,6 +277,7 @@ def _hand_over(*, leaver: User, successor: User, acting_user: Any) -> Handover:
         if added:
             done.posts.append(membership.post.code)
     PostMembership.objects.filter(user=leaver).delete()
+    memo_clear()  # the rest of this request reads the new posts (tiaki.core.memo)
     return done
 
 
@@ -410,6 +412,7 @@ def agency_update(*, acting_user: Any, agency: Agency, active: bool,
         agency.active = active
         agency.successor = successor
         agency.save(update_fields=["active", "successor"])
+        memo_clear()  # lineages change with a successor (tiaki.core.memo)
         audit_record(actor=acting_user, action=Action.UPDATE, obj=agency,
                      summary=f"Updated agency {agency.code}", changes=changes, reason=reason)
     return agency
@@ -542,6 +545,7 @@ def post_officers_set(*, acting_user: Any, post: Any, officers: Iterable[User],
         PostMembership.objects.filter(post=post).exclude(user_id__in=wanted).delete()
         PostMembership.objects.bulk_create(
             [PostMembership(post=post, user=u) for pk, u in wanted.items() if pk not in held])
+        memo_clear()  # the rest of this request reads the new posts (tiaki.core.memo)
         names = sorted(u.username for u in wanted.values())
         removed = sorted(User.objects.filter(pk__in=held - set(wanted)).values_list(
             "username", flat=True))

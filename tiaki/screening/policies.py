@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 
 from tiaki.accounts.roles import Role
+from tiaki.core.memo import remembered
 from tiaki.core.policy import Policy, register
 from tiaki.screening.models import (
     Alert,
@@ -51,7 +52,11 @@ def _agency_codes(user: Any) -> set[str]:
         return set()
     from tiaki.accounts.models import Agency
 
-    return set(Agency.objects.filter(pk__in=agency.lineage_ids()).values_list("code", flat=True))
+    def codes() -> frozenset[str]:
+        return frozenset(Agency.objects.filter(pk__in=agency.lineage_ids())
+                         .values_list("code", flat=True))
+
+    return set(remembered(("agency lineage codes", agency.pk), codes))
 
 
 def is_border_officer(user: Any) -> bool:
@@ -66,7 +71,8 @@ def posts_of(user: Any) -> models.QuerySet[Post]:
         return Post.objects.none()
     own = Post.objects.filter(agency_id__in=user.agency.lineage_ids())
     member = PostMembership.objects.filter(user=user).values_list("post_id", flat=True)
-    return own.filter(pk__in=member) if member.exists() else own
+    has_posts = remembered(("post member", user.pk), member.exists)
+    return own.filter(pk__in=member) if has_posts else own
 
 
 def can_ingest(user: Any) -> bool:
