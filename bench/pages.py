@@ -1,17 +1,18 @@
 """Page and API speed on the configured database, served by gunicorn (issue 16).
 
     DATABASE_URL=postgres://…/scratch python -m bench pages [--workers 4] [--clients 20]
-        [--seconds 20] [--port 8000]
+        [--seconds 20] [--port 8000] [--only LABEL,…] [--think 1]
 
 Run it on a database the generator filled (``python -m bench generate``). It starts gunicorn
 with ``--workers`` sync workers on ``--port``, signs the personas in (a session per persona
 with both factors passed, made in the database as a sign-in would), then drives each page
-in turn with ``--clients`` threads, each on its own keep-alive connection with no think time,
-for ``--seconds`` seconds: the trivial view (``/healthz``) first and last, and between them
-``/cases/``, a case detail, ``/cases/measures/``, ``/audit/``, ``/api/cases/`` and
-``/screening/``. For each it reports p50/p95 latency and throughput, and throughput as a
-ratio of the trivial view's (the mean of its two runs), which is what stays comparable on a
-machine shared with other work.
+in turn with ``--clients`` threads, each on its own keep-alive connection with no think time
+(``--think`` makes each client wait that long after every response: latency at an offered
+load rather than throughput), for ``--seconds`` seconds: the trivial view (``/healthz``)
+first and last, and between them ``/cases/``, a case detail, ``/cases/measures/``,
+``/audit/``, ``/api/cases/`` and ``/screening/``. For each it reports p50/p95 latency and
+throughput, and throughput as a ratio of the trivial view's (the mean of its two runs),
+which is what stays comparable on a machine shared with other work.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ class Run:
 
 
 def drive(port: int, path: str, cookie: str | None, clients: int, seconds: float,
-          label: str) -> Run:
+          label: str, think: float = 0.0) -> Run:
     latencies: list[float] = []
     errors = [0]
     statuses: dict[int, int] = {}
@@ -129,6 +130,10 @@ def drive(port: int, path: str, cookie: str | None, clients: int, seconds: float
             else:
                 with lock:
                     errors[0] += 1
+            if think:
+                # A person reading the page before the next click: with N clients the
+                # offered load is about N / think requests a second.
+                time.sleep(min(think, max(0.0, stop_at - time.perf_counter())))
         conn.close()
         with lock:
             latencies.extend(mine)
@@ -167,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--port", type=int, default=8000)
     ap.add_argument("--only", default="", help="comma-separated labels to run (and the trivial)")
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="seconds each client waits after a response (20 clients, 1 s: the "
+                         "issue's offered load of about 20 requests/s)")
     args = ap.parse_args(argv)
     _setup()
     plan = targets()
@@ -181,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             # A few requests first, so every worker has its imports and connections warm.
             drive(args.port, path, cookies.get(persona or ""), args.clients, 1.0, label)
             run = drive(args.port, path, cookies.get(persona or ""), args.clients,
-                        args.seconds, label)
+                        args.seconds, label, args.think)
             runs.append(run)
             print(f"{label}: {len(run.latencies)} ok, {run.errors} not ok {run.status}",
                   file=sys.stderr)
@@ -191,8 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     trivial = [r.throughput for r in runs if r.label.startswith("trivial")]
     base = statistics.mean(trivial) if trivial else float("nan")
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
-    print(f"gunicorn {args.workers} sync workers, {args.clients} clients, {args.seconds:.0f} s "
-          f"per page; load average after the run {load}")
+    pace = f", {args.think:g} s think time" if args.think else ", no think time"
+    print(f"gunicorn {args.workers} sync workers, {args.clients} clients{pace}, "
+          f"{args.seconds:.0f} s per page; load average after the run {load}")
     print("| page | requests | p50 (ms) | p95 (ms) | throughput (req/s) | vs trivial view |")
     print("|---|---|---|---|---|---|")
     for run in runs:
