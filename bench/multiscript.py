@@ -151,6 +151,12 @@ NAMES: dict[str, dict[str, list[tuple[str, list[str]]]]] = {
 # Scripts written family name first (native order); CJK names run together, Vietnamese spaced.
 FAMILY_FIRST = {"hangul", "han", "vietnamese"}
 RUN_TOGETHER = {"hangul", "han"}
+# For the variant with sex and nationality (`run(attributes=True)`): the country whose
+# passports most of each script's names carry.
+NATIONALITY = {
+    "hangul": "KOR", "han": "CHN", "thai": "THA", "arabic": "SAU", "cyrillic": "RUS",
+    "devanagari": "IND", "greek": "GRC", "persian": "IRN", "vietnamese": "VNM", "maori": "NZL",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -182,11 +188,18 @@ def _fmt(d: tuple[int, int, int]) -> str:
     return f"{d[0]:04d}-{d[1]:02d}-{d[2]:02d}"
 
 
-def generate(per_script: int = 200, strangers: int = 5_000, seed: int = 5) -> tuple[
-    pl.DataFrame, pl.DataFrame, pl.DataFrame, set[str]
-]:  # fmt: skip
-    """Watchlist, travellers, truth (watchlist_id, traveller_id) and the hard negatives' ids."""
+def generate(
+    per_script: int = 200, strangers: int = 5_000, seed: int = 5, attributes: bool = False
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, set[str]]:
+    """Watchlist, travellers, truth (watchlist_id, traveller_id) and the hard negatives' ids.
+
+    With `attributes`, every record also carries a sex and the nationality of its script, and
+    each hard negative shares both with the listed person: the name, sex and nationality
+    agree and only the date of birth (years away) tells them apart. The names and dates are
+    the same as without (the attributes are drawn from a generator of their own).
+    """
     rng = np.random.default_rng(seed)
+    sex_rng = np.random.default_rng(seed + 1)
     watch, trav, truth, hard = [], [], [], set()
     used: set[tuple[str, str, str]] = set()
     for script, lists in NAMES.items():
@@ -213,29 +226,39 @@ def generate(per_script: int = 200, strangers: int = 5_000, seed: int = 5) -> tu
                 c, d = rng.permutation(max(len(g[1]), 2))[:2] % len(g[1])
                 wname = f"{g[1][c]} {f[1][a]}"
                 f_rom, g_rom = f[1][b], g[1][d]
-            watch.append({"id": wid, "full_name": wname, "date_of_birth": _fmt(dob)})
+            extra = {}
+            if attributes:
+                extra = {"sex": "FM"[int(sex_rng.integers(2))], "nationality": NATIONALITY[script]}
+            watch.append({"id": wid, "full_name": wname, "date_of_birth": _fmt(dob), **extra})
             tname = f"{f_rom} {g_rom}" if rng.random() < 0.5 else f"{g_rom} {f_rom}"
             tid = f"T-{script}-{k}"
-            trav.append({"id": tid, "full_name": tname, "date_of_birth": _fmt(dob)})
+            trav.append({"id": tid, "full_name": tname, "date_of_birth": _fmt(dob), **extra})
             truth.append({"watchlist_id": wid, "traveller_id": tid})
             # Hard negative: the same romanised name, a full date of birth years away.
             far = (dob[0] + int(rng.choice([-1, 1])) * int(rng.integers(7, 30)), dob[1], dob[2])
             hid = f"H-{script}-{k}"
             hard.add(hid)
-            trav.append({"id": hid, "full_name": tname, "date_of_birth": _fmt(far)})
+            trav.append({"id": hid, "full_name": tname, "date_of_birth": _fmt(far), **extra})
     # Strangers: names from the same lists (same-surname people), other dates of birth.
     scripts = list(NAMES)
     for k in range(strangers):
-        lists = NAMES[scripts[k % len(scripts)]]
+        script = scripts[k % len(scripts)]
+        lists = NAMES[script]
         f = lists["family"][int(rng.integers(len(lists["family"])))]
         g = lists["given"][int(rng.integers(len(lists["given"])))]
         name = f"{g[1][0]} {f[1][0]}"
-        trav.append({"id": f"S{k}", "full_name": name, "date_of_birth": _fmt(_dob(rng))})
+        extra = {}
+        if attributes:
+            extra = {"sex": "FM"[int(sex_rng.integers(2))], "nationality": NATIONALITY[script]}
+        trav.append({"id": f"S{k}", "full_name": name, "date_of_birth": _fmt(_dob(rng)), **extra})
     return pl.DataFrame(watch), pl.DataFrame(trav), pl.DataFrame(truth), hard
 
 
-def run(per_script: int = 200, strangers: int = 5_000) -> MultiScriptResult:
-    watch, trav, truth, hard = generate(per_script, strangers)
+def run(
+    per_script: int = 200, strangers: int = 5_000, attributes: bool = False
+) -> MultiScriptResult:
+    """Screen the generated travellers; `attributes`: the harder variant (see `generate`)."""
+    watch, trav, truth, hard = generate(per_script, strangers, attributes=attributes)
     start = time.perf_counter()
     alerts = screen(watch, trav)
     seconds = time.perf_counter() - start

@@ -59,9 +59,11 @@ def as_frame(data: Any, source: str = "input", strict: bool = False) -> pl.DataF
     return validate(df.cast(pl.String), source, strict=strict)
 
 
-def name_stats(frames: Iterable[pl.DataFrame]) -> TokenStats:
-    """Token statistics over validated frames, one frame at a time (frames may be chunks)."""
-    parts = [TokenStats.from_tokens(name_tokens(full_names(f))) for f in frames]
+def name_stats(frames: Iterable[pl.DataFrame], pairs: bool = False) -> TokenStats:
+    """Token statistics over validated frames, one frame at a time (frames may be chunks).
+
+    `pairs`: count pairs of tokens too (`TokenStats.from_tokens`), for a watchlist."""
+    parts = [TokenStats.from_tokens(name_tokens(full_names(f)), pairs) for f in frames]
     return TokenStats.combine(parts)
 
 
@@ -136,6 +138,19 @@ def estimate(
         cands = cands.filter(pl.col("q") < pl.col("r"))
     cands = cands.sort("q", "r").head(EM_PAIRS)
     m, share = prior.m, None
+    if mode == "screen" and sample is None:
+        # A watchlist screened on its own lists each person once: its candidate pairs hold no
+        # matches for EM to learn m from, only different people with alike names, and EM
+        # takes "same nationality, alike name" for the match class and learns that a date of
+        # birth decades away is usual among matches (decision 0007). So m keeps the priors,
+        # and those pairs give what they do show: how often different people with alike names
+        # agree on the fields that go with a name (sex, nationality).
+        if not cands.is_empty():
+            nm = _compare_names(cands, query, ref_norm)
+            alike = pl.Series(nm["name_sim"].fill_null(0.0) >= model.NAME_EM_CUTS[-1])
+            pairs = _gather(cands.filter(alike), query, ref_norm, _FIELD_COLUMNS)
+            u = model.estimate_u_alike(fields.levels(fields.batch_inputs(pairs)), u)
+        return model.Params(m=prior.m, u=u, pairs_for_u=rand.height)
     if not cands.is_empty():
         pairs = _gather(cands, query, ref_norm, _FIELD_COLUMNS)
         lv = fields.levels(fields.batch_inputs(pairs))
@@ -162,8 +177,11 @@ class Reference:
         sample: pl.DataFrame | None = None,
         mode: Mode = "dedupe",
     ) -> Reference:
-        """Index `df`; estimate the model from it and `sample` (validated query records)."""
-        stats = stats or name_stats([df])
+        """Index `df`; estimate the model from it and `sample` (validated query records).
+
+        A watchlist (mode "screen") lists each person once, so its names' tokens are also
+        counted in pairs and a name's bits allow for tokens that go together (`stats`)."""
+        stats = stats or name_stats([df], pairs=mode == "screen")
         norm = normalise(df, stats).select(_PAIR_COLUMNS)
         keys = blocking.index_keys(blocking.record_keys(norm))
         query = None if sample is None else normalise(sample, stats).select(_PAIR_COLUMNS)

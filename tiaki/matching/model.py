@@ -135,6 +135,25 @@ def estimate_u(lv: dict[str, np.ndarray], prior: Params) -> dict[str, np.ndarray
     return out
 
 
+# Fields whose agreement goes with the name: two different people called "Nguyen Van An" are
+# nearly always of one nationality, and a given name says the sex. Random pairs make their
+# agreement look like evidence it is not once the names agree (Fellegi-Sunter's conditional
+# independence fails), so in screening their u is also estimated among different listed
+# people whose names are alike (`estimate_u_alike`).
+NAME_DEPENDENT = ("sex", "nat")
+
+
+def estimate_u_alike(lv: dict[str, np.ndarray], u: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """u of the `NAME_DEPENDENT` fields from pairs of different people with alike names, pulled
+    towards the random-pair estimate `u` as if U_PRIOR_PAIRS pairs had shown it."""
+    out = dict(u)
+    for k in NAME_DEPENDENT:
+        codes = lv[k][lv[k] >= 0].astype(np.int64)
+        counts = np.bincount(codes, minlength=len(f.LEVELS[k])).astype(np.float64)
+        out[k] = (counts + U_PRIOR_PAIRS * u[k]) / (counts.sum() + U_PRIOR_PAIRS * u[k].sum())
+    return out
+
+
 # The name enters EM as a level of its own (Splink's and Winkler's practice), by similarity:
 # the token-frequency bits used for scoring assume every agreeing token is certain, which is
 # too confident to separate matches from look-alikes while the other weights are learnt.
@@ -187,6 +206,11 @@ def estimate_m(
         pm = np.bincount(codes, weights=p[has_name], minlength=k_name) + 1.0
         pu = np.bincount(codes, weights=1 - p[has_name], minlength=k_name) + 1.0
         name_m, name_u = pm / pm.sum(), pu / pu.sum()
+    if m["dob"][f.DOB_EXACT] < m["dob"][f.DOB_YEARS_APART]:
+        # The class EM found disagrees on the date of birth more often than it agrees: it is
+        # not "the same person" (people of one family or one country, alike names). Keep the
+        # priors rather than weights under which a date decades away costs nothing.
+        return {k: prior.m[k].copy() for k in PRIORS}, 0.0
     return m, lam
 
 

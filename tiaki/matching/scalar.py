@@ -83,7 +83,7 @@ def normalise(row: dict[str, str | None], stats: TokenStats) -> dict[str, Any]:
     raw = _full_name(row)
     tok = name_tokens(raw)
     pk = [phonetic_key(t) for t in tok]
-    w = [stats.token_bits(t, k) for t, k in zip(tok, pk, strict=True)]
+    w = stats.record_bits(tok, pk)
     raw_filled = raw or ""
     cjk = _CJK_SPACE.sub("", raw_filled) if _CJK.search(raw_filled) else None
     y, m, d = date_parts_one(row["date_of_birth"])

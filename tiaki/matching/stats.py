@@ -7,6 +7,16 @@ phonetic key so that every spelling of Mohammed (and "mhmd" from Arabic script) 
 This is the term-frequency adjustment of Fellegi-Sunter models (Winkler, "Frequency-based
 matching in the Fellegi-Sunter model of record linkage", US Census Bureau RR 2000/06), applied
 per token.
+
+Tokens of one name are not independent: a Vietnamese "Ngoc" is usually followed by "Anh", a
+Korean given name written "Seo-yeon" is two tokens for one choice, an Arabic "al-Harbi" is
+most often a Khalid or a Mohammed. Summing each token's bits as if the tokens were drawn
+independently counts that information twice and makes a common full name look like one person
+in millions. So, where the reference side lists each person once (a watchlist), the records
+that carry each *pair* of tokens are counted too, and a token's bits are conditioned on the
+rarer tokens of the same name: bits(t_j) = min(-log2 p(t_j), min_i -log2 p(t_j | t_i)), with
+p(t_j | t_i) smoothed towards p(t_j). This is the chain rule, -log2 p(t1, t2) = -log2 p(t1)
+- log2 p(t2 | t1), with the joint approximated by the strongest pairwise dependence.
 """
 
 from __future__ import annotations
@@ -34,6 +44,12 @@ PARTICLE_BITS = 1.0
 INITIAL_BITS = 3.0
 LEGAL_FORM_BITS = 1.0
 STOPWORD_BITS = 0.5
+# Conditional frequencies p(t_j | t_i) are shrunk towards p(t_j) as if PAIR_PSEUDO_COUNT records
+# with t_i had shown it: t_i has to be seen with t_j in many records before the two count as
+# one name. (10, 20 and 50 give the same multi-script figures within 3 alerts; see 0007.)
+PAIR_PSEUDO_COUNT = 20.0
+# Bits are ranked rounded to this many decimals, so both paths order tied tokens alike.
+RANK_DECIMALS = 9
 
 
 @lru_cache(maxsize=1)
@@ -69,22 +85,35 @@ class TokenStats:
 
     counts: pl.DataFrame  # columns tok (str), n (u32): records containing the token
     total: int  # number of records
+    # Columns a, b (str, a < b), n (u32): records containing both tokens; None = not counted
+    # (the reference side may hold one person several times: see `from_tokens`).
+    pairs: pl.DataFrame | None = None
 
     @classmethod
     def empty(cls) -> TokenStats:
         return cls(pl.DataFrame(schema={"tok": pl.String, "n": pl.UInt32}), 0)
 
     @classmethod
-    def from_tokens(cls, tokens: pl.Series) -> TokenStats:
-        """Count, for each token, how many records carry it (once per record)."""
-        counts = (
-            pl.DataFrame({"tok": tokens.list.unique()})
-            .explode("tok")
-            .drop_nulls()
-            .group_by("tok")
-            .agg(pl.len().cast(pl.UInt32).alias("n"))
-        )
-        return cls(counts, len(tokens))
+    def from_tokens(cls, tokens: pl.Series, pairs: bool = False) -> TokenStats:
+        """Count, for each token, how many records carry it (once per record).
+
+        With `pairs`, also count the records carrying each pair of tokens. Only for a side
+        that lists each person once: where a file holds the same person twice (linking two
+        files, de-duplicating one), the pairs sought would make their own names look common.
+        """
+        per_record = pl.DataFrame({"tok": tokens.list.unique()}).with_row_index("row")
+        flat = per_record.explode("tok").drop_nulls()
+        counts = flat.group_by("tok").agg(pl.len().cast(pl.UInt32).alias("n"))
+        pair_counts = None
+        if pairs:
+            free = flat.filter(_free(pl.col("tok")))
+            pair_counts = (
+                free.join(free, on="row", suffix="_b")
+                .filter(pl.col("tok") < pl.col("tok_b"))
+                .group_by(a="tok", b="tok_b")
+                .agg(pl.len().cast(pl.UInt32).alias("n"))
+            )
+        return cls(counts, len(tokens), pair_counts)
 
     @classmethod
     def combine(cls, parts: list[TokenStats]) -> TokenStats:
@@ -96,11 +125,49 @@ class TokenStats:
             .group_by("tok")
             .agg(pl.col("n").sum().cast(pl.UInt32))
         )
-        return cls(counts, sum(p.total for p in parts))
+        pair_parts = [p.pairs for p in parts if p.pairs is not None]
+        pairs = None
+        if len(pair_parts) == len(parts):  # pairs only if every part counted them
+            pairs = pl.concat(pair_parts).group_by("a", "b").agg(pl.col("n").sum().cast(pl.UInt32))
+        return cls(counts, sum(p.total for p in parts), pairs)
 
     @cached_property
     def _count_of(self) -> dict[str, int]:
         return dict(zip(self.counts["tok"].to_list(), self.counts["n"].to_list(), strict=True))
+
+    @cached_property
+    def _pair_of(self) -> dict[tuple[str, str], int]:
+        if self.pairs is None:
+            return {}
+        p = self.pairs
+        return dict(zip(zip(p["a"].to_list(), p["b"].to_list(), strict=True),
+                        p["n"].to_list(), strict=True))  # fmt: skip
+
+    def record_bits(self, tokens: list[str], pkeys: list[str]) -> list[float]:
+        """`bits` for the tokens of one name, in plain Python (the single-record path)."""
+        w0 = [self.token_bits(t, k) for t, k in zip(tokens, pkeys, strict=True)]
+        if self.pairs is None or len(tokens) < 2:
+            return w0
+        free = [_is_free(t) for t in tokens]
+        rank = [round(w, RANK_DECIMALS) for w in w0]
+        out = list(w0)
+        for j, tj in enumerate(tokens):
+            if not free[j]:
+                continue
+            pj = 2.0 ** -w0[j]
+            for i, ti in enumerate(tokens):
+                # Condition on the rarer tokens (ties: the earlier one), never on itself.
+                if (
+                    not free[i]
+                    or ti == tj
+                    or not (rank[i] > rank[j] or (rank[i] == rank[j] and i < j))
+                ):
+                    continue
+                ni = max(self._count_of.get(ti, 0) - 1, 0)
+                nij = max(self._pair_of.get((ti, tj) if ti < tj else (tj, ti), 0) - 1, 0)
+                p = (nij + PAIR_PSEUDO_COUNT * pj) / (ni + PAIR_PSEUDO_COUNT)
+                out[j] = min(out[j], min(max(-(math.log(p) / math.log(2)), MIN_BITS), MAX_BITS))
+        return out
 
     def token_bits(self, tok: str, pk: str) -> float:
         """`bits` for one token, in plain Python (the single-record path); same arithmetic."""
@@ -120,7 +187,7 @@ class TokenStats:
             # Polars' per-query overhead dominates for a record or two.
             return pl.Series(
                 [
-                    [self.token_bits(t, k) for t, k in zip(ts, ks, strict=True)]
+                    self.record_bits(ts, ks)
                     for ts, ks in zip(tokens.to_list(), pkeys.to_list(), strict=True)
                 ],
                 dtype=pl.List(pl.Float64),
@@ -151,6 +218,9 @@ class TokenStats:
             .then(STOPWORD_BITS)
             .otherwise(bits)
         )
+        if self.pairs is not None:
+            flat = self._conditioned(flat.with_columns(bits.alias("w")))
+            bits = pl.col("w")
         per_row = flat.sort("ord").group_by("row", maintain_order=True).agg(bits.alias("w"))
         # Names without tokens may explode to a null row or to none: rebuild every row.
         out = (
@@ -160,3 +230,41 @@ class TokenStats:
             .get_column("w")
         )
         return out.fill_null([]).list.drop_nulls()
+
+    def _conditioned(self, flat: pl.DataFrame) -> pl.DataFrame:
+        """`record_bits`' conditioning for exploded tokens (row, ord, tok, n, w)."""
+        assert self.pairs is not None
+        free = flat.filter(pl.col("tok").is_not_null() & _free(pl.col("tok"))).select(
+            "row", "ord", "tok", "w", rank=pl.col("w").round(RANK_DECIMALS),
+            n=pl.col("n").fill_null(0).cast(pl.Int64),
+        )  # fmt: skip
+        x = free.join(free, on="row", suffix="_i").filter(
+            (pl.col("tok") != pl.col("tok_i"))
+            & (
+                (pl.col("rank_i") > pl.col("rank"))
+                | ((pl.col("rank_i") == pl.col("rank")) & (pl.col("ord_i") < pl.col("ord")))
+            )
+        )
+        lo = pl.col("tok") < pl.col("tok_i")
+        x = x.with_columns(
+            a=pl.when(lo).then("tok").otherwise("tok_i"),
+            b=pl.when(lo).then("tok_i").otherwise("tok"),
+        ).join(self.pairs.rename({"n": "n_ij"}), on=["a", "b"], how="left")
+        nij = (pl.col("n_ij").fill_null(0).cast(pl.Float64) - 1).clip(lower_bound=0)
+        ni = (pl.col("n_i").cast(pl.Float64) - 1).clip(lower_bound=0)
+        p = (nij + PAIR_PSEUDO_COUNT * (2.0 ** -pl.col("w"))) / (ni + PAIR_PSEUDO_COUNT)
+        cond = x.group_by("ord").agg((-p.log(2)).clip(MIN_BITS, MAX_BITS).min().alias("c"))
+        return flat.join(cond, on="ord", how="left").with_columns(
+            w=pl.min_horizontal("w", pl.col("c").fill_null(pl.col("w")))
+        )
+
+
+def _is_free(tok: str) -> bool:
+    """A token whose bits come from the data (not an initial, particle, legal form...)."""
+    return len(tok) > 1 and not any(tok in words for words, _ in _FIXED)
+
+
+def _free(tok: pl.Expr) -> pl.Expr:
+    """`_is_free` as an expression."""
+    fixed = [w for words, _ in _FIXED for w in words]
+    return (tok.str.len_chars() > 1) & ~tok.is_in(fixed)
