@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     dd = febrl.dedupe_sets()
     print("multi-script screening ...", file=sys.stderr)
     ms = multiscript.run()
+    ms_attr = multiscript.run(attributes=True)
     print("name pairs ...", file=sys.stderr)
     nm = names.evaluate()
     print(f"scale {sizes['travellers']:,} x {sizes['watchlist']:,} ...", file=sys.stderr)
@@ -110,11 +111,12 @@ def main(argv: list[str] | None = None) -> int:
           f"{d.recall:.4f}", f"{d.seconds:.2f}"] for d in dd],
     )
     ms_t = _table(
-        ["watchlist", "travellers", "planted", "recall", "false alerts per 1,000 travellers",
-         "of which same-name hard negatives", "time (s)"],
-        [[f"{ms.watchlist:,}", f"{ms.travellers:,}", f"{ms.planted:,}", f"{ms.recall:.3f}",
-          f"{ms.false_per_1000:.2f}", f"{ms.false_alerts_hard}/{ms.hard_negatives}",
-          f"{ms.seconds:.2f}"]],
+        ["records carry", "watchlist", "travellers", "planted", "recall",
+         "false alerts per 1,000 travellers", "of which same-name hard negatives", "time (s)"],
+        [[variant, f"{r.watchlist:,}", f"{r.travellers:,}", f"{r.planted:,}", f"{r.recall:.3f}",
+          f"{r.false_per_1000:.2f}", f"{r.false_alerts_hard}/{r.hard_negatives}",
+          f"{r.seconds:.2f}"]
+         for variant, r in (("name, dob", ms), ("name, dob, sex, nationality", ms_attr))],
     ) + "\n\n" + _table(
         ["script of the watchlist entry's person", "found", "planted"],
         [[k, str(v[0]), str(v[1])] for k, v in ms.by_script.items()],
@@ -256,7 +258,9 @@ NOTES = """## How to read these figures
   article joined), name order flipped half the time, the same date of birth. Hard negatives:
   a traveller with the same romanised name and a full date of birth 7-30 years away, for
   every watchlist person, plus 5,000 strangers drawn from the same name lists. A traveller
-  with several false alerts counts once.
+  with several false alerts counts once. The row "name, dob, sex, nationality" is the same
+  data with every record given a sex and its script's nationality, each hard negative sharing
+  both with the listed person (`multiscript.run(attributes=True)`).
 - Name pairs: `tiaki.matching.compare_lists` alone, at the engine's default name threshold,
   person and organisation names each with their own normalisation. The file is a check, not a
   training set: no rule or weight was fitted to it.
