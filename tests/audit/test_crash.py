@@ -25,14 +25,13 @@ with transaction.atomic():
 
 SEALER = """
 from tiaki.audit import sealing
-from tiaki.audit.models import AuditSeal
-real = AuditSeal.objects.bulk_create
+real = sealing.bulk_insert
 def slow(*args, **kwargs):
     done = real(*args, **kwargs)
     print("sealing", flush=True)
     time.sleep(600)
     return done
-AuditSeal.objects.bulk_create = slow
+sealing.bulk_insert = slow
 sealing.audit_seal()
 """
 
