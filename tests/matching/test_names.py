@@ -73,4 +73,4 @@ def test_nomenklatura_name_pairs_f1(shared_data: Path) -> None:
             fp += s >= NAME_MATCH and not match
             fn += s < NAME_MATCH and match
     p, r = tp / (tp + fp), tp / (tp + fn)
-    assert 2 * p * r / (p + r) >= 0.85
+    assert 2 * p * r / (p + r) >= 0.875  # 0.881 with decision 0020

@@ -30,7 +30,8 @@ DEFAULT_THRESHOLDS: dict[str, float] = {"screen": 0.5, "link": 0.8, "dedupe": 0.
 CHUNK_SIZE = 50_000
 OUTPUT_COLUMNS = ["left_id", "right_id", "score", "explanation"]
 
-_NAME = ["tok", "pk", "w", "compact", "scompact", "rcompact", "cjk"]
+_NAME = ["tok", "wt", "pk", "wpk", "w", "compact", "scompact", "rcompact", "cjk", "wcompact",
+         "wscompact"]  # fmt: skip
 _NAME_COLUMNS = ["name", *_NAME]
 _FIELD_COLUMNS = [
     "wsum", "dob_y", "dob_m", "dob_d", "dob_text", "sex", "nat", "doc", "doc_country", "phone",

@@ -26,7 +26,7 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from tiaki.matching.normalize import Kind, name_tokens, phonetic_keys
+from tiaki.matching.normalize import Kind, name_token_forms, phonetic_keys
 from tiaki.matching.stats import TokenStats
 
 # A token pair below this similarity is "no partner". 0.7 lets one edit in a 4-letter token
@@ -39,6 +39,10 @@ INITIAL_SIM = 0.9
 PHONETIC_BASE = 0.6
 # Weight kept by an unpartnered token when the other name is fully covered.
 EXTRA_FACTOR = 0.3
+# An organisation's registered name is one fixed string: a word that one side has and the other
+# lacks names another body (a subsidiary, branch or fund series), so it counts in full. People
+# write more or fewer of their given names and patronymics; organisations do not.
+EXTRA_FACTOR_ORG = 1.0
 # Names that agree only through initials never score above this.
 INITIALS_ONLY_CAP = 0.5
 # Minimum spaceless similarity for the joined-words rule to apply.
@@ -53,19 +57,26 @@ CONFLICT_CAP = 0.8
 # Rounds of the greedy one-to-one alignment; names rarely have more than 4 ambiguous tokens.
 MAX_ROUNDS = 4
 
+# "X bin Y": Y is X's father (the nasab chain of Arabic names). A name whose father is the
+# other's son ("Salman bin Muhammad" vs "Muhammad bin Salman") is another person.
+LINEAGE_PARTICLES = ("bin", "bint")
+
 _CJK_RE = r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]"
 
 
 def prepare(raw: pl.Series, stats: TokenStats | None = None, kind: Kind = "person") -> pl.DataFrame:
     """Tokens, phonetic keys, weights and spaceless forms for a column of raw names."""
-    tok = name_tokens(raw, kind)
+    tok, wt = name_token_forms(raw, kind)
     pk = phonetic_keys(tok)
+    wpk = phonetic_keys(wt)
     w = (stats or TokenStats.empty()).bits(tok, pk)
     raw = raw.cast(pl.String).fill_null("")
     cjk = pl.when(raw.str.contains(_CJK_RE)).then(raw.str.replace_all(r"[\s\u00b7\u30fb]", ""))
-    return pl.DataFrame({"tok": tok, "pk": pk, "w": w, "raw": raw}).select(
+    return pl.DataFrame({"tok": tok, "wt": wt, "pk": pk, "wpk": wpk, "w": w, "raw": raw}).select(
         "tok",
+        "wt",
         "pk",
+        "wpk",
         "w",
         wsum=pl.col("w").list.sum(),
         compact=pl.col("tok").list.join(""),
@@ -78,24 +89,59 @@ def prepare(raw: pl.Series, stats: TokenStats | None = None, kind: Kind = "perso
             pl.col("tok").list.slice(0, pl.col("tok").list.len() - 1),
         ).list.join(""),
         cjk=cjk,
+        # The spaceless forms as written, before romanisation folding (see `token_similarities`).
+        wcompact=pl.col("wt").list.join(""),
+        wscompact=pl.col("wt").list.sort().list.join(""),
     )
 
 
 def _side(pairs: pl.DataFrame, side: str) -> pl.DataFrame:
-    cols = [f"{side}_tok", f"{side}_pk", f"{side}_w"]
-    df = pairs.select("pair", *cols).rename(dict(zip(cols, ["t", "k", "w"], strict=True)))
+    cols = [f"{side}_tok", f"{side}_wt", f"{side}_pk", f"{side}_wpk", f"{side}_w"]
+    new = ["t", "wt", "k", "wk", "w"]
+    df = pairs.select("pair", *cols).rename(dict(zip(cols, new, strict=True)))
     df = df.with_columns(i=pl.int_ranges(pl.col("t").list.len()))
-    return df.explode(["t", "k", "w", "i"]).drop_nulls("t")
+    df = df.explode([*new, "i"]).drop_nulls("t")
+    lineage = pl.col("t").is_in(LINEAGE_PARTICLES)
+    return df.with_columns(
+        # The token right after "bin" names the father; the one right before, the son.
+        father=lineage.shift(1).over("pair").fill_null(False),
+        son=lineage.shift(-1).over("pair").fill_null(False),
+    )
 
 
-def token_similarities(lt: pl.Series, rt: pl.Series, lk: pl.Series, rk: pl.Series) -> pl.Series:
-    """Similarity of aligned token pairs, with the initials and phonetic rules applied."""
+def token_similarities(
+    lt: pl.Series,
+    rt: pl.Series,
+    lk: pl.Series,
+    rk: pl.Series,
+    lw: pl.Series | None = None,
+    rw: pl.Series | None = None,
+    lwk: pl.Series | None = None,
+    rwk: pl.Series | None = None,
+) -> pl.Series:
+    """Similarity of aligned token pairs, with the initials and phonetic rules applied.
+
+    `lw`/`rw` are the tokens as written before romanisation folding: the edit similarity is
+    the better of the folded and the written spellings, so a fold is an alternative and never
+    makes two spellings further apart than they were as written (decision 0020); likewise two
+    tokens sound alike when their folded or their written phonetic keys (`lwk`/`rwk`) agree.
+    """
     osa = _cpdist(lt, rt)
+    if lw is not None and rw is not None:
+        differs = (lw != lt) | (rw != rt)
+        if differs.any():
+            idx = differs.arg_true()
+            osa_w = _cpdist(lw.gather(idx), rw.gather(idx))
+            best = np.maximum(osa.gather(idx).to_numpy(), osa_w.to_numpy())
+            osa = osa.clone().scatter(idx, best)
     df = pl.DataFrame({"lt": lt, "rt": rt, "lk": lk, "rk": rk, "osa": osa})
+    df = df.with_columns(lwk=lk if lwk is None else lwk, rwk=rk if rwk is None else rwk)
     l1 = pl.col("lt").str.len_chars() == 1
     r1 = pl.col("rt").str.len_chars() == 1
     same_initial = pl.col("lt").str.slice(0, 1) == pl.col("rt").str.slice(0, 1)
-    phon = (pl.col("lk") == pl.col("rk")) & (pl.col("lk").str.len_chars() >= 2)
+    phon = ((pl.col("lk") == pl.col("rk")) & (pl.col("lk").str.len_chars() >= 2)) | (
+        (pl.col("lwk") == pl.col("rwk")) & (pl.col("lwk").str.len_chars() >= 2)
+    )
     sim = (
         pl.when(l1 & r1)
         .then(pl.col("osa"))
@@ -165,7 +211,7 @@ def _side_totals(tokens: pl.DataFrame, matched: pl.DataFrame, col: str) -> pl.Da
     )
 
 
-def compare(pairs: pl.DataFrame) -> pl.DataFrame:
+def compare(pairs: pl.DataFrame, kind: Kind = "person") -> pl.DataFrame:
     """Score name pairs.
 
     `pairs` has `pair` (unique id) and, for sides `l` and `r`, the columns of `prepare` prefixed
@@ -178,18 +224,40 @@ def compare(pairs: pl.DataFrame) -> pl.DataFrame:
     left, right = _side(pairs, "l"), _side(pairs, "r")
     x = left.join(right, on="pair", suffix="_r")
     x = x.with_columns(
-        sim=token_similarities(x["t"], x["t_r"], x["k"], x["k_r"]),
+        sim=token_similarities(
+            x["t"], x["t_r"], x["k"], x["k_r"], x["wt"], x["wt_r"], x["wk"], x["wk_r"]
+        ),
         full=(pl.col("t").str.len_chars() > 1) & (pl.col("t_r").str.len_chars() > 1),
     )
     matched = _assign(x)
-    shape = matched.group_by("pair").agg(
+    roles = matched.join(
+        left.select("pair", "i", "father", "son"), on=["pair", "i"], how="left"
+    ).join(
+        right.select("pair", pl.col("i").alias("i_r"), "father", "son"),
+        on=["pair", "i_r"],
+        how="left",
+        suffix="_r",
+    )
+    shape = roles.group_by("pair").agg(
         (~pl.col("full")).sum().cast(pl.Int32).alias("initials"),
         (pl.col("i_r").sort_by("i").diff().min() < 0).alias("reordered"),
+        # Only a token whose role changes: "Ali" in "X bin Ali bin Y" is son and father alike.
+        (
+            (pl.col("father") & ~pl.col("father_r") & pl.col("son_r"))
+            | (pl.col("father_r") & ~pl.col("father") & pl.col("son"))
+        )
+        .any()
+        .alias("lineage"),
     )
     sl = _side_totals(left, matched.drop("i_r"), "i")
     sr = _side_totals(right, matched.drop("i"), "i_r")
     s = (
-        pairs.select("pair", "^[lr]_(compact|scompact|rcompact)$", "l_cjk", "r_cjk")
+        pairs.select(
+            "pair",
+            "^[lr]_w?(compact|scompact|rcompact)$",
+            "l_cjk",
+            "r_cjk",
+        )
         .join(sl, on="pair", how="left")
         .join(sr, on="pair", how="left", suffix="_r")
         .join(shape, on="pair", how="left")
@@ -202,6 +270,8 @@ def compare(pairs: pl.DataFrame) -> pl.DataFrame:
         _cpdist(s["l_scompact"], s["r_scompact"]),
         _cpdist(s["l_rcompact"], s["r_compact"]),
         _cpdist(s["l_compact"], s["r_rcompact"]),
+        _cpdist(s["l_wcompact"], s["r_wcompact"]),
+        _cpdist(s["l_wscompact"], s["r_wscompact"]),
     )
     both_cjk = s["l_cjk"].is_not_null() & s["r_cjk"].is_not_null()
     cjk = pl.when(both_cjk).then(_cpdist(s["l_cjk"].fill_null(""), s["r_cjk"].fill_null("")))
@@ -214,13 +284,17 @@ def compare(pairs: pl.DataFrame) -> pl.DataFrame:
     denom = (
         pl.col("wm")
         + pl.col("wm_r")
-        + pl.when(conflict).then(wu_conflict).otherwise(EXTRA_FACTOR * wu)
+        + pl.when(conflict)
+        .then(wu_conflict)
+        .otherwise((EXTRA_FACTOR_ORG if kind == "org" else EXTRA_FACTOR) * wu)
     )
     aligned = pl.when(denom > 0).then((pl.col("m") + pl.col("m_r")) / denom).otherwise(0.0)
     has_full = pl.col("has_full") | pl.col("has_full_r")
     aligned = pl.when(has_full).then(aligned).otherwise(aligned.clip(0.0, INITIALS_ONLY_CAP))
+    lineage = pl.col("lineage").fill_null(False)
     use_compact = (
-        (pl.col("compact_sim") >= COMPACT_MIN)
+        ~lineage
+        & (pl.col("compact_sim") >= COMPACT_MIN)
         & (pl.col("compact_sim") > aligned + SIM_EPSILON)
         & (pl.col("l_compact") != "")
         & (pl.col("r_compact") != "")
@@ -229,7 +303,9 @@ def compare(pairs: pl.DataFrame) -> pl.DataFrame:
     # Two names that each keep a token the other contradicts are at best "similar", never
     # "the same name", however much of them agrees ("Tariq Anwar el Sayed Mohamed" vs
     # "... Ahmed": a different father or grandfather is a different person).
-    sim = pl.when(conflict & ~use_compact).then(pl.min_horizontal(sim, CONFLICT_CAP)).otherwise(sim)
+    # A father's name facing the other's given name (lineage reversed) contradicts likewise.
+    capped = (conflict & ~use_compact) | lineage
+    sim = pl.when(capped).then(pl.min_horizontal(sim, CONFLICT_CAP)).otherwise(sim)
     # Han, kana and Hangul: two names in the same script that differ in a character are
     # different names even when both characters are read alike (高市 vs 高石 are both "gaoshi").
     sim = (
@@ -249,8 +325,9 @@ def compare(pairs: pl.DataFrame) -> pl.DataFrame:
         .then(0)
         .otherwise(pl.min_horizontal("nu", "nu_r"))
         .cast(pl.Int32)
+        .clip(lower_bound=lineage.cast(pl.Int32))
         .alias("conflicts"),
-        pl.when(use_compact | conflict)
+        pl.when(use_compact | conflict | lineage)
         .then(0)
         .otherwise(pl.col("nu") + pl.col("nu_r"))
         .cast(pl.Int32)
@@ -304,7 +381,7 @@ def compare_lists(
     """Similarity (0-1) of aligned lists of raw names, e.g. for evaluating on labelled pairs."""
     left = prepare(pl.Series(names1, dtype=pl.String), stats, kind)
     right = prepare(pl.Series(names2, dtype=pl.String), stats, kind)
-    out = compare(_paired(left, right)).sort("pair")
+    out = compare(_paired(left, right), kind).sort("pair")
     return [float(v) for v in out["name_sim"]]
 
 

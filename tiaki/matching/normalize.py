@@ -36,8 +36,9 @@ _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _ARABIC_ARTICLE = re.compile(r"(^|\s)\u0627\u0644(?=\S)")
 _ARABIC_AYN = re.compile(r"(^|\s)\u0639")
 # A word's initial alef (bare, with hamza above or below) is its first vowel, which anyascii
-# drops or writes as an apostrophe: احمد "hmd" for Ahmad, إبراهيم "'brhym" for Ibrahim.
-_ARABIC_ALEF = re.compile(r"(^|\s)[\u0627\u0623\u0625](?=\S)")
+# drops or writes as an apostrophe: احمد "hmd" for Ahmad, إبراهيم "'brhym" for Ibrahim; with
+# madda (آ) too.
+_ARABIC_ALEF = re.compile(r"(^|\s)[\u0622\u0627\u0623\u0625](?=\S)")
 
 
 def _hangul_name(word: str) -> str:
@@ -175,16 +176,16 @@ def _numbers(tokens: list[str]) -> list[str]:
     return out
 
 
+ORDINAL = r"^[0-9]+(?:st|nd|rd|th)$"
 _LEET_FROM = ["0", "1", "3", "4", "5", "7", "8", "9"]
 _LEET_TO = ["o", "i", "e", "a", "s", "t", "b", "g"]
 
 
-def fold_tokens(toks: pl.Series) -> pl.Series:
-    """Romanisation variants folded (`romanise.fold`), once per distinct token."""
+def _fold_split(toks: pl.Series, fold: Callable[[str], str]) -> pl.Series:
     uniq = toks.explode().drop_nulls().unique()
     if uniq.is_empty():
         return toks
-    folded = pl.Series([" ".join(romanise.fold(t)) for t in uniq.to_list()], dtype=pl.String)
+    folded = pl.Series([fold(t) for t in uniq.to_list()], dtype=pl.String)
     return (
         toks.list.eval(pl.element().replace_strict(uniq, folded))
         .list.join(" ")
@@ -193,22 +194,55 @@ def fold_tokens(toks: pl.Series) -> pl.Series:
     )
 
 
-def name_tokens(raw: pl.Series, kind: Kind = "person") -> pl.Series:
-    """Normalised tokens of each name, in their original order (a List[String] Series)."""
+def fold_tokens(toks: pl.Series) -> pl.Series:
+    """Romanisation variants folded (`romanise.fold`), once per distinct token."""
+    return _fold_split(toks, lambda t: " ".join(romanise.fold(t)))
+
+
+def written_tokens(toks: pl.Series) -> pl.Series:
+    """The tokens as written, aligned one to one with `fold_tokens(toks)`: a token that the
+    fold splits in two ("benali" -> "bin ali") is written as its two folded parts."""
+    return _fold_split(toks, lambda t: " ".join(romanise.written(t)))
+
+
+def _cleaned_tokens(raw: pl.Series, kind: Kind) -> pl.Series:
     cleaned = _clean(transliterate(raw), kind)
     toks = cleaned.str.split(" ").list.eval(pl.element().filter(pl.element() != ""))
     # Digits inside words are usually look-alike letters ("Ig0r Sech1n", "I9or").
     toks = toks.list.eval(
-        pl.when(pl.element().str.contains("[a-z]") & pl.element().str.contains("[0-9]"))
+        pl.when(
+            pl.element().str.contains("[a-z]")
+            & pl.element().str.contains("[0-9]")
+            # An ordinal ("1st", "22nd") is a number, not look-alike letters.
+            & ~pl.element().str.contains(ORDINAL)
+        )
         .then(pl.element().str.replace_many(_LEET_FROM, _LEET_TO))
         .otherwise(pl.element())
     )
     if kind == "person":
         # A title is dropped unless it is the whole name.
-        toks = toks.list.eval(pl.element().filter(~pl.element().is_in(list(lexicon.TITLES))))
-        return fold_tokens(toks)
+        return toks.list.eval(pl.element().filter(~pl.element().is_in(list(lexicon.TITLES))))
     toks = toks.list.eval(pl.element().replace(lexicon.LEGAL_FORM_WORDS))
     return pl.Series(raw.name, [_numbers(t) for t in toks.to_list()], dtype=pl.List(pl.String))
+
+
+def name_tokens(raw: pl.Series, kind: Kind = "person") -> pl.Series:
+    """Normalised tokens of each name, in their original order (a List[String] Series)."""
+    toks = _cleaned_tokens(raw, kind)
+    return fold_tokens(toks) if kind == "person" else toks
+
+
+def name_token_forms(raw: pl.Series, kind: Kind = "person") -> tuple[pl.Series, pl.Series]:
+    """`name_tokens` and, aligned with them, the same tokens before romanisation folding.
+
+    A fold is an alternative spelling, not a replacement (decision 0020): the rules that make
+    a Wade-Giles or Thai spelling meet pinyin or RTGS also rewrite Latin names that needed no
+    help ("Putin" -> "budin", "Doe" -> "de"), so the comparison takes the better of the two.
+    """
+    toks = _cleaned_tokens(raw, kind)
+    if kind != "person":
+        return toks, toks
+    return fold_tokens(toks), written_tokens(toks)
 
 
 # The steps of the skeleton, in order (see `skeleton`).

@@ -20,6 +20,9 @@ its own directory, ``:``-separated) without touching the engine. Each file has:
 `fold` is the only function the two paths call (`normalize.name_tokens` on every distinct
 token of a chunk, `scalar.name_tokens` per token), so a rule changed once changes both. A folded
 spelling is a comparison key: explanations still show the name as written and transliterated.
+It is an alternative, not a replacement: the comparison keeps each token as written
+(`written`) and takes the better of the two spellings (decision 0020), because the rules also
+rewrite Latin names that needed no help ("Putin" -> "budin").
 """
 
 from __future__ import annotations
@@ -167,3 +170,10 @@ def fold(tok: str) -> tuple[str, ...]:
     """The comparison form of one normalised token: usually one token, two when a joined
     particle is split off ("benali" -> "bin", "ali")."""
     return tuple(_fold_with(rules(), tok))
+
+
+def written(tok: str) -> tuple[str, ...]:
+    """`fold(tok)` with each part as written: the token itself when the fold keeps it one
+    token, the folded parts when it splits a joined particle off (one per `fold` part)."""
+    folded = fold(tok)
+    return (tok,) if len(folded) == 1 else folded

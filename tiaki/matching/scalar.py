@@ -22,7 +22,7 @@ import numpy as np
 from rapidfuzz.distance import OSA
 
 from tiaki.matching import blocking, engine, fields, lexicon, model, names, romanise
-from tiaki.matching.normalize import _translit_one, clean_person, phonetic_key
+from tiaki.matching.normalize import ORDINAL, _translit_one, clean_person, phonetic_key
 from tiaki.matching.records import country_code, date_parts_one
 from tiaki.matching.stats import TokenStats
 
@@ -31,6 +31,7 @@ _CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-
 _CJK_SPACE = re.compile(r"[\s\u00b7\u30fb]")
 
 _LEET = str.maketrans("01345789", "oieastbg")
+_ORDINAL = re.compile(ORDINAL)
 _HAS_LETTER = re.compile(r"[a-z]")
 _HAS_DIGIT = re.compile(r"[0-9]")
 
@@ -49,17 +50,24 @@ def transliterate(value: str | None) -> str:
 
 def name_tokens(raw: str | None) -> list[str]:
     """`normalize.name_tokens` for one person name."""
+    return name_token_forms(raw)[0]
+
+
+def name_token_forms(raw: str | None) -> tuple[list[str], list[str]]:
+    """`normalize.name_token_forms` for one person name: folded and written tokens."""
     s = clean_person(transliterate(raw))
     out: list[str] = []
+    written: list[str] = []
     for tok in s.split(" "):
         if tok == "":
             continue
-        if _HAS_LETTER.search(tok) and _HAS_DIGIT.search(tok):
+        if _HAS_LETTER.search(tok) and _HAS_DIGIT.search(tok) and not _ORDINAL.match(tok):
             tok = tok.translate(_LEET)
         if tok in lexicon.TITLES:
             continue
         out.extend(romanise.fold(tok))
-    return out
+        written.extend(romanise.written(tok))
+    return out, written
 
 
 def _alnum_upper(value: str | None) -> str | None:
@@ -81,7 +89,7 @@ def normalise(row: dict[str, str | None], stats: TokenStats) -> dict[str, Any]:
     Returns the comparison columns (`engine._PAIR_COLUMNS`) as Python values.
     """
     raw = _full_name(row)
-    tok = name_tokens(raw)
+    tok, wt = name_token_forms(raw)
     pk = [phonetic_key(t) for t in tok]
     w = stats.record_bits(tok, pk)
     raw_filled = raw or ""
@@ -96,12 +104,16 @@ def normalise(row: dict[str, str | None], stats: TokenStats) -> dict[str, Any]:
         "id": row["id"],
         "name": raw,
         "tok": tok,
+        "wt": wt,
         "pk": pk,
+        "wpk": [phonetic_key(t) for t in wt],
         "w": w,
         "compact": "".join(tok),
         "scompact": "".join(sorted(tok)),
         "rcompact": "".join(tok[-1:] + tok[:-1]),
         "cjk": cjk,
+        "wcompact": "".join(wt),
+        "wscompact": "".join(sorted(wt)),
         "wsum": float(sum(w)),
         "dob_y": y,
         "dob_m": m,
@@ -157,15 +169,18 @@ def record_keys(norm: dict[str, Any]) -> set[str]:
     return keys
 
 
-def _token_sim(lt: str, rt: str, lk: str, rk: str) -> float:
-    """`names.token_similarities` for one token pair."""
+def _token_sim(lt: str, rt: str, lk: str, rk: str, lw: str, rw: str, lwk: str, rwk: str) -> float:
+    """`names.token_similarities` for one token pair (`lw`/`rw`: the tokens as written,
+    `lwk`/`rwk`: their phonetic keys)."""
     osa = OSA.normalized_similarity(lt, rt)
+    if lw != lt or rw != rt:
+        osa = max(osa, OSA.normalized_similarity(lw, rw))
     l1, r1 = len(lt) == 1, len(rt) == 1
     if l1 and r1:
         return osa
     if l1 or r1:
         return names.INITIAL_SIM if lt[:1] == rt[:1] else 0.0
-    if lk == rk and len(lk) >= 2:
+    if (lk == rk and len(lk) >= 2) or (lwk == rwk and len(lwk) >= 2):
         return max(osa, names.PHONETIC_BASE + (1 - names.PHONETIC_BASE) * osa)
     return osa
 
@@ -227,16 +242,29 @@ def _side_totals(
     return m, b, wm, wu, nu, has_full
 
 
+def _lineage_roles(tok: list[str]) -> tuple[list[bool], list[bool]]:
+    """`names._side`'s father (right after "bin") and son (right before) flags."""
+    lin = [t in names.LINEAGE_PARTICLES for t in tok]
+    father = [i > 0 and lin[i - 1] for i in range(len(tok))]
+    son = [i + 1 < len(tok) and lin[i + 1] for i in range(len(tok))]
+    return father, son
+
+
 def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
     """`names.compare` for one pair (query `q` on the left, reference `r` on the right)."""
-    lt, lk, lw = q["tok"], q["pk"], q["w"]
-    rt, rk, rw = r["tok"], r["pk"], r["w"]
+    lt, lk, lw, lwt, lwk = q["tok"], q["pk"], q["w"], q["wt"], q["wpk"]
+    rt, rk, rw, rwt, rwk = r["tok"], r["pk"], r["w"], r["wt"], r["wpk"]
     cand = [
-        (i, j, _token_sim(a, c, ka, kc), len(a) > 1 and len(c) > 1)
-        for i, (a, ka) in enumerate(zip(lt, lk, strict=True))
-        for j, (c, kc) in enumerate(zip(rt, rk, strict=True))
+        (i, j, _token_sim(a, c, ka, kc, wa, wc, wka, wkc), len(a) > 1 and len(c) > 1)
+        for i, (a, ka, wa, wka) in enumerate(zip(lt, lk, lwt, lwk, strict=True))
+        for j, (c, kc, wc, wkc) in enumerate(zip(rt, rk, rwt, rwk, strict=True))
     ]
     matched = _assign(cand)
+    lf, ls = _lineage_roles(lt)
+    rf, rs = _lineage_roles(rt)
+    lineage = any(
+        (lf[i] and not rf[j] and rs[j]) or (rf[j] and not lf[i] and ls[i]) for i, j, _, _ in matched
+    )
     initials = sum(1 for c in matched if not c[3])
     by_i = sorted(matched)
     reordered = any(b[1] - a[1] < 0 for a, b in itertools.pairwise(by_i))
@@ -247,6 +275,8 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
         OSA.normalized_similarity(q["scompact"], r["scompact"]),
         OSA.normalized_similarity(q["rcompact"], r["compact"]),
         OSA.normalized_similarity(q["compact"], r["rcompact"]),
+        OSA.normalized_similarity(q["wcompact"], r["wcompact"]),
+        OSA.normalized_similarity(q["wscompact"], r["wscompact"]),
     )
     cjk_sim = (
         OSA.normalized_similarity(q["cjk"], r["cjk"])
@@ -265,13 +295,14 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
     if not has_full:
         aligned = min(max(aligned, 0.0), names.INITIALS_ONLY_CAP)
     use_compact = (
-        compact_sim >= names.COMPACT_MIN
+        not lineage
+        and compact_sim >= names.COMPACT_MIN
         and compact_sim > aligned + names.SIM_EPSILON
         and q["compact"] != ""
         and r["compact"] != ""
     )
     sim = compact_sim if use_compact else aligned
-    if conflict and not use_compact:
+    if (conflict and not use_compact) or lineage:
         sim = min(sim, names.CONFLICT_CAP)
     if cjk_sim is not None:
         sim = min(sim, cjk_sim)
@@ -279,8 +310,8 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
     return {
         "name_sim": sim,
         "name_bits": _evidence_factor(compact_sim) * total_w if use_compact else (b + b_r) / 2,
-        "conflicts": 0 if use_compact or not conflict else min(nu, nu_r),
-        "extras": 0 if use_compact or conflict else nu + nu_r,
+        "conflicts": max(0 if use_compact or not conflict else min(nu, nu_r), int(lineage)),
+        "extras": 0 if use_compact or conflict or lineage else nu + nu_r,
         "initials_only": not has_full and not use_compact,
         "initials": 0 if use_compact else initials,
         "reordered": reordered and not use_compact,
