@@ -106,7 +106,7 @@ def normalise(row: dict[str, str | None], stats: TokenStats) -> dict[str, Any]:
         "tok": tok,
         "wt": wt,
         "pk": pk,
-        "wpk": [phonetic_key(t) for t in wt],
+        "wpk": [k if w == t else phonetic_key(w) for t, w, k in zip(tok, wt, pk, strict=True)],
         "w": w,
         "compact": "".join(tok),
         "scompact": "".join(sorted(tok)),
@@ -275,9 +275,13 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
         OSA.normalized_similarity(q["scompact"], r["scompact"]),
         OSA.normalized_similarity(q["rcompact"], r["compact"]),
         OSA.normalized_similarity(q["compact"], r["rcompact"]),
-        OSA.normalized_similarity(q["wcompact"], r["wcompact"]),
-        OSA.normalized_similarity(q["wscompact"], r["wscompact"]),
     )
+    if q["wt"] != q["tok"] or r["wt"] != r["tok"]:  # else the written forms are the same
+        compact_sim = max(
+            compact_sim,
+            OSA.normalized_similarity(q["wcompact"], r["wcompact"]),
+            OSA.normalized_similarity(q["wscompact"], r["wscompact"]),
+        )
     cjk_sim = (
         OSA.normalized_similarity(q["cjk"], r["cjk"])
         if q["cjk"] is not None and r["cjk"] is not None
