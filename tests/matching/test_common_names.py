@@ -155,3 +155,33 @@ def test_agreeing_on_a_field_that_goes_with_the_name_is_weak_evidence() -> None:
     assert u["sex"] == pytest.approx([0.5, 0.5])
     m = model.Params.priors().m
     assert np.log2(m["nat"][0] / u["nat"][0]) < 0.5 < np.log2(m["nat"][0] / base["nat"][0]) - 2
+
+
+def test_names_common_among_the_travellers_need_more_than_a_namesake() -> None:
+    """A short watchlist lists each name once, so on its own an identical full name looks like
+    one person in millions. The travellers screened show which names are common: namesakes of
+    a listed person, born the same day and month some years apart, do not alert once the index
+    counts them (they did when it counted the watchlist alone), and the listed person still does.
+    """
+    watch = [{"id": "W1", "full_name": "Tran Ngoc Anh", "date_of_birth": "1985-03-14"},
+             {"id": "W2", "full_name": "Kim Min-jun", "date_of_birth": "1979-11-02"}]  # fmt: skip
+    travellers = [
+        {"id": f"N{year}", "full_name": "Tran Ngoc Anh", "date_of_birth": f"{year}-03-14"}
+        for year in (1961, 1997, 2003)
+    ] + [
+        {"id": f"K{year}", "full_name": "Kim Minjun", "date_of_birth": f"{year}-11-02"}
+        for year in (1958, 1993)
+    ] + [
+        {"id": f"S{i}", "full_name": name, "date_of_birth": "1990-01-01"}
+        for i, name in enumerate(["Nguyen Ngoc Anh", "Tran Van An", "Kim Seo-yeon", "Park Minjun",
+                                  "Tran Thi Huong", "Le Ngoc Anh", "Kim Jihun", "Lee Minjun"])
+    ] + [
+        {"id": "T1", "full_name": "Ngoc Anh Tran", "date_of_birth": "1985-03-14"},
+        {"id": "T2", "full_name": "Kim Minjun", "date_of_birth": "1979-11-02"},
+    ]  # fmt: skip
+    alone = {r for r in screen(watch, travellers, chunk_size=4)["right_id"].to_list()}
+    assert {"T1", "T2"} <= alone
+    batch = screen(watch, travellers)
+    assert sorted(batch["right_id"].to_list()) == ["T1", "T2"]
+    s = Screener(watch, sample=travellers)
+    assert [r["id"] for r in travellers if s.screen(r)] == ["T1", "T2"]

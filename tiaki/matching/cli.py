@@ -89,7 +89,9 @@ def _execute(args: argparse.Namespace) -> int:
     if mode == "screen":
         watchlist = read_csv(args.watchlist, strict)
         counts.update(unparsed_counts(watchlist))
-        ref = Reference.build(watchlist, mode="screen")
+        # Names on the watchlist and in the first records screened (as `engine.screen` does).
+        sample = next(iter_csv(args.records, engine.SAMPLE_ROWS, strict), (0, None))[1]
+        ref = engine.screening_reference(watchlist, sample)
         query_path = args.records
     elif mode == "link":
         # Token frequencies over both files, the left one streamed, as `engine.link` does.

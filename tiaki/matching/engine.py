@@ -10,7 +10,7 @@ Nothing depends on how the query side is chunked, so chunked and whole runs give
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -314,6 +314,24 @@ def _collect(frames: Iterable[pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(out)
 
 
+def screening_reference(watchlist: pl.DataFrame, sample: pl.DataFrame | None = None) -> Reference:
+    """The index a watchlist is screened with (validated frames).
+
+    How common a name is comes from the watchlist and, when given, the first `SAMPLE_ROWS`
+    records screened against it (the issue's "estimated from the reference side and the records
+    screened against it"): a watchlist of a few hundred people lists most names once, so an
+    identical full name looked like one person in millions and a namesake born a decade apart
+    alerted; the travellers show which names are common where they come from. Only the first
+    records count, so chunking does not change the answer. The field weights stay estimated
+    from the watchlist alone (decision 0007's amendment: EM over a traveller file, which holds
+    few of the listed people, takes alike names for matches). The single-record `Screener`
+    takes the same `sample`, so both paths give the same answers."""
+    if sample is None:
+        return Reference.build(watchlist, stats=name_stats([watchlist], pairs=True), mode="screen")
+    stats = name_stats([watchlist, sample.head(SAMPLE_ROWS)], pairs=True)
+    return Reference.build(watchlist, stats=replace(stats, discount=2), mode="screen")
+
+
 def screen(
     watchlist: Any,
     records: Any,
@@ -323,11 +341,11 @@ def screen(
 ) -> pl.DataFrame:
     """Alerts for records that match a watchlist entry: left_id = watchlist, right_id = record.
 
-    The model is estimated from the watchlist when it is indexed, so that batch screening and
-    the single-record `Screener` built from the same list give the same answers.
+    The index counts names on the watchlist and the first records (`screening_reference`); a
+    `Screener` given the same records as its `sample` gives the same answers.
     """
-    ref = Reference.build(as_frame(watchlist, "watchlist", strict), mode="screen")
     recs = as_frame(records, "records", strict)
+    ref = screening_reference(as_frame(watchlist, "watchlist", strict), recs)
     return _collect(run("screen", ref, _chunks(recs, chunk_size), threshold))
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 
 from tiaki.matching import blocking, model, scalar
-from tiaki.matching.engine import DEFAULT_THRESHOLDS, Reference, as_frame
+from tiaki.matching.engine import DEFAULT_THRESHOLDS, as_frame, screening_reference
 from tiaki.matching.records import FIELDS, clean_record
 
 _SEED = 0x71A61  # any fixed seed: key hashes only have to agree within one process
@@ -39,11 +39,20 @@ class Screener:
     """
 
     def __init__(
-        self, watchlist: Any, threshold: float | None = None, strict: bool = False
+        self,
+        watchlist: Any,
+        threshold: float | None = None,
+        strict: bool = False,
+        sample: Any = None,
     ) -> None:
+        """`sample`: records of the kind screened (travellers), whose names tell how common a
+        name is beside the watchlist's (`engine.screening_reference`)."""
         self.threshold = DEFAULT_THRESHOLDS["screen"] if threshold is None else threshold
         self.strict = strict
-        self.ref = Reference.build(as_frame(watchlist, "watchlist", strict), mode="screen")
+        self.ref = screening_reference(
+            as_frame(watchlist, "watchlist", strict),
+            None if sample is None else as_frame(sample, "sample", strict),
+        )
         self._prior = model.prior_bits("screen", len(self.ref))
         keys = self.ref.keys
         order = np.argsort(_hash(keys["key"]), kind="stable")

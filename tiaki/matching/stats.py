@@ -88,6 +88,12 @@ class TokenStats:
     # Columns a, b (str, a < b), n (u32): records containing both tokens; None = not counted
     # (the reference side may hold one person several times: see `from_tokens`).
     pairs: pl.DataFrame | None = None
+    # Occurrences of a token that belong to the pair being scored and so are no evidence of
+    # how common it is: the reference record's own, and, when the counts include a sample of
+    # the records screened (`engine.screening_reference`), the screened record's too. The
+    # same discount whether or not a record fell in the sample keeps the answer independent
+    # of chunking and of which path (batch or single record) scores it.
+    discount: int = 1
 
     @classmethod
     def empty(cls) -> TokenStats:
@@ -163,8 +169,9 @@ class TokenStats:
                     or not (rank[i] > rank[j] or (rank[i] == rank[j] and i < j))
                 ):
                     continue
-                ni = max(self._count_of.get(ti, 0) - 1, 0)
-                nij = max(self._pair_of.get((ti, tj) if ti < tj else (tj, ti), 0) - 1, 0)
+                ni = max(self._count_of.get(ti, 0) - self.discount, 0)
+                both = self._pair_of.get((ti, tj) if ti < tj else (tj, ti), 0)
+                nij = max(both - self.discount, 0)
                 p = (nij + PAIR_PSEUDO_COUNT * pj) / (ni + PAIR_PSEUDO_COUNT)
                 out[j] = min(out[j], min(max(-(math.log(p) / math.log(2)), MIN_BITS), MAX_BITS))
         return out
@@ -176,7 +183,7 @@ class TokenStats:
         for words, fixed in _FIXED:
             if tok in words:
                 return fixed
-        seen = max(self._count_of.get(tok, 0) - 1, 0)
+        seen = max(self._count_of.get(tok, 0) - self.discount, 0)
         p_data = (seen + PSEUDO_COUNT * P0) / (self.total + PSEUDO_COUNT)
         p = max(p_data, _prior_of().get(pk, 0.0))
         return min(max(-(math.log(p) / math.log(2)), MIN_BITS), MAX_BITS)
@@ -201,7 +208,7 @@ class TokenStats:
         ).explode(["tok", "pk"])
         flat = flat.with_row_index("ord")
         flat = flat.join(self.counts, on="tok", how="left").join(prior_table(), on="pk", how="left")
-        seen = (pl.col("n").fill_null(0).cast(pl.Float64) - 1).clip(lower_bound=0)
+        seen = (pl.col("n").fill_null(0).cast(pl.Float64) - self.discount).clip(lower_bound=0)
         p_data = (seen + PSEUDO_COUNT * P0) / (self.total + PSEUDO_COUNT)
         p = pl.max_horizontal(p_data, pl.col("prior").fill_null(0.0))
         bits = (-p.log(2)).clip(MIN_BITS, MAX_BITS)
@@ -250,8 +257,8 @@ class TokenStats:
             a=pl.when(lo).then("tok").otherwise("tok_i"),
             b=pl.when(lo).then("tok_i").otherwise("tok"),
         ).join(self.pairs.rename({"n": "n_ij"}), on=["a", "b"], how="left")
-        nij = (pl.col("n_ij").fill_null(0).cast(pl.Float64) - 1).clip(lower_bound=0)
-        ni = (pl.col("n_i").cast(pl.Float64) - 1).clip(lower_bound=0)
+        nij = (pl.col("n_ij").fill_null(0).cast(pl.Float64) - self.discount).clip(lower_bound=0)
+        ni = (pl.col("n_i").cast(pl.Float64) - self.discount).clip(lower_bound=0)
         p = (nij + PAIR_PSEUDO_COUNT * (2.0 ** -pl.col("w"))) / (ni + PAIR_PSEUDO_COUNT)
         cond = x.group_by("ord").agg((-p.log(2)).clip(MIN_BITS, MAX_BITS).min().alias("c"))
         return flat.join(cond, on="ord", how="left").with_columns(
