@@ -13,6 +13,7 @@ from tests.screening.conftest import PAXLST_AKL
 from tiaki.audit.models import AuditEvent
 from tiaki.screening.models import Alert, IngestBatch, Traveller
 from tiaki.screening.parsers.paxlst import parse_paxlst_file
+from tiaki.screening.services.common import SCREEN_CHUNK
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +156,8 @@ def test_a_passenger_leaving_a_multi_leg_flight_early_goes_to_that_ports_queue(
 def test_an_ingest_writes_one_audit_row_with_its_counts(tmp_path: Path, agencies: Any) -> None:
     path = tmp_path / "arrivals.csv"
     header = "family_name,given_name,date_of_birth,nationality,passport_number,arrival_port\n"
-    rows = [f"Family{i},Given{i},1980-01-0{1 + i % 9},AUS,P{i:07d},AKL\n" for i in range(4500)]
+    rows = [f"Family{i},Given{i},1980-01-0{1 + i % 9},AUS,P{i:07d},AKL\n"
+            for i in range(SCREEN_CHUNK + 500)]
     tui = "Tui,Aroha,1990-02-03,NZL,LA123456,AKL\n"
     # One row rejected (a field too many), one a repeat of a row above.
     path.write_text(header + "".join(rows) + tui + ",,1980-01-01,FJI,,AKL,EXTRA\n" + tui,
@@ -164,12 +166,13 @@ def test_an_ingest_writes_one_audit_row_with_its_counts(tmp_path: Path, agencies
 
     batch = IngestBatch.objects.get()
     # More rows than one chunk, stored by the bulk path with every column kept.
-    assert batch.added_count == Traveller.objects.filter(batch=batch).count() == 4501
+    added = SCREEN_CHUNK + 501
+    assert batch.added_count == Traveller.objects.filter(batch=batch).count() == added
     assert batch.present_count == 1 and batch.rejected_count == 1
     kept = Traveller.objects.get(document_number="LA123456")
     assert (kept.family_name, kept.date_of_birth, kept.post.code) == ("Tui", "1990-02-03", "AKL")
     assert kept.fingerprint and kept.source_format == "csv" and kept.itinerary is not None
     audit = AuditEvent.objects.filter(object_type="screening.ingestbatch", object_id=str(batch.pk))
     assert audit.count() == 1
-    assert audit.get().changes == {"sha256": batch.sha256, "format": "csv", "read": 4503,
-                                   "added": 4501, "present": 1, "rejected": 1}
+    assert audit.get().changes == {"sha256": batch.sha256, "format": "csv", "read": added + 2,
+                                   "added": added, "present": 1, "rejected": 1}
