@@ -99,3 +99,13 @@ def test_row_macs_and_chain_links_are_plain_hmac_sha256() -> None:
         previous = link
     # The reused key state is never fed: a second MAC of the same row is the same.
     assert row_mac(*row, key=mac_key) == row_mac(*row, key=mac_key)
+
+
+@pytest.mark.parametrize("size", [0, 1, 32, 63, 64, 65, 200])
+def test_the_keyed_hmac_is_hmac_sha256_for_any_key_length(size: int) -> None:
+    rng = random.Random(size)
+    key = rng.randbytes(size)
+    keyed = keys.KeyedSha256(key)
+    for length in (0, 1, 55, 56, 64, 200, 5000):
+        message = rng.randbytes(length)
+        assert keyed.hexdigest(message) == hmac.digest(key, message, "sha256").hex()

@@ -34,9 +34,8 @@ LOOKBACK_IDS = 200_000
 
 def chain_link(seq: int, event_id: int, mac: str, previous: str, *,
                key: bytes | None = None) -> str:
-    link = keys.keyed_hmac(key or keys.seal_key()).copy()
-    link.update(f"{seq}|{event_id}|{mac}|{previous}".encode())
-    return link.hexdigest()
+    message = f"{seq}|{event_id}|{mac}|{previous}".encode()
+    return keys.keyed_hmac(key or keys.seal_key()).hexdigest(message)
 
 
 def _head() -> ChainHead:

@@ -25,7 +25,7 @@ def _canonical(at: dt.datetime | str, actor_id: int | None, actor_username: str,
     # ``at`` may come already printed in that form (the verifier streams it so from the
     # database); a datetime is printed here.
     stamp = at if isinstance(at, str) else at.isoformat(timespec="microseconds")
-    return _ENCODE([stamp, actor_id, actor_username,
+    return encode_canonical([stamp, actor_id, actor_username,
                     actor_agency, actor_roles, action, object_type, object_id, summary,
                     changes, reason]).encode()
 
@@ -47,7 +47,9 @@ def _c_encode() -> Callable[[Any], str]:
     return lambda value: "".join(encode(value, 0))
 
 
-_ENCODE = _c_encode()
+encode_canonical = _c_encode()
+"""The canonical encoder: a row's MAC is over ``encode_canonical([...]).encode()`` of its
+``MAC_FIELDS`` values in order, ``at`` printed by ``isoformat(timespec="microseconds")``."""
 
 
 # The columns a row's MAC covers, in ``_canonical``'s order.
@@ -58,9 +60,7 @@ MAC_FIELDS = ("at", "actor_id", "actor_username", "actor_agency", "actor_roles",
 def row_mac(*values: Any, key: bytes | None = None) -> str:
     """HMAC-SHA256 of a row's contents (``MAC_FIELDS`` in order) under the audit key (pass
     ``key=keys.mac_key()`` when computing many)."""
-    mac = keys.keyed_hmac(key or keys.mac_key()).copy()
-    mac.update(_canonical(*values))
-    return mac.hexdigest()
+    return keys.keyed_hmac(key or keys.mac_key()).hexdigest(_canonical(*values))
 
 
 def compute_mac(event: AuditEvent) -> str:
