@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tiaki.matching import Screener
-from tiaki.matching.engine import run
+from tiaki.matching.engine import SAMPLE_ROWS, run
 from tiaki.screening.models import (
     Alert,
     ListVersion,
@@ -157,6 +157,19 @@ _ENTRY_FIELDS = WatchlistEntry.CONTRACT_FIELDS
 _ENTRY_COLUMNS = ("id", *_ENTRY_FIELDS)
 
 
+def name_sample(day: dt.date) -> list[dict[str, str | None]]:
+    """The names of the latest travellers who arrived in the system before ``day`` (at most
+    ``engine.SAMPLE_ROWS``): with the watchlist's they tell the index how common a name is
+    where travellers come from, so a short list's namesakes need more than the name
+    (``engine.screening_reference``, decision 0007). Before the day, so that every process
+    builds the same index for it. Names only: nothing else of a traveller enters the index."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    rows = (Traveller.objects.filter(created_at__lt=start).order_by("-created_at", "-pk")
+            .values_list("pk", "full_name", "given_names", "family_name")[:SAMPLE_ROWS])
+    return [{"id": str(pk), "full_name": full or None, "given_name": given or None,
+             "family_name": family or None} for pk, full, given, family in rows]  # fmt: skip
+
+
 def watchlist_screener(version: str | None = None, on: dt.date | None = None
                        ) -> tuple[Screener | None, str]:
     """The Screener for the current watchlist version on day ``on`` (today), built once per
@@ -175,7 +188,8 @@ def watchlist_screener(version: str | None = None, on: dt.date | None = None
     rows = [dict(zip(_ENTRY_COLUMNS, (str(pk), *(v or None for v in values)), strict=True))
             for pk, *values in entries_in_force(day).values_list("pk", *_ENTRY_FIELDS)
             .iterator(chunk_size=10_000)]
-    screener = Screener(rows, threshold=WATCHLIST_THRESHOLD) if rows else None
+    screener = (Screener(rows, threshold=WATCHLIST_THRESHOLD, sample=name_sample(day) or None)
+                if rows else None)  # fmt: skip
     with _lock:
         _screener_cache["watchlist"] = (key, screener)
     return screener, version
