@@ -112,3 +112,25 @@ def test_changes_text_decodes_as_json_loads_does(text: str) -> None:
     assert _changes(text) == json.loads(text)
     assert json.dumps(_changes(text), sort_keys=True) == json.dumps(json.loads(text),
                                                                    sort_keys=True)
+
+
+def test_the_oldest_unsealed_row_is_named_by_its_time_not_its_id() -> None:
+    import datetime as dt
+
+    from tiaki.audit.services import MAC_FIELDS, row_mac
+    from tiaki.core.bulk import bulk_insert
+
+    _trail()
+    base = dt.datetime(2026, 12, 3, 11, 0, tzinfo=dt.UTC)
+    times = [base + dt.timedelta(minutes=2), base + dt.timedelta(microseconds=7),
+             base + dt.timedelta(minutes=1)]
+    rows = []
+    for n, at in enumerate(times):
+        row = {"at": at, "actor_id": None, "actor_username": "", "actor_agency": "",
+               "actor_roles": "", "action": "read", "object_type": "test.thing",
+               "object_id": str(n), "summary": "ā", "changes": CHANGES[n + 2], "reason": ""}
+        rows.append({**row, "mac": row_mac(*(row[f] for f in MAC_FIELDS))})
+    bulk_insert(AuditEvent, rows)
+    result = audit_verify()
+    assert result.ok and result.unsealed == 3
+    assert result.oldest_unsealed == times[1]

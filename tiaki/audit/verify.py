@@ -75,26 +75,50 @@ WHERE s.seq >= %s AND s.seq < %s ORDER BY s.seq
 """
 
 
+_PG_UNSEALED = """
+SELECT e.id, e.mac,
+       to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
+       e.actor_id, e.actor_username, e.actor_agency, e.actor_roles, e.action, e.object_type,
+       e.object_id, e.summary, e.changes::text, e.reason
+FROM {events} e WHERE NOT EXISTS (SELECT 1 FROM {seals} s WHERE s.event_id = e.id)
+ORDER BY e.id
+"""
+
+
+def _pg_chunks(query: str, params: list[Any]) -> Iterator[list[tuple[Any, ...]]]:
+    sql = query.format(seals=AuditSeal._meta.db_table, events=AuditEvent._meta.db_table)
+    # A server-side cursor: the rows are streamed, and psycopg's C loaders build them.
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK):
+            yield rows
+
+
+def _orm_chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    while chunk := list(islice(rows, CHUNK)):
+        yield chunk
+
+
 def _sealed_chunks(lo: int, hi: int) -> Iterator[list[tuple[Any, ...]]]:
     """Seals with positions in ``[lo, hi)`` and their rows, in chain order, ``CHUNK`` at a
     time (never all in memory). On PostgreSQL ``at`` comes printed and ``changes`` as JSON
     text (``_PG_SEALED``); elsewhere they come as the ORM gives them."""
     if connection.vendor == "postgresql":
-        sql = _PG_SEALED.format(seals=AuditSeal._meta.db_table,
-                                events=AuditEvent._meta.db_table)
-        # A server-side cursor: the rows are streamed, and psycopg's C loaders build them.
-        with transaction.atomic(), connection.chunked_cursor() as cursor:
-            cursor.execute(sql, [lo, hi])
-            while rows := cursor.fetchmany(CHUNK):
-                yield rows
-        return
+        return _pg_chunks(_PG_SEALED, [lo, hi])
     # A nullable link, so the join is an outer one: a seal whose row was deleted still shows.
-    rows = (AuditSeal.objects.filter(seq__gte=lo, seq__lt=hi).order_by("seq")
-            .values_list(*_SEALED).iterator(chunk_size=CHUNK))
-    while chunk := list(islice(rows, CHUNK)):
-        yield chunk
+    return _orm_chunks(AuditSeal.objects.filter(seq__gte=lo, seq__lt=hi).order_by("seq")
+                       .values_list(*_SEALED).iterator(chunk_size=CHUNK))
 
 
+def _unsealed_chunks() -> Iterator[list[tuple[Any, ...]]]:
+    """Rows without a seal, in id order, as ``_sealed_chunks`` gives them (no seal columns)."""
+    if connection.vendor == "postgresql":
+        return _pg_chunks(_PG_UNSEALED, [])
+    return _orm_chunks(AuditEvent.objects.filter(seal__isnull=True).order_by("id")
+                       .values_list("id", "mac", *MAC_FIELDS).iterator(chunk_size=CHUNK))
+
+
+_CHANGES = MAC_FIELDS.index("changes")
 _RAW_DECODE = json.JSONDecoder().raw_decode
 _NOTHING: dict[str, Any] = {}
 
@@ -109,11 +133,6 @@ def _changes(text: str) -> Any:
     except ValueError:
         end = -1
     return value if end == len(text) else json.loads(text)
-
-
-def _unsealed_rows() -> Iterator[tuple[Any, ...]]:
-    return (AuditEvent.objects.filter(seal__isnull=True).order_by("id")
-            .values_list("id", "mac", *MAC_FIELDS).iterator(chunk_size=CHUNK))
 
 
 @dataclass
@@ -266,14 +285,19 @@ def audit_verify(*, anchors: list[Anchor] | None = None, jobs: int = 1,
         return broken(head.last_event_id or 0,
                       f"the newest sealed rows (positions {expected}–{head.last_seq}) are "
                       f"missing (deleted)", expected)
-    mac_key = keys.mac_key()
-    for event_id, mac, *values in _unsealed_rows():
-        if row_mac(*values, key=mac_key) != mac:
-            return broken(event_id, "its contents do not match its MAC (row edited or forged; "
-                                    "not yet sealed)")
-        result.unsealed += 1
-        at = values[0]
-        if result.oldest_unsealed is None or at < result.oldest_unsealed:
-            result.oldest_unsealed = at
+    mac_key, printed = keys.mac_key(), connection.vendor == "postgresql"
+    oldest: Any = None  # printed in UTC at a fixed width on PostgreSQL, so it sorts as text
+    for chunk in _unsealed_chunks():
+        for event_id, mac, *values in chunk:
+            if printed:
+                values[_CHANGES] = _changes(values[_CHANGES])
+            if row_mac(*values, key=mac_key) != mac:
+                return broken(event_id, "its contents do not match its MAC (row edited or "
+                                        "forged; not yet sealed)")
+            result.unsealed += 1
+            if oldest is None or values[0] < oldest:
+                oldest = values[0]
+    result.oldest_unsealed = dt.datetime.fromisoformat(oldest) if isinstance(oldest, str) \
+        else oldest
     result.checked = checked + result.unsealed
     return result
