@@ -23,35 +23,30 @@ TRAVELLERS = SCREEN_CHUNK * 3 + 500
 SUSPECTS = [("Roe", "Richard", "1980-01-01", "GBR"), ("Lima", "Ana", "1990-02-03", "BRA"),
             ("Tavita", "Sione", "1975-07-30", "WSM"), ("Nguyen", "Thi Mai", "1988-11-11", "VNM"),
             ("Okafor", "Chidi", "1969-04-22", "NGA"), ("Petrov", "Ivan", "1983-09-09", "RUS")]
-# After the first chunk is committed, the child stops inside the next chunk's transaction.
-SLOW_SECOND_CHUNK = """
+
+
+def _stop_on_second_call(name: str, label: str) -> str:
+    """Code for the child: ``ingest.<name>`` prints ``label`` and sleeps on its second call,
+    so the parent can kill the child at that point."""
+    return f"""
 from tiaki.screening.services import ingest
-real = ingest._create_alerts
+real = ingest.{name}
 calls = []
-def slow(hits, batch):
+def slow(*args):
     calls.append(1)
     if len(calls) == 2:
-        print("mid-screening", flush=True)
+        print("{label}", flush=True)
         time.sleep(600)
-    return real(hits, batch)
-ingest._create_alerts = slow
+    return real(*args)
+ingest.{name} = slow
 """
 
 
+# After the first chunk is committed, the child stops inside the next chunk's transaction.
+SLOW_SECOND_CHUNK = _stop_on_second_call("_create_alerts", "mid-screening")
 # The child stops while storing the second chunk of travellers (the first is already written
 # in the batch's transaction).
-SLOW_SECOND_STORE = """
-from tiaki.screening.services import ingest
-real = ingest.bulk_insert
-calls = []
-def slow(model, rows):
-    calls.append(1)
-    if len(calls) == 2:
-        print("mid-store", flush=True)
-        time.sleep(600)
-    return real(model, rows)
-ingest.bulk_insert = slow
-"""
+SLOW_SECOND_STORE = _stop_on_second_call("bulk_insert", "mid-store")
 
 
 def _files(tmp_path: Path, analyst: Any) -> Path:
