@@ -87,8 +87,8 @@ def _case_context(request: HttpRequest, case: VictimCase, **extra: Any) -> dict[
     current = services.consents_current(case)
     consents = [{"code": code, "name": name, "current": current.get(code)}
                 for code, name in purposes.items()]
-    # Newest first, as ``latest_certification`` orders them: the panel's first is the latest.
-    certifications = list(case.certifications.order_by("-requested_at", "-pk"))
+    # Newest first: the panel's first is the latest certification (one query for both).
+    certifications = list(services.certifications_newest_first(case))
     child = ChildInvolvement.objects.filter(case=case).first()
     context: dict[str, Any] = {
         "case": case,

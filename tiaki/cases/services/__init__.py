@@ -40,6 +40,7 @@ from tiaki.cases.services.common import (  # noqa: F401
     _next_reference,
     agency_staff,
     case_team,
+    certifications_newest_first,
     child_gate,
     issued_certification,
     latest_certification,

@@ -161,8 +161,14 @@ def _decrypt_identity(case: VictimCase) -> dict[str, Any]:
     return crypto.decrypt_json(row.ciphertext) if row is not None else {}
 
 
+def certifications_newest_first(case: VictimCase) -> models.QuerySet[Certification]:
+    """A case's certifications, the latest request first (the order `latest_certification`
+    and the case page's panel share)."""
+    return case.certifications.order_by("-requested_at", "-pk")
+
+
 def latest_certification(case: VictimCase) -> Certification | None:
-    return case.certifications.order_by("-requested_at", "-pk").first()
+    return certifications_newest_first(case).first()
 
 
 def issued_certification(case: VictimCase) -> Certification | None:
