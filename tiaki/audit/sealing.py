@@ -76,9 +76,14 @@ def seal_batch(*, limit: int = BATCH, sweep: bool = False) -> int:
 def audit_seal(*, sweep: bool = False) -> int:
     """Seal every committed row not yet sealed; returns how many."""
     total = 0
-    while sealed := seal_batch(sweep=sweep):
+    while True:
+        sealed = seal_batch(sweep=sweep)
         total += sealed
-    return total
+        # A batch short of the limit found every row committed when it looked; rows committed
+        # since are the next call's. Looping until a batch finds none never ended while another
+        # process kept writing (`tiaki backup`'s checkpoint hung on a busy install).
+        if sealed < BATCH:
+            return total
 
 
 def seal_forever(*, interval: float = 1.0, sweep_every: float = 600.0,
