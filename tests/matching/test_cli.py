@@ -246,3 +246,28 @@ def test_malformed_semicolon_file_names_the_line(
     bad = _write(tmp_path / "bad.csv", "id;full_name\n1;Ana\n2;Jo;extra\n")
     assert main(["dedupe", "--records", str(bad), "--out", str(tmp_path / "o.csv")]) == 2
     assert "line 3: 3 fields where the header has 2" in capsys.readouterr().err
+
+
+def test_blank_lines_are_no_records_and_later_lines_keep_their_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file saved on Windows with a byte-order mark, CRLF line ends and a blank last line
+    is read; a blank line in the middle is skipped, and an error further down still names the
+    file's own line."""
+    recs = tmp_path / "r.csv"
+    recs.write_bytes(
+        b"\xef\xbb\xbfid,full_name,date_of_birth\r\n1,Bob Smith,1980-01-01\r\n\r\n"
+        b"2,Bob Smith,1980-01-01\r\n\r\n"
+    )
+    out = tmp_path / "o.csv"
+    assert main(["dedupe", "--records", str(recs), "--out", str(out), "--no-progress"]) == 0
+    assert [(r["left_id"], r["right_id"]) for r in _rows(out)] == [("1", "2")]
+    args = ["screen", "--watchlist", str(recs), "--records", str(recs), "--chunk-size", "2"]
+    assert main([*args, "--out", str(out), "--no-progress"]) == 0
+    # Two listed Bob Smiths, two screened: every pairing, and no row for a blank line.
+    assert sorted((r["left_id"], r["right_id"]) for r in _rows(out)) == [
+        ("1", "1"), ("1", "2"), ("2", "1"), ("2", "2")
+    ]
+    bad = _write(tmp_path / "bad.csv", "id,full_name\n1,Ana\n\n,Jos\n")
+    assert main(["dedupe", "--records", str(bad), "--out", str(tmp_path / "o2.csv")]) == 2
+    assert "line 4, field id: empty id" in capsys.readouterr().err

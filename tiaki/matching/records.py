@@ -129,6 +129,13 @@ def validate(
     """
     # Headers as people write them ("ID", "Date of birth", " full-name") name the same columns.
     df = df.rename({c: _column(c) for c in df.columns if _column(c) in FIELDS and c != _column(c)})
+    # A blank line (often the last of a file saved on Windows) reads as a row of nulls. It is
+    # no record, and no reason to refuse the file; it is dropped after the checks, so the
+    # lines they name stay the file's own.
+    blank = df.select(
+        pl.all_horizontal(pl.col(c).cast(pl.String).str.strip_chars().fill_null("") == ""
+                          for c in df.columns).alias("blank")
+    )["blank"] if df.columns else pl.Series("blank", [], dtype=pl.Boolean)
     if "id" not in df.columns:
         found = ", ".join(df.columns) or "none"
         raise MatchInputError(f"{source}: missing required column 'id' (columns found: {found})")
@@ -137,7 +144,7 @@ def validate(
         + [pl.lit(None, dtype=pl.String).alias(c) for c in FIELDS if c not in df.columns]
     ).select(FIELDS)
     df = df.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in FIELDS)
-    bad_id = df["id"].is_null().arg_true()
+    bad_id = (df["id"].is_null() & ~blank).arg_true()
     if len(bad_id):
         raise MatchInputError(f"{source} line {_line(offset, bad_id[0])}, field id: empty id")
     if strict:
@@ -149,7 +156,7 @@ def validate(
                     f"{source} line {_line(offset, row)}, field {field}: {df[field][row]!r} "
                     f"does not parse (expected {CHECKED[field][1]})"
                 )
-    return df
+    return df.filter(~blank) if blank.any() else df
 
 
 def validate_record(
