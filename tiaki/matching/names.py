@@ -106,6 +106,8 @@ def _side(pairs: pl.DataFrame, side: str) -> pl.DataFrame:
         # The token right after "bin" names the father; the one right before, the son.
         father=lineage.shift(1).over("pair").fill_null(False),
         son=lineage.shift(-1).over("pair").fill_null(False),
+        # A letter on its own (an initial), not a digit.
+        initial=pl.col("t").str.contains("^[a-z]$"),
     )
 
 
@@ -197,7 +199,7 @@ def _evidence_factor(sim: pl.Expr) -> pl.Expr:
 
 
 def _side_totals(tokens: pl.DataFrame, matched: pl.DataFrame, col: str) -> pl.DataFrame:
-    t = tokens.select("pair", pl.col("i").alias(col), "w").join(
+    t = tokens.select("pair", pl.col("i").alias(col), "w", "initial").join(
         matched, on=["pair", col], how="left"
     )
     hit = pl.col("sim").is_not_null()
@@ -207,6 +209,7 @@ def _side_totals(tokens: pl.DataFrame, matched: pl.DataFrame, col: str) -> pl.Da
         pl.col("w").filter(hit).sum().alias("wm"),
         pl.col("w").filter(~hit).sum().alias("wu"),
         (~hit).sum().alias("nu"),
+        (~hit & pl.col("initial")).sum().alias("nu_initial"),
         (pl.col("full").fill_null(False)).any().alias("has_full"),
     )
 
@@ -262,7 +265,8 @@ def compare(pairs: pl.DataFrame, kind: Kind = "person") -> pl.DataFrame:
         .join(sr, on="pair", how="left", suffix="_r")
         .join(shape, on="pair", how="left")
         .with_columns(
-            pl.col("^(m|b|wm|wu|nu)(_r)?$").fill_null(0), pl.col("^has_full(_r)?$").fill_null(False)
+            pl.col("^(m|b|wm|wu|nu|nu_initial)(_r)?$").fill_null(0),
+            pl.col("^has_full(_r)?$").fill_null(False),
         )
     )
     compact = pl.max_horizontal(
@@ -292,8 +296,13 @@ def compare(pairs: pl.DataFrame, kind: Kind = "person") -> pl.DataFrame:
     has_full = pl.col("has_full") | pl.col("has_full_r")
     aligned = pl.when(has_full).then(aligned).otherwise(aligned.clip(0.0, INITIALS_ONLY_CAP))
     lineage = pl.col("lineage").fill_null(False)
+    # Two different initials left facing each other ("William G. Frost" vs "William W.
+    # Frost") are a contradiction that no spaceless spelling can undo: "frostgwilliam" and
+    # "frostwwilliam" differ in one letter, yet G and W name different people.
+    hard = (pl.col("nu_initial") > 0) & (pl.col("nu_initial_r") > 0)
     use_compact = (
         ~lineage
+        & ~hard
         & (pl.col("compact_sim") >= COMPACT_MIN)
         & (pl.col("compact_sim") > aligned + SIM_EPSILON)
         & (pl.col("l_compact") != "")
@@ -304,7 +313,7 @@ def compare(pairs: pl.DataFrame, kind: Kind = "person") -> pl.DataFrame:
     # "the same name", however much of them agrees ("Tariq Anwar el Sayed Mohamed" vs
     # "... Ahmed": a different father or grandfather is a different person).
     # A father's name facing the other's given name (lineage reversed) contradicts likewise.
-    capped = (conflict & ~use_compact) | lineage
+    capped = (conflict & ~use_compact) | lineage | hard
     sim = pl.when(capped).then(pl.min_horizontal(sim, CONFLICT_CAP)).otherwise(sim)
     # Han, kana and Hangul: two names in the same script that differ in a character are
     # different names even when both characters are read alike (高市 vs 高石 are both "gaoshi").
@@ -325,9 +334,9 @@ def compare(pairs: pl.DataFrame, kind: Kind = "person") -> pl.DataFrame:
         .then(0)
         .otherwise(pl.min_horizontal("nu", "nu_r"))
         .cast(pl.Int32)
-        .clip(lower_bound=lineage.cast(pl.Int32))
+        .clip(lower_bound=(lineage | hard).cast(pl.Int32))
         .alias("conflicts"),
-        pl.when(use_compact | conflict | lineage)
+        pl.when(use_compact | conflict | lineage | hard)
         .then(0)
         .otherwise(pl.col("nu") + pl.col("nu_r"))
         .cast(pl.Int32)

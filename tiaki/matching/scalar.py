@@ -34,6 +34,7 @@ _LEET = str.maketrans("01345789", "oieastbg")
 _ORDINAL = re.compile(ORDINAL)
 _HAS_LETTER = re.compile(r"[a-z]")
 _HAS_DIGIT = re.compile(r"[0-9]")
+_INITIAL = re.compile(r"^[a-z]$")
 
 _DIGIT = re.compile(r"\d")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")  # records.normalise's address words
@@ -270,6 +271,12 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
     reordered = any(b[1] - a[1] < 0 for a, b in itertools.pairwise(by_i))
     m, b, wm, wu, nu, has_full_l = _side_totals(lw, {c[0]: (c[2], c[3]) for c in matched})
     m_r, b_r, wm_r, wu_r, nu_r, has_full_r = _side_totals(rw, {c[1]: (c[2], c[3]) for c in matched})
+    hit_l = {c[0] for c in matched}
+    hit_r = {c[1] for c in matched}
+    # `names.compare`'s `hard`: two different initials left facing each other.
+    hard = any(_INITIAL.match(t) for i, t in enumerate(lt) if i not in hit_l) and any(
+        _INITIAL.match(t) for j, t in enumerate(rt) if j not in hit_r
+    )
     compact_sim = max(
         OSA.normalized_similarity(q["compact"], r["compact"]),
         OSA.normalized_similarity(q["scompact"], r["scompact"]),
@@ -300,13 +307,14 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
         aligned = min(max(aligned, 0.0), names.INITIALS_ONLY_CAP)
     use_compact = (
         not lineage
+        and not hard
         and compact_sim >= names.COMPACT_MIN
         and compact_sim > aligned + names.SIM_EPSILON
         and q["compact"] != ""
         and r["compact"] != ""
     )
     sim = compact_sim if use_compact else aligned
-    if (conflict and not use_compact) or lineage:
+    if (conflict and not use_compact) or lineage or hard:
         sim = min(sim, names.CONFLICT_CAP)
     if cjk_sim is not None:
         sim = min(sim, cjk_sim)
@@ -314,8 +322,10 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
     return {
         "name_sim": sim,
         "name_bits": _evidence_factor(compact_sim) * total_w if use_compact else (b + b_r) / 2,
-        "conflicts": max(0 if use_compact or not conflict else min(nu, nu_r), int(lineage)),
-        "extras": 0 if use_compact or conflict or lineage else nu + nu_r,
+        "conflicts": max(
+            0 if use_compact or not conflict else min(nu, nu_r), int(lineage or hard)
+        ),
+        "extras": 0 if use_compact or conflict or lineage or hard else nu + nu_r,
         "initials_only": not has_full and not use_compact,
         "initials": 0 if use_compact else initials,
         "reordered": reordered and not use_compact,
