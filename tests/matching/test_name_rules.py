@@ -9,7 +9,15 @@ import polars as pl
 import pytest
 
 from tiaki.matching import scalar
-from tiaki.matching.names import CONFLICT_CAP, NAME_MATCH, compare_lists, name_similarity
+from tiaki.matching.names import (
+    CONFLICT_CAP,
+    NAME_MATCH,
+    _paired,
+    compare,
+    compare_lists,
+    name_similarity,
+    prepare,
+)
 from tiaki.matching.normalize import name_token_forms, tokens_of
 from tiaki.matching.stats import TokenStats
 
@@ -125,3 +133,35 @@ def test_different_initials_are_not_undone_by_the_spaceless_forms() -> None:
     assert name_similarity("Keller, Graham L.", "Graham T Keller") <= CONFLICT_CAP
     assert name_similarity("Graham L. Keller", "Graham Keller") >= NAME_MATCH  # initial left out
     assert name_similarity("Graham L. Keller", "G. L. Keller") >= NAME_MATCH
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Ted Halvorsen", "Theodore Halvorsen"), ("Bill Okonjo", "William Okonjo")],
+)
+def test_a_listed_nickname_is_the_same_given_name(a: str, b: str) -> None:
+    assert name_similarity(a, b) >= NAME_MATCH
+    # Two nicknames are not compared with each other, and a nickname is not a surname.
+    assert name_similarity("Ted Halvorsen", "Teddy Okonjo") < NAME_MATCH
+
+
+def test_a_nickname_match_says_why_on_both_paths() -> None:
+    left = prepare(pl.Series(["Bob Marchetti", "Bob Marchetti"]))
+    right = prepare(pl.Series(["Robert Marchetti", "Roberta Marchetti"]))
+    out = compare(_paired(left, right)).sort("pair")
+    assert out["variant"].to_list()[0] == "Bob is a nickname of Robert"
+    assert out["name_sim"][0] >= NAME_MATCH
+    q, r = (_scalar_row(n) for n in ("Bob Marchetti", "Robert Marchetti"))
+    got = scalar.compare_names(q, r)
+    assert got["variant"] == "Bob is a nickname of Robert"
+    assert got["name_sim"] == pytest.approx(out["name_sim"][0], abs=1e-9)
+    # Organisations have no nicknames.
+    assert compare_lists(["Bob Trading"], ["Robert Trading"], "org")[0] < NAME_MATCH
+
+
+def _scalar_row(name: str) -> dict[str, object]:
+    fields = ["given_name", "family_name", "date_of_birth", "sex", "nationality",
+              "document_number", "document_country", "phone", "email", "address",
+              "postcode"]  # fmt: skip
+    row: dict[str, str | None] = {"id": name, "full_name": name, **dict.fromkeys(fields)}
+    return scalar.normalise(row, TokenStats.empty())

@@ -44,7 +44,7 @@ SAMPLE_ROWS = 20_000
 U_PAIRS = 200_000
 EM_PAIRS = 60_000
 _NAME_OUT = ["name_sim", "name_bits", "conflicts", "extras", "initials_only", "initials",
-             "reordered", "joined"]  # fmt: skip
+             "reordered", "joined", "variant"]  # fmt: skip
 
 
 def as_frame(data: Any, source: str = "input", strict: bool = False) -> pl.DataFrame:

@@ -6,6 +6,8 @@ Everything here is data, not logic, so that a reviewer can read and challenge it
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Honorifics and titles carry no identity: "Mr. Rami Makhlouf" is "Rami Makhlouf". They are
 # dropped before comparison (OpenSanctions' nomenklatura does the same with its `names` lists).
 TITLES: frozenset[str] = frozenset(
@@ -163,3 +165,41 @@ COMMON_NAME_TOKENS: dict[str, float] = {
     "mwangi": 0.0005, "banda": 0.0005, "diallo": 0.001, "traore": 0.001, "kamara": 0.0005,
     "joseph": 0.004, "emmanuel": 0.002, "grace": 0.002, "blessing": 0.001,
 }  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def nicknames() -> dict[str, frozenset[str]]:
+    """Nickname -> the given names it is a nickname of ("ted" -> {"theodore", "edward", ...}).
+
+    Source: the hand-curated English names and nicknames list of Carlton Northern and Nick
+    Crews (Old Dominion University; PyPI package `nicknames`, Apache-2.0, its names.csv of
+    "canonical has_nickname nickname" triplets). Only one-word names are kept: the comparison
+    works on tokens. Decision 0021.
+    """
+    from nicknames import NickNamer
+
+    out: dict[str, set[str]] = {}
+    for canonical, nicks in NickNamer().nickname_lookup.items():
+        if " " in canonical:
+            continue
+        for nick in nicks:
+            if " " not in nick and nick != canonical:
+                out.setdefault(nick, set()).add(canonical)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def nickname_tokens() -> list[str]:
+    """Every token of the nickname list, as nickname or as the full name."""
+    nick = nicknames()
+    return sorted(set(nick) | {c for full in nick.values() for c in full})
+
+
+def nickname_note(a: str, b: str) -> str | None:
+    """"Ted is a nickname of Theodore" when one token is a listed nickname of the other."""
+    nick = nicknames()
+    if b not in nick.get(a, ()) and a not in nick.get(b, ()):
+        return None
+    # Some names are listed both ways ("bob" and "robert"): the shorter is the nickname.
+    short, full = sorted((a, b), key=lambda t: (len(t), t))
+    return f"{short.title()} is a nickname of {full.title()}"

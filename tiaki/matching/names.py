@@ -26,6 +26,7 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from tiaki.matching import lexicon
 from tiaki.matching.normalize import Kind, name_token_forms, phonetic_keys
 from tiaki.matching.stats import TokenStats
 
@@ -35,6 +36,9 @@ TOKEN_MATCH = 0.7
 # Default threshold for "same name" when names are compared on their own (no other fields).
 NAME_MATCH = 0.85
 INITIAL_SIM = 0.9
+# A listed nickname of a given name ("Ted" for "Theodore") is that name in another form, as an
+# initial is: it agrees at the same similarity (decision 0021).
+NICKNAME_SIM = INITIAL_SIM
 # Tokens with the same phonetic key get at least PHONETIC_BASE + (1 - PHONETIC_BASE) * edit sim.
 PHONETIC_BASE = 0.6
 # Weight kept by an unpartnered token when the other name is fully covered.
@@ -120,13 +124,17 @@ def token_similarities(
     rw: pl.Series | None = None,
     lwk: pl.Series | None = None,
     rwk: pl.Series | None = None,
-) -> pl.Series:
-    """Similarity of aligned token pairs, with the initials and phonetic rules applied.
+    nicknames: bool = False,
+) -> pl.DataFrame:
+    """Similarity of aligned token pairs, with the initials, phonetic and nickname rules
+    applied: columns `sim` and `nick` (why a nickname rule raised the pair, else null).
 
     `lw`/`rw` are the tokens as written before romanisation folding: the edit similarity is
     the better of the folded and the written spellings, so a fold is an alternative and never
     makes two spellings further apart than they were as written (decision 0020); likewise two
     tokens sound alike when their folded or their written phonetic keys (`lwk`/`rwk`) agree.
+    `nicknames` (people's names): a written token that is a listed nickname of the other
+    (`lexicon.nickname_note`) agrees at NICKNAME_SIM.
     """
     osa = _cpdist(lt, rt)
     if lw is not None and rw is not None:
@@ -153,7 +161,25 @@ def token_similarities(
         .then(pl.max_horizontal(pl.col("osa"), PHONETIC_BASE + (1 - PHONETIC_BASE) * pl.col("osa")))
         .otherwise(pl.col("osa"))
     )
-    return df.select(sim.alias("sim")).get_column("sim")
+    if not nicknames:
+        return df.select(sim.alias("sim"), nick=pl.lit(None, dtype=pl.String))
+    note = _nickname_notes(lt if lw is None else lw, rt if rw is None else rw)
+    raised = ~l1 & ~r1 & pl.col("note").is_not_null() & (sim < NICKNAME_SIM)
+    return df.with_columns(note=note).select(
+        pl.when(raised).then(NICKNAME_SIM).otherwise(sim).alias("sim"),
+        pl.when(raised).then(pl.col("note")).alias("nick"),
+    )
+
+
+def _nickname_notes(a: pl.Series, b: pl.Series) -> pl.Series:
+    """`lexicon.nickname_note` of aligned tokens, each distinct pair of listed names once."""
+    listed = lexicon.nickname_tokens()
+    df = pl.DataFrame({"a": a, "b": b})
+    both = pl.col("a").is_in(listed) & pl.col("b").is_in(listed) & (pl.col("a") != pl.col("b"))
+    cand = df.filter(both).unique()
+    notes = [lexicon.nickname_note(x, y) for x, y in zip(cand["a"], cand["b"], strict=True)]
+    lookup = cand.with_columns(note=pl.Series(notes, dtype=pl.String))
+    return df.join(lookup, on=["a", "b"], how="left", maintain_order="left")["note"]
 
 
 def _assign(x: pl.DataFrame) -> pl.DataFrame:
@@ -164,7 +190,7 @@ def _assign(x: pl.DataFrame) -> pl.DataFrame:
     "Abdul Kabir Abdul Jan" vs "Abdul Kabir Mohammad Jan" leaves "Abdul" and "Mohammad" facing
     each other as a conflict instead of letting both "Abdul"s lean on one.
     """
-    cand = x.filter(pl.col("sim") >= TOKEN_MATCH).select("pair", "i", "i_r", "sim", "full")
+    cand = x.filter(pl.col("sim") >= TOKEN_MATCH).select("pair", "i", "i_r", "sim", "full", "nick")
     done: list[pl.DataFrame] = []
     for _ in range(MAX_ROUNDS):
         if cand.is_empty():
@@ -222,14 +248,18 @@ def compare(pairs: pl.DataFrame, kind: Kind = "person") -> pl.DataFrame:
     of the agreeing tokens, in bits), `conflicts` (unpartnered tokens on both sides), `extras`
     (unpartnered tokens on one side), `initials_only`, `initials` (tokens matched through an
     initial), `reordered` (tokens agree in another order), `joined` (agreement found with the
-    spaces removed).
+    spaces removed), `variant` (why tokens agree in another form: "Ted is a nickname of
+    Theodore"; "" when none).
     """
     left, right = _side(pairs, "l"), _side(pairs, "r")
     x = left.join(right, on="pair", suffix="_r")
+    sims = token_similarities(
+        x["t"], x["t_r"], x["k"], x["k_r"], x["wt"], x["wt_r"], x["wk"], x["wk_r"],
+        nicknames=kind == "person",
+    )
     x = x.with_columns(
-        sim=token_similarities(
-            x["t"], x["t_r"], x["k"], x["k_r"], x["wt"], x["wt_r"], x["wk"], x["wk_r"]
-        ),
+        sim=sims["sim"],
+        nick=sims["nick"],
         full=(pl.col("t").str.len_chars() > 1) & (pl.col("t_r").str.len_chars() > 1),
     )
     matched = _assign(x)
@@ -251,6 +281,7 @@ def compare(pairs: pl.DataFrame, kind: Kind = "person") -> pl.DataFrame:
         )
         .any()
         .alias("lineage"),
+        pl.col("nick").sort_by("i").drop_nulls().str.join("; ").alias("variant"),
     )
     sl = _side_totals(left, matched.drop("i_r"), "i")
     sr = _side_totals(right, matched.drop("i"), "i_r")
@@ -345,6 +376,10 @@ def compare(pairs: pl.DataFrame, kind: Kind = "person") -> pl.DataFrame:
         pl.when(use_compact).then(0).otherwise(pl.col("initials").fill_null(0)).alias("initials"),
         (pl.col("reordered").fill_null(False) & ~use_compact).alias("reordered"),
         use_compact.alias("joined"),
+        pl.when(use_compact)
+        .then(pl.lit(""))
+        .otherwise(pl.col("variant").fill_null(""))
+        .alias("variant"),
     )
 
 

@@ -255,11 +255,19 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
     """`names.compare` for one pair (query `q` on the left, reference `r` on the right)."""
     lt, lk, lw, lwt, lwk = q["tok"], q["pk"], q["w"], q["wt"], q["wpk"]
     rt, rk, rw, rwt, rwk = r["tok"], r["pk"], r["w"], r["wt"], r["wpk"]
-    cand = [
-        (i, j, _token_sim(a, c, ka, kc, wa, wc, wka, wkc), len(a) > 1 and len(c) > 1)
-        for i, (a, ka, wa, wka) in enumerate(zip(lt, lk, lwt, lwk, strict=True))
-        for j, (c, kc, wc, wkc) in enumerate(zip(rt, rk, rwt, rwk, strict=True))
-    ]
+    cand = []
+    notes: dict[tuple[int, int], str] = {}
+    for i, (a, ka, wa, wka) in enumerate(zip(lt, lk, lwt, lwk, strict=True)):
+        for j, (c, kc, wc, wkc) in enumerate(zip(rt, rk, rwt, rwk, strict=True)):
+            sim = _token_sim(a, c, ka, kc, wa, wc, wka, wkc)
+            full = len(a) > 1 and len(c) > 1
+            # `names.token_similarities`' nickname rule, on the tokens as written.
+            if full and sim < names.NICKNAME_SIM and wa != wc:
+                note = lexicon.nickname_note(wa, wc)
+                if note is not None:
+                    sim = names.NICKNAME_SIM
+                    notes[(i, j)] = note
+            cand.append((i, j, sim, full))
     matched = _assign(cand)
     lf, ls = _lineage_roles(lt)
     rf, rs = _lineage_roles(rt)
@@ -330,6 +338,9 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
         "initials": 0 if use_compact else initials,
         "reordered": reordered and not use_compact,
         "joined": use_compact,
+        "variant": ""
+        if use_compact
+        else "; ".join(notes[c[0], c[1]] for c in sorted(matched) if (c[0], c[1]) in notes),
     }
 
 
