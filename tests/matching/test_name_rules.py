@@ -165,3 +165,32 @@ def _scalar_row(name: str) -> dict[str, object]:
               "postcode"]  # fmt: skip
     row: dict[str, str | None] = {"id": name, "full_name": name, **dict.fromkeys(fields)}
     return scalar.normalise(row, TokenStats.empty())
+
+
+def test_initials_run_together_stand_for_the_given_names() -> None:
+    assert name_similarity("JP Okonkwo", "Jean-Paul Okonkwo") >= NAME_MATCH
+    q, r = (_scalar_row(n) for n in ("JP Okonkwo", "Jean-Paul Okonkwo"))
+    got = scalar.compare_names(q, r)
+    assert got["variant"] == "JP is the initials of Jean Paul"
+    assert got["name_sim"] == pytest.approx(name_similarity("JP Okonkwo", "Jean-Paul Okonkwo"))
+    # A short name with a vowel is a name, not initials; the letters must be the other's words.
+    assert name_similarity("Al Kowalski", "Adam Lee Kowalski") < NAME_MATCH
+    assert name_similarity("JP Okonkwo", "Jean Okonkwo") < NAME_MATCH
+
+
+def test_an_acronym_stands_for_the_organisation_words() -> None:
+    got = compare_lists(
+        ["NSF", "U.K. Ministry of Defence", "NSF"],
+        [
+            "National Science Foundation",
+            "United Kingdom Ministry of Defence",
+            "National Sea Fleet Trust",
+        ],
+        "org",
+    )
+    assert got[0] >= NAME_MATCH and got[1] >= NAME_MATCH
+    assert got[2] < NAME_MATCH  # an extra word still names another body
+    left = prepare(pl.Series(["NSF"]), kind="org")
+    right = prepare(pl.Series(["National Science Foundation"]), kind="org")
+    out = compare(_paired(left, right), "org")
+    assert out["variant"][0] == "NSF is the initials of National Science Foundation"

@@ -21,6 +21,9 @@ tolerates any name order. Rules on top make it fit people's names:
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import numpy as np
 import polars as pl
 from rapidfuzz import process
@@ -65,6 +68,14 @@ MAX_ROUNDS = 4
 # other's son ("Salman bin Muhammad" vs "Muhammad bin Salman") is another person.
 LINEAGE_PARTICLES = ("bin", "bint")
 
+# Initials run together ("JC" for "Jean-Claude", "JRR") and acronyms ("PLA" for "People's
+# Liberation Army", "US" for "United States"): a short token whose letters are the first
+# letters of consecutive words of the other name is read as those initials. A person's run of
+# initials has no vowel ("Al", "Li", "Bo" are names); y counts as a vowel. An acronym is any
+# run of 2 to 5 letters.
+_RUN_PERSON = re.compile(r"^[b-df-hj-np-tv-xz]{2,4}$")
+_RUN_ORG = re.compile(r"^[a-z]{2,5}$")
+
 _CJK_RE = r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]"
 
 
@@ -99,9 +110,92 @@ def prepare(raw: pl.Series, stats: TokenStats | None = None, kind: Kind = "perso
     )
 
 
+def initials_runs(a: list[str], b: list[str], kind: Kind = "person") -> list[tuple[int, str]]:
+    """Tokens of `a` that are the initials of consecutive words of `b`, as (position in `a`,
+    "JC is the initials of Jean Claude"). Particles, an organisation's legal forms and its
+    small words ("of", "the") are neither initials nor words here; a token that `b` also
+    has is itself. Both paths call this one function (`split_initials`, `scalar`)."""
+    org = kind == "org"
+    run = _RUN_ORG if org else _RUN_PERSON
+    skip = (lexicon.ORG_STOPWORDS | lexicon.LEGAL_FORMS) if org else lexicon.PARTICLES
+    words = [t for t in b if t not in skip]
+    heads = "".join(t[0] for t in words)
+    out: list[tuple[int, str]] = []
+    for i, t in enumerate(a):
+        if not run.match(t) or t in skip or t in b:
+            continue
+        at = heads.find(t)
+        if at < 0:
+            continue
+        full = " ".join(w.title() for w in words[at : at + len(t)])
+        out.append((i, f"{t.upper()} is the initials of {full}"))
+    return out
+
+
+def split_runs(side: dict[str, Any], runs: list[tuple[int, str]]) -> dict[str, Any]:
+    """One side's token lists with each run of initials split into its letters (`tok`, `wt`,
+    `pk`, `wpk` and `w`; each letter carries an equal share of the run's bits) and `acr`
+    marking them."""
+    at = {i for i, _ in runs}
+    out: dict[str, list[Any]] = {k: [] for k in ("tok", "wt", "pk", "wpk", "w", "acr")}
+    for i, t in enumerate(side["tok"]):
+        if i in at:
+            n = len(t)
+            out["tok"].extend(t)
+            out["wt"].extend(t)
+            out["pk"].extend(t)
+            out["wpk"].extend(t)
+            out["w"].extend([side["w"][i] / n] * n)
+            out["acr"].extend([True] * n)
+        else:
+            for k in ("tok", "wt", "pk", "wpk", "w"):
+                out[k].append(side[k][i])
+            out["acr"].append(False)
+    return out
+
+
+_SIDE_LISTS = ("tok", "wt", "pk", "wpk", "w")
+
+
+def split_initials(pairs: pl.DataFrame, kind: Kind = "person") -> pl.DataFrame:
+    """`pairs` with runs of initials split into letters on either side (`initials_runs`), an
+    `l_acr`/`r_acr` flag per token and `runs`, the notes that say so ("" when none)."""
+    run = _RUN_ORG if kind == "org" else _RUN_PERSON
+    pattern = run.pattern
+    maybe = pl.col("l_tok").list.eval(pl.element().str.contains(pattern)).list.any() | pl.col(
+        "r_tok"
+    ).list.eval(pl.element().str.contains(pattern)).list.any()
+    flags = {
+        f"{s}_acr": pl.col(f"{s}_tok").list.eval(pl.lit(False)) for s in ("l", "r")
+    }
+    pairs = pairs.with_columns(**flags, runs=pl.lit(""), _maybe=maybe.fill_null(False))
+    cand = pairs.filter(pl.col("_maybe"))
+    if cand.is_empty():
+        return pairs.drop("_maybe")
+    cols = [f"{s}_{c}" for s in ("l", "r") for c in (*_SIDE_LISTS, "acr")]
+    rows = []
+    for row in cand.select("pair", *cols).iter_rows(named=True):
+        sides = {s: {c: row[f"{s}_{c}"] for c in _SIDE_LISTS} for s in ("l", "r")}
+        lr = initials_runs(sides["l"]["tok"], sides["r"]["tok"], kind)
+        rl = initials_runs(sides["r"]["tok"], sides["l"]["tok"], kind)
+        if not lr and not rl:
+            continue
+        new = {"pair": row["pair"], "runs": "; ".join(n for _, n in (*lr, *rl))}
+        for s, runs in (("l", lr), ("r", rl)):
+            for c, v in split_runs(sides[s], runs).items():
+                new[f"{s}_{c}"] = v
+        rows.append(new)
+    pairs = pairs.drop("_maybe")
+    if not rows:
+        return pairs
+    schema = {c: pairs.schema[c] for c in ("pair", "runs", *cols)}
+    fix = pl.DataFrame(rows, schema=schema)
+    return pairs.update(fix, on="pair")
+
+
 def _side(pairs: pl.DataFrame, side: str) -> pl.DataFrame:
-    cols = [f"{side}_tok", f"{side}_wt", f"{side}_pk", f"{side}_wpk", f"{side}_w"]
-    new = ["t", "wt", "k", "wk", "w"]
+    cols = [f"{side}_tok", f"{side}_wt", f"{side}_pk", f"{side}_wpk", f"{side}_w", f"{side}_acr"]
+    new = ["t", "wt", "k", "wk", "w", "acr"]
     df = pairs.select("pair", *cols).rename(dict(zip(cols, new, strict=True)))
     df = df.with_columns(i=pl.int_ranges(pl.col("t").list.len()))
     df = df.explode([*new, "i"]).drop_nulls("t")
@@ -251,6 +345,7 @@ def compare(pairs: pl.DataFrame, kind: Kind = "person") -> pl.DataFrame:
     spaces removed), `variant` (why tokens agree in another form: "Ted is a nickname of
     Theodore"; "" when none).
     """
+    pairs = split_initials(pairs, kind)
     left, right = _side(pairs, "l"), _side(pairs, "r")
     x = left.join(right, on="pair", suffix="_r")
     sims = token_similarities(
@@ -260,7 +355,9 @@ def compare(pairs: pl.DataFrame, kind: Kind = "person") -> pl.DataFrame:
     x = x.with_columns(
         sim=sims["sim"],
         nick=sims["nick"],
-        full=(pl.col("t").str.len_chars() > 1) & (pl.col("t_r").str.len_chars() > 1),
+        # An acronym's letters stand for an organisation's words, not a person's initials.
+        full=((pl.col("t").str.len_chars() > 1) | (pl.lit(kind == "org") & pl.col("acr")))
+        & ((pl.col("t_r").str.len_chars() > 1) | (pl.lit(kind == "org") & pl.col("acr_r"))),
     )
     matched = _assign(x)
     roles = matched.join(
@@ -291,6 +388,7 @@ def compare(pairs: pl.DataFrame, kind: Kind = "person") -> pl.DataFrame:
             "^[lr]_w?(compact|scompact|rcompact)$",
             "l_cjk",
             "r_cjk",
+            "runs",
         )
         .join(sl, on="pair", how="left")
         .join(sr, on="pair", how="left", suffix="_r")
@@ -378,7 +476,12 @@ def compare(pairs: pl.DataFrame, kind: Kind = "person") -> pl.DataFrame:
         use_compact.alias("joined"),
         pl.when(use_compact)
         .then(pl.lit(""))
-        .otherwise(pl.col("variant").fill_null(""))
+        .otherwise(
+            pl.concat_str(
+                pl.col("runs").replace("", None), pl.col("variant").replace("", None),
+                separator="; ", ignore_nulls=True,
+            ).fill_null("")
+        )
         .alias("variant"),
     )
 

@@ -253,6 +253,13 @@ def _lineage_roles(tok: list[str]) -> tuple[list[bool], list[bool]]:
 
 def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
     """`names.compare` for one pair (query `q` on the left, reference `r` on the right)."""
+    lr = names.initials_runs(q["tok"], r["tok"])
+    rl = names.initials_runs(r["tok"], q["tok"])
+    runs = "; ".join(n for _, n in (*lr, *rl))
+    if lr:
+        q = {**q, **names.split_runs(q, lr)}
+    if rl:
+        r = {**r, **names.split_runs(r, rl)}
     lt, lk, lw, lwt, lwk = q["tok"], q["pk"], q["w"], q["wt"], q["wpk"]
     rt, rk, rw, rwt, rwk = r["tok"], r["pk"], r["w"], r["wt"], r["wpk"]
     cand = []
@@ -340,7 +347,14 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
         "joined": use_compact,
         "variant": ""
         if use_compact
-        else "; ".join(notes[c[0], c[1]] for c in sorted(matched) if (c[0], c[1]) in notes),
+        else "; ".join(
+            n
+            for n in (
+                runs,
+                "; ".join(notes[c[0], c[1]] for c in sorted(matched) if (c[0], c[1]) in notes),
+            )
+            if n
+        ),
     }
 
 
