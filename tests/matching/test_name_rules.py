@@ -194,3 +194,12 @@ def test_an_acronym_stands_for_the_organisation_words() -> None:
     right = prepare(pl.Series(["National Science Foundation"]), kind="org")
     out = compare(_paired(left, right), "org")
     assert out["variant"][0] == "NSF is the initials of National Science Foundation"
+
+
+def test_a_long_legal_form_with_one_typo_is_that_legal_form() -> None:
+    assert tokens_of("Nordlicht Aktiengeselschaft", "org") == ["nordlicht", "ag"]
+    assert tokens_of("Volga Freight Joint Stock Compan", "org") == ["volga", "freight", "jsc"]
+    assert tokens_of("Volga Freight Joynt Stock Company", "org") == ["volga", "freight", "jsc"]
+    # Short legal-form words are left alone: one edit turns them into other words.
+    assert tokens_of("Acme Limiter", "org") == ["acme", "limiter"]
+    assert tokens_of("Acme Cooperation", "org") == ["acme", "cooperation"]

@@ -14,6 +14,7 @@ from typing import Literal
 
 import polars as pl
 from anyascii import anyascii
+from rapidfuzz.distance import OSA
 
 from tiaki.matching import lexicon, romanise, scripts
 
@@ -222,8 +223,46 @@ def _cleaned_tokens(raw: pl.Series, kind: Kind) -> pl.Series:
     if kind == "person":
         # A title is dropped unless it is the whole name.
         return toks.list.eval(pl.element().filter(~pl.element().is_in(list(lexicon.TITLES))))
+    toks = pl.Series([_legal_typos(t) for t in toks.to_list()], dtype=pl.List(pl.String))
     toks = toks.list.eval(pl.element().replace(lexicon.LEGAL_FORM_WORDS))
     return pl.Series(raw.name, [_numbers(t) for t in toks.to_list()], dtype=pl.List(pl.String))
+
+
+# Legal-form words long enough that one slip of the pen cannot make another word of them
+# ("Aktiengeselschaft", "Coporation"); shorter ones ("limited", "company") can.
+_LONG_FORMS = {w: f for w, f in lexicon.LEGAL_FORM_WORDS.items() if len(w) >= 10}
+
+
+@lru_cache(maxsize=65_536)
+def _legal_typo(tok: str) -> str:
+    if len(tok) < 9 or tok in lexicon.LEGAL_FORM_WORDS:
+        return tok
+    for word, form in _LONG_FORMS.items():
+        if OSA.distance(tok, word, score_cutoff=1) <= 1:
+            return form
+    return tok
+
+
+# Legal-form phrases as long (15 characters or more) are matched with one typo too.
+_LONG_PHRASES = [
+    (phrase.split(" "), canon) for phrase, canon in lexicon.LEGAL_FORM_PHRASES if len(phrase) >= 15
+]
+
+
+def _legal_typos(tokens: list[str]) -> list[str]:
+    """A long legal-form word or phrase written with one typo (one edit or two letters
+    swapped: optimal string alignment, Damerau 1964; a last letter cut off is one edit) is that
+    legal form: "Aktiengeselschaft" is AG, "Joynt Stock Company" is JSC."""
+    out = list(tokens)
+    for words, canon in _LONG_PHRASES:
+        k = len(words)
+        phrase = " ".join(words)
+        i = 0
+        while i + k <= len(out):
+            if OSA.distance(" ".join(out[i : i + k]), phrase, score_cutoff=1) <= 1:
+                out[i : i + k] = [canon]
+            i += 1
+    return [_legal_typo(t) for t in out]
 
 
 def name_tokens(raw: pl.Series, kind: Kind = "person") -> pl.Series:
