@@ -83,8 +83,41 @@ def test_secure_headers_and_csp(client: Any) -> None:
 
 
 def test_idle_sessions_expire(settings: Any) -> None:
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE <= 60 * 60
+    assert 0 < settings.TIAKI_SESSION_RENEW_SECONDS <= 120
+
+
+def test_session_renewed_once_a_minute_not_every_request(
+        client: Any, make_user: Any, monkeypatch: Any) -> None:
+    """An unchanged session is written when its renewal is a minute old, not on every
+    request (tiaki.core.sessions); the clock is injected, not waited for."""
+    from django.contrib.sessions.models import Session
+
+    from tests.conftest import login
+    from tiaki.core import sessions
+
+    login(client, make_user("idle"))
+    clock = [1_000_000.0]
+    monkeypatch.setattr(sessions.time, "time", lambda: clock[0])
+    key = client.session.session_key
+
+    def expiry() -> Any:
+        return Session.objects.get(session_key=key).expire_date
+
+    assert client.get("/").status_code == 200  # first renewal: written
+    first = expiry()
+    assert client.session[sessions.RENEWED_KEY] == 1_000_000
+    clock[0] += 59
+    Session.objects.filter(session_key=key).update(expire_date=first)
+    assert client.get("/").status_code == 200
+    assert client.session[sessions.RENEWED_KEY] == 1_000_000  # not written again
+    clock[0] += 2
+    assert client.get("/").status_code == 200
+    assert client.session[sessions.RENEWED_KEY] == 1_000_061  # a minute on: renewed
+    assert expiry() >= first
+    # A request without a session cookie does not make one.
+    client.cookies.clear()
+    assert client.get("/healthz").cookies.get("sessionid") is None
 
 
 def test_anonymous_is_sent_to_sign_in(client: Any) -> None:
