@@ -118,10 +118,11 @@ def get_measures(request: HttpRequest, start: IsoDate | None = None,
         raise NotVisible("not found")
     period = selectors.period_from(start.isoformat() if start else None,
                                    end.isoformat() if end else None)
+    certs = selectors.certification_counts(period)
     return {"start": period.start, "end": selectors.last_day(period),
-            "certifications": selectors.certification_counts(period),
+            "certifications": certs,
             "measures": [{"item": i, "measure": m, "count": n}
-                         for i, m, n in selectors.measures(period)]}
+                         for i, m, n in selectors.measures(period, certs=certs)]}
 
 
 @router.get("/referrals", response=list[ReferralOut], summary="Referrals to my agency")

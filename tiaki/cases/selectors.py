@@ -138,22 +138,27 @@ def _completed_referrals(period: Period) -> dict[str, int]:
     return {code: int(n or 0) for code, n in counts.items()}
 
 
-def measures(period: Period) -> list[tuple[str, str, int]]:
+def measures(period: Period, certs: dict[str, int] | None = None) -> list[tuple[str, str, int]]:
     """Anonymous counts for the Plan's measures (seed 003: items 13-28), for one period.
 
     Each row is (item, what is counted, count). No row can identify a person. Each model is
-    counted in one aggregate query over an indexed datetime range (``0003_measure_indexes``).
+    counted in one aggregate query over an indexed datetime range (``0003_measure_indexes``);
+    the cases closed and the victims informed of compensation share one, over either index.
+    ``certs`` is ``certification_counts(period)`` when the caller already has it.
     """
-    certs = certification_counts(period)
-    closed = VictimCase.objects.filter(period.during("closed_at")).aggregate(
-        total=Count("id"),
-        returned_home=Count("id", filter=Q(closure_reason="returned_home")),
-        supported=Count("id", filter=Q(closure_reason__in=["support_complete", "settled_nz"])))
+    certs = certs if certs is not None else certification_counts(period)
+    closing, informing = period.during("closed_at"), period.on_days("compensation_informed_on")
+    closed = VictimCase.objects.filter(closing | informing).aggregate(
+        total=Count("id", filter=closing),
+        returned_home=Count("id", filter=closing & Q(closure_reason="returned_home")),
+        supported=Count("id", filter=closing & Q(
+            closure_reason__in=["support_complete", "settled_nz"])),
+        informed=Count("id", filter=informing))
     risks = RiskAssessment.objects.filter(period.during("assessed_at")).aggregate(
         total=Count("id"), high=Count("id", filter=Q(level=RiskAssessment.Level.HIGH)))
     repatriated = Repatriation.objects.filter(
         period.during("planned_at"), status=Repatriation.Status.COMPLETED).count()
-    informed = VictimCase.objects.filter(period.on_days("compensation_informed_on")).count()
+    informed = int(closed["informed"] or 0)
     completed = _completed_referrals(period)
     by_service = {code: (item, label) for item, label, code in _COMPLETED_SERVICES}
 
@@ -183,13 +188,13 @@ def measures(period: Period) -> list[tuple[str, str, int]]:
 def services_received(period: Period) -> list[tuple[str, int]]:
     """Closed cases by service received (item 20: "services accessed by victims").
 
-    The counting itself is the registered metric ``cases.services_received``; this only names
-    the services for the page.
+    The counting itself is the registered metric ``cases.services_received``'s (without its
+    total of closed cases, which the page has from ``measures``); this only names the
+    services for the page.
     """
-    from tiaki.cases.metrics import services_received as counted
+    from tiaki.cases.metrics import services_counted
 
-    result = counted(period)
-    counts = result[1] if isinstance(result, tuple) else {}
+    counts = services_counted(period)
     names = catalogue.catalogue().services
     return sorted(((names[c].name if c in names else c, int(n)) for c, n in counts.items()),
                   key=lambda row: (-row[1], row[0]))

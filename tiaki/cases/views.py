@@ -592,7 +592,9 @@ def measures_view(request: HttpRequest) -> HttpResponse:
     if not may_see_measures(request.user):
         raise PermissionDenied(_("the measures are not open to your role"))
     period = selectors.period_from(request.GET.get("start"), request.GET.get("end"))
-    rows = [(item, gettext(label), count) for item, label, count in selectors.measures(period)]
+    certs = selectors.certification_counts(period)
+    rows = [(item, gettext(label), count)
+            for item, label, count in selectors.measures(period, certs=certs)]
     received = selectors.services_received(period)
     span = {"start": str(period.start), "last_day": str(selectors.last_day(period))}
     table = (Table(name="case-services-received", title=gettext("Services received"),
@@ -606,7 +608,7 @@ def measures_view(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/measures.html", {
         "period": period, "last_day": selectors.last_day(period),
         "rows": rows,
-        "certs": selectors.certification_counts(period),
+        "certs": certs,
         "received": received,
         "form": PeriodForm(initial={"start": period.start, "end": selectors.last_day(period)}),
     })
