@@ -147,6 +147,42 @@ def drive(port: int, path: str, cookie: str | None, clients: int, seconds: float
     return Run(label, latencies, errors[0], time.perf_counter() - began, statuses)
 
 
+def profile(plan: list[tuple[str, str, str | None]], repeat: int) -> list[str]:
+    """One request at a time through Django's test client, in this process: for each page
+    the median wall time, the median CPU time of this process (what load on a shared
+    machine distorts least), the number of queries and the slowest query of the median
+    request, over ``repeat`` requests after one warm-up."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    lines = ["| page | wall (ms) | py CPU (ms) | queries | slowest query (ms) |",
+             "|---|---|---|---|---|"]
+    for label, path, persona in plan:
+        client = Client(HTTP_HOST="127.0.0.1")
+        if persona:
+            name, value = session_cookie(persona).split("=", 1)
+            client.cookies[name] = value
+        client.get(path)  # warm: imports, templates, connection
+        walls, cpus, counts, slowest = [], [], [], []
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as queries:
+                wall, cpu = time.perf_counter(), time.process_time()
+                response = client.get(path)
+                cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            if response.status_code != 200:
+                raise RuntimeError(f"{path}: {response.status_code}")
+            walls.append(wall)
+            cpus.append(cpu)
+            counts.append(len(queries))
+            slowest.append(max((float(q["time"]) for q in queries.captured_queries),
+                               default=0.0))
+        lines.append(f"| {label} | {statistics.median(walls) * 1000:.1f} | "
+                     f"{statistics.median(cpus) * 1000:.1f} | {statistics.median(counts):.0f} | "
+                     f"{statistics.median(slowest) * 1000:.1f} |")
+    return lines
+
+
 def serve(port: int, workers: int) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "gunicorn", "tiaki.wsgi:application", "--bind",
                f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "300",
@@ -175,12 +211,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--think", type=float, default=0.0,
                     help="seconds each client waits after a response (20 clients, 1 s: the "
                          "issue's offered load of about 20 requests/s)")
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="no server: N requests a page one at a time through the test "
+                         "client (wall and CPU time, queries)")
     args = ap.parse_args(argv)
     _setup()
     plan = targets()
     if args.only:
         wanted = set(args.only.split(","))
         plan = [t for t in plan if t[0] in wanted or t[1] == "/healthz"]
+    if args.profile:
+        load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+        lines = profile(plan, args.profile)
+        print(f"one request at a time, median of {args.profile}; load average {load}")
+        print("\n".join(lines))
+        return 0
     cookies = {persona: session_cookie(persona) for _, _, persona in plan if persona}
     server = serve(args.port, args.workers)
     runs: list[Run] = []
