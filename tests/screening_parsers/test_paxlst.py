@@ -208,3 +208,72 @@ def test_random_corruption_never_raises() -> None:
                 data[i] = rng.choice(noise)
         result = parse_paxlst(bytes(data))
         assert all(i.reason for i in result.issues)
+
+
+def test_date_fast_path_agrees_with_strptime() -> None:
+    """Full-width values are read by slicing; every value must read as strptime reads it,
+    with strptime's own error for the ones it refuses."""
+    from tiaki.screening.parsers.edifact import _strptime
+
+    rng = random.Random(3)
+    for pattern, width in (("%Y%m%d", 8), ("%Y%m%d%H%M", 12), ("%Y%m%d%H%M%S", 14)):
+        for _ in range(3000):
+            year = rng.choice(["0000", "0001", "1900", "1977", "2000", "2024", "9999"])
+            value = year + "".join(f"{rng.randint(0, 65):02d}" for _ in range((width - 4) // 2))
+            if rng.random() < 0.2:
+                value = value[: rng.randint(0, width + 1)] + rng.choice(["", "7", " ", "\u0661"])
+            try:
+                expected: object = datetime.strptime(value, pattern)
+            except ValueError as exc:
+                expected = str(exc)
+            try:
+                got: object = _strptime(value, pattern)
+            except ValueError as exc:
+                got = str(exc)
+            assert got == expected, (value, pattern)
+
+
+def test_blank_test_matches_str_strip() -> None:
+    """The tokeniser strips only segments its whitespace pattern finds a blank in: that
+    pattern must see exactly the characters ``str.strip`` removes."""
+    from tiaki.screening.parsers.edifact import _WHITESPACE
+
+    for cp in range(0x110000):
+        ch = chr(cp)
+        assert (_WHITESPACE.search(ch) is not None) == (ch.strip() == ""), hex(cp)
+
+
+def test_plain_and_general_paths_give_the_same_segments() -> None:
+    """A release character sends a segment down the character-by-character path; the rest
+    of the message is read by the plain run. Both must give the same segments, positions and
+    issues as reading the whole message by the general path."""
+    from tiaki.screening.parsers import edifact
+
+    text = render(una=True).replace("DOE", "D?'OE").replace("AUS", " AUS ") + "XX+1"
+    fast = edifact.tokenise(text)
+    original = edifact._read_plain_run
+    try:
+        edifact._read_plain_run = lambda text, i, *args: i  # type: ignore[assignment]
+        slow = edifact.tokenise(text)
+    finally:
+        edifact._read_plain_run = original
+    assert fast.segments == slow.segments
+    assert fast.issues == slow.issues
+    assert any(s.get(3, 0) == "D'OE" for s in fast.segments)
+
+
+def test_collector_is_restored_after_parsing() -> None:
+    import gc
+
+    from tiaki.screening.parsers.edifact import collector_paused
+
+    assert gc.isenabled()
+    parse_paxlst(render())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

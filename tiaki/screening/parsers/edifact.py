@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import bisect
 import functools
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = [
     "Century",
@@ -24,6 +27,7 @@ __all__ = [
     "Segment",
     "Severity",
     "TokenisedText",
+    "collector_paused",
     "decode",
     "parse_edifact_date",
     "tokenise",
@@ -55,10 +59,13 @@ _NEWLINES = "\r\n"
 _INTER_SEGMENT_WS = " \t\r\n\x00\ufeff"
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
     """Where something is in the source: segment index (0-based, UNA not counted), 1-based line
-    and column, and 0-based character offset into the decoded text."""
+    and column, and 0-based character offset into the decoded text.
+
+    A named tuple rather than a dataclass: a passenger list has a dozen segments a traveller,
+    each with its position, and a tuple is built in a fifth of the time (and is as immutable).
+    """
 
     segment_index: int | None
     line: int
@@ -141,9 +148,37 @@ class TokenisedText:
         return _locate(self._line_starts, offset, segment_index)
 
 
+_VALID_TAGS: set[str] = set()  # tags ``valid_tag`` accepted, so a run need not match them again
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a message is read, then restore it.
+
+    A 10,000-passenger list is 120,000 segments, each a handful of tuples, strings and a
+    position: the collector, triggered by every 700 new container objects, walks the growing
+    heap again and again and took half the parse's time (0.65 s of 1.4 s CPU), yet none of
+    these objects forms a cycle, so it never frees anything. Reference counting still frees
+    everything as usual. The collector is re-enabled only if it was on at entry, so nested or
+    concurrent uses never leave it off (CPython ``gc`` module: ``isenabled``/``disable``).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def valid_tag(tag: str) -> bool:
     """Segment tags are three upper-case alphanumerics starting with a letter (ISO 9735-1)."""
-    return _TAG_RE.fullmatch(tag) is not None
+    if tag in _VALID_TAGS:
+        return True
+    if _TAG_RE.fullmatch(tag) is None:
+        return False
+    _VALID_TAGS.add(tag)  # at most 26 * 36 * 36 of them
+    return True
 
 
 def _line_starts(text: str) -> list[int]:
@@ -260,8 +295,87 @@ def tokenise(text: str) -> TokenisedText:
                 delims = advice
                 i += 9
             continue
+        if not delims.newline_terminated:
+            j = _read_plain_run(text, i, delims, starts, segments, issues)
+            if j != i:
+                i = j
+                continue
         i = _read_segment(text, i, delims, starts, segments, issues)
     return TokenisedText(segments, issues, delims, text, starts)
+
+
+# Whitespace exactly as ``str.strip`` sees it: the regular expression module's ``\s`` and
+# ``str.isspace`` both test Py_UNICODE_ISSPACE.
+_WHITESPACE = re.compile(r"\s")
+_new = object.__new__
+
+
+def _read_plain_run(text: str, i: int, d: Delimiters, starts: list[int],
+                    segments: list[Segment], issues: list[ParseIssue]) -> int:
+    """Read segments from ``i`` for as long as they are plain: no release character, no line
+    break inside, no UNA. Returns where it stopped: the end of the text, or the start of a
+    segment ``tokenise`` must read one character at a time (or a UNA).
+
+    A passenger list is almost all plain segments, and this is the loop that reads them:
+    one ``str.find`` for the terminator and one ``str.split`` per separator level (ISO 9735-1
+    section 4.1), blanks stripped only from segments that hold a blank, tags already seen
+    valid not matched again, and the segment built without the frozen dataclass' ``__init__``
+    (which sets each field through ``object.__setattr__``). It gives exactly the segments,
+    positions and issues the general path (``_read_segment``) gives for the same text.
+    """
+    n = len(text)
+    term, elem, comp, rel = d.segment, d.element, d.component, d.release
+    find = text.find
+    has_blank = _WHITESPACE.search
+    one_line = len(starts) == 1
+    append = segments.append
+    seen = _VALID_TAGS
+    index = len(segments)
+    while i < n:
+        end = find(term, i)
+        stop = n if end < 0 else end
+        piece = text[i:stop]
+        body = piece.lstrip(_INTER_SEGMENT_WS)
+        if not body:
+            i = stop + 1
+            continue
+        start = stop - len(body)
+        if body.startswith("UNA") or "\r" in body or "\n" in body or (
+                rel is not None and rel in body):
+            return start
+        parts = body.split(elem)
+        head = parts[0]
+        tag_raw = head.split(comp, 1)[0] if comp in head else head
+        pos = Position(index, 1, start + 1, start) if one_line else \
+            _locate(starts, start, index)
+        if has_blank(body) is None:
+            raw = body
+            tag = tag_raw
+            elements = tuple([tuple(part.split(comp)) for part in parts[1:]])
+        else:
+            raw = body.strip()
+            tag = tag_raw.strip()
+            elements = tuple([tuple([c.strip() for c in part.split(comp)])
+                              for part in parts[1:]])
+            if tag != tag_raw:
+                issues.append(ParseIssue("warning", f"stray blank in segment tag {tag_raw!r}",
+                                         pos, tag, raw))
+        if tag not in seen and not valid_tag(tag):
+                issues.append(ParseIssue("error", f"malformed segment: {tag[:12]!r} is not a "
+                                         "segment tag", pos, None, raw[:80]))
+        if end < 0:
+            issues.append(ParseIssue("warning", "last segment has no terminator", pos, tag,
+                                     raw))
+        seg = _new(Segment)
+        _SET_INDEX(seg, index)
+        _SET_TAG(seg, tag)
+        _SET_ELEMENTS(seg, elements)
+        _SET_TEXT(seg, raw)
+        _SET_POSITION(seg, pos)
+        append(seg)
+        index += 1
+        i = stop + 1
+    return i
 
 
 @functools.lru_cache(maxsize=32)
@@ -363,6 +477,12 @@ def _segment(text: str, start: int, i: int, terminated: bool, elements: list[lis
     return i + 1
 
 
+# Setting a frozen dataclass' slots through their descriptors: what ``object.__setattr__`` in
+# the generated ``__init__`` does, without its per-field lookup (``_read_plain_run``).
+_SET_INDEX, _SET_TAG, _SET_ELEMENTS, _SET_TEXT, _SET_POSITION = (
+    vars(Segment)[name].__set__ for name in ("index", "tag", "elements", "text", "position"))
+
+
 _DATE_FORMATS = {
     # UN/EDIFACT code list 2379 (date or time or period format code).
     "101": "%y%m%d",
@@ -374,6 +494,32 @@ _DATE_FORMATS = {
 _BY_LENGTH = {6: "101", 8: "102", 10: "201", 12: "203", 14: "204"}
 
 Century = Literal["past", "near"]
+
+# Full width of the 2379 patterns, once a two-digit year has been given its century.
+_FULL_WIDTH = {"%Y%m%d": 8, "%Y%m%d%H%M": 12, "%Y%m%d%H%M%S": 14}
+
+
+def _strptime(value: str, pattern: str) -> datetime:
+    """``datetime.strptime(value, pattern)``, read by slicing when that must give the same.
+
+    strptime costs some 15 us (a regular expression match, then a dozen checks), and a
+    passenger list has two dates a traveller. When ``value`` is ASCII digits of exactly the
+    pattern's full width (YYYYMMDD[HHMM[SS]]), every field has its full width, so the only
+    reading strptime can find is the one slicing gives, and strptime's range checks (month
+    1-12, day 1-31, hour 0-23, minute 0-59, the calendar) are those ``datetime()`` makes.
+    Anything else, or any value ``datetime()`` refuses, goes to strptime itself, which gives
+    its own result or error message (CPython ``Lib/_strptime.py``).
+    """
+    n = len(value)
+    if n == _FULL_WIDTH.get(pattern) and value.isascii() and value.isdigit():
+        try:
+            return datetime(int(value[:4]), int(value[4:6]), int(value[6:8]),
+                            int(value[8:10]) if n > 8 else 0,
+                            int(value[10:12]) if n > 10 else 0,
+                            int(value[12:14]) if n > 12 else 0)
+        except ValueError:
+            pass
+    return datetime.strptime(value, pattern)
 
 
 def parse_edifact_date(
@@ -404,10 +550,10 @@ def parse_edifact_date(
             base = reference.year - reference.year % 100 + yy
             year = min((base - 100, base, base + 100), key=lambda y: abs(y - reference.year))
         value, pattern = f"{year:04d}{value[2:]}", pattern.replace("%y", "%Y")
-    parsed = datetime.strptime(value, pattern)
+    parsed = _strptime(value, pattern)
     if two_digit_year and century == "past" and parsed.date() > reference:
         # Later in the reference year than the reference itself: nobody is born tomorrow.
-        parsed = datetime.strptime(f"{parsed.year - 100:04d}{value[4:]}", pattern)
+        parsed = _strptime(f"{parsed.year - 100:04d}{value[4:]}", pattern)
     if code in ("101", "102"):
         return parsed.date()
     return parsed

@@ -20,6 +20,7 @@ segment index and line/column. Entry points: :func:`parse_paxlst`, :func:`parse_
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from .edifact import (
     ParseIssue,
     Segment,
     Severity,
+    collector_paused,
     decode,
     parse_edifact_date,
     tokenise,
@@ -58,6 +60,9 @@ _KNOWN = frozenset(
     {"BGM", "RFF", "DTM", "NAD", "CTA", "COM", "TDT", "LOC", "ATT", "NAT", "DOC", "EMP", "CNT"}
 ) | _KEPT_AS_IS
 _SEXES = frozenset({"M", "F", "U", "X"})
+# LOC 3227 qualifiers of segment group 4 -> the traveller's attribute.
+_TRAVELLER_LOCS = {"22": "first_arrival", "174": "residence_country", "178": "embarkation",
+                   "179": "debarkation", "180": "birth_place"}
 
 
 @dataclass
@@ -95,6 +100,11 @@ def parse_paxlst(data: bytes | str, *, reference_date: date | None = None) -> Pa
     ``reference_date`` resolves two-digit years (DTM format 101/201); by default the UNB
     preparation date is used so that results do not depend on when the file is parsed.
     """
+    with collector_paused():
+        return _parse(data, reference_date)
+
+
+def _parse(data: bytes | str, reference_date: date | None) -> PaxlstResult:
     text, codec, decode_issues = decode(data)
     tok = tokenise(text)
     builder = _Builder(reference_date)
@@ -159,6 +169,7 @@ class _Builder:
         self.units_in_interchange = 0  # groups, or messages when no UNG is used
         self.state: _MessageState | None = None
         self.last_segment: Segment | None = None
+        self._country_problems: dict[str, str | None] = {}
 
     # -- issue bookkeeping -------------------------------------------------------------
     def issue(self, severity: Severity, reason: str, seg: Segment | None) -> None:
@@ -190,21 +201,24 @@ class _Builder:
 
     # -- dispatch ----------------------------------------------------------------------
     def feed(self, seg: Segment) -> None:
-        if not valid_tag(seg.tag):
+        tag = seg.tag
+        if not valid_tag(tag):
             self.unparsed.append(seg)  # already reported by the tokeniser
             return
         self.last_segment = seg
-        handler = getattr(self, f"_on_{seg.tag.lower()}", None)
-        if seg.tag in _ENVELOPE and handler:
-            handler(seg)
+        # Table-driven: the handler for each tag is looked up once per class (``_HANDLERS``),
+        # not built from the tag's name for every segment.
+        handler = _HANDLERS.get(tag)
+        if handler is not None and tag in _ENVELOPE:
+            handler(self, seg)
         elif self.state is None:
             self.unparsed.append(seg)
             where = "after UNZ" if self.interchange and not self.interchange_open else "outside"
             self.issue("error", f"segment {where} any UNH..UNT message; ignored", seg)
-        elif handler:
-            handler(seg)
+        elif handler is not None:
+            handler(self, seg)
         else:
-            self._keep(seg, known=seg.tag in _KNOWN)
+            self._keep(seg, known=tag in _KNOWN)
 
     def finish(self) -> None:
         if self.state:
@@ -520,8 +534,7 @@ class _Builder:
                 st.doc.issuing_country = value
                 self._check_country(value, seg)
             return
-        attr = {"22": "first_arrival", "174": "residence_country", "178": "embarkation",
-                "179": "debarkation", "180": "birth_place"}.get(qualifier)
+        attr = _TRAVELLER_LOCS.get(qualifier)
         if attr is None:
             trav.other_segments.append(seg)
             return
@@ -530,9 +543,16 @@ class _Builder:
         setattr(trav, attr, value)
 
     def _check_country(self, value: str, seg: Segment) -> None:
-        code = normalise_country(value)
-        if code is not None and code.alpha3 is None:
-            self.issue("warning", code.reason or "unknown country", seg)
+        # A list names a few dozen countries thousands of times: each is looked up once.
+        try:
+            problem = self._country_problems[value]
+        except KeyError:
+            code = normalise_country(value)
+            problem = None if code is None or code.alpha3 is not None else (
+                code.reason or "unknown country")
+            self._country_problems[value] = problem
+        if problem is not None:
+            self.issue("warning", problem, seg)
 
     def _on_dtm(self, seg: Segment) -> None:
         st = self.state
@@ -656,3 +676,10 @@ class _Builder:
                 st.message.declared_counts[qualifier] = int(value)
             else:
                 self.issue("error", f"CNT+{qualifier} count {value!r} is not a number", seg)
+
+
+# Segment tag -> handler: every ``_on_xxx`` method of the builder.
+_HANDLERS: dict[str, Callable[[_Builder, Segment], None]] = {
+    name[4:].upper(): method for name, method in vars(_Builder).items()
+    if name.startswith("_on_") and callable(method)
+}
