@@ -67,6 +67,8 @@ def normalise_number(number: str | None) -> str:
     """NFKC (full-width digits to ASCII), upper case, keep letters and digits only."""
     if not number:
         return ""
+    if number.isascii() and number.isalnum():
+        return number.upper()  # NFKC leaves ASCII as it is, and every character is kept
     return "".join(c for c in unicodedata.normalize("NFKC", number).upper() if c.isalnum())
 
 

@@ -143,6 +143,10 @@ def parse_email(value: str | None) -> tuple[str | None, str | None]:
 def _script(text: str) -> str | None:
     """Dominant Unicode script of the letters, from character names (LATIN, CYRILLIC, ARABIC,
     CJK...), enough to tell which transliteration applies."""
+    if text.isascii():
+        # Every ASCII letter is named LATIN (CAPITAL|SMALL) LETTER x: the answer without
+        # asking unicodedata for each character (60 us a name; most names are ASCII).
+        return "LATIN" if any(ch.isalpha() for ch in text) else None
     counts: Counter[str] = Counter()
     for ch in text:
         if ch.isalpha():

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .documents import normalise_number
+from .edifact import collector_paused
 from .normalise import make_name, parse_country
 from .paxlst import parse_paxlst
 from .paxlst_model import FlightLeg, PaxlstResult
@@ -348,8 +349,23 @@ def records_from_paxlst(result: PaxlstResult, *, name: str | None = None) -> Ing
     The PAXLST parse issues are carried over (field = segment tag, with segment index and
     column in the reason) so that :func:`ingest` loses none of them.
     """
+    with collector_paused():
+        return _records_from_paxlst(result, name)
+
+
+def _records_from_paxlst(result: PaxlstResult, name: str | None) -> IngestResult:
     records: list[TravellerRecord] = []
     issues: list[RecordIssue] = []
+    countries: dict[str | None, tuple[str | None, str | None]] = {}
+
+    def country(value: str | None) -> tuple[str | None, str | None]:
+        # A list names a few dozen countries thousands of times: each is read once.
+        try:
+            return countries[value]
+        except KeyError:
+            countries[value] = found = parse_country(value)
+            return found
+
     for p in result.issues:
         where = (f" (segment {p.position.segment_index}, column {p.position.column})"
                  if p.position and p.position.segment_index is not None else "")
@@ -362,13 +378,13 @@ def records_from_paxlst(result: PaxlstResult, *, name: str | None = None) -> Ing
             row_issues: list[RecordIssue] = []
             raw = " | ".join(p for p in (trav.family_name, *trav.given_names) if p)
             person = make_name(trav.family_name, " ".join(trav.given_names) or None, None, raw)
-            nationality, problem = parse_country(trav.nationality)
+            nationality, problem = country(trav.nationality)
             if problem:
                 row_issues.append(RecordIssue("warning", line, "NAT", problem,
                                               trav.nationality))
             docs = []
             for d in trav.documents:
-                issuer, _ = parse_country(d.issuing_country)
+                issuer, _ = country(d.issuing_country)
                 docs.append(DocumentInfo(d.doc_type or None, d.number,
                                          normalise_number(d.number) or None, issuer,
                                          PartialDate.of(d.expiry) if d.expiry else None))
@@ -376,7 +392,7 @@ def records_from_paxlst(result: PaxlstResult, *, name: str | None = None) -> Ing
             if trav.address is not None:
                 a = trav.address
                 text = ", ".join(p for p in (a.street, a.subdivision, a.postcode) if p)
-                address = Address(text, a.city, parse_country(a.country)[0], text)
+                address = Address(text, a.city, country(a.country)[0], text)
             if person is None and not docs:
                 row_issues.append(RecordIssue("error", line, "NAD", "traveller has no name "
                                               "and no document; rejected", row_rejected=True))
@@ -406,7 +422,10 @@ def records_from_paxlst(result: PaxlstResult, *, name: str | None = None) -> Ing
                 raw=tuple((s.tag, s.text) for s in trav.segments),
                 issues=tuple(row_issues),
             )
-            records.append(_with_fingerprint(rec))
+            # Set on the record just built, before anyone holds it, as its own frozen
+            # ``__init__`` sets every field: ``dataclasses.replace`` would build it twice.
+            object.__setattr__(rec, "fingerprint", compute_fingerprint(rec))
+            records.append(rec)
             issues.extend(row_issues)
     return IngestResult("paxlst", records, issues)
 
