@@ -548,7 +548,10 @@ def parse_edifact_date(
             year = reference.year - ((reference.year - yy) % 100)
         else:
             base = reference.year - reference.year % 100 + yy
-            year = min((base - 100, base, base + 100), key=lambda y: abs(y - reference.year))
+            # The closest of base - 100, base and base + 100 (the earlier on a tie): base is
+            # within 99 years of the reference either way.
+            gap = base - reference.year
+            year = base - 100 if gap >= 50 else base + 100 if gap < -50 else base
         value, pattern = f"{year:04d}{value[2:]}", pattern.replace("%y", "%Y")
     parsed = _strptime(value, pattern)
     if two_digit_year and century == "past" and parsed.date() > reference:

@@ -112,10 +112,12 @@ def _parse(data: bytes | str, reference_date: date | None) -> PaxlstResult:
     for issue in tok.issues:  # route syntax issues to their message / traveller too
         index = issue.position.segment_index if issue.position else None
         pending.setdefault(-1 if index is None else index, []).append(issue)
+    feed = builder.feed
     for seg in tok.segments:
-        builder.feed(seg)
-        for issue in pending.get(seg.index, ()):
-            builder.attach(issue)
+        feed(seg)
+        if seg.index in pending:
+            for issue in pending[seg.index]:
+                builder.attach(issue)
     builder.finish()
     for issue in pending.get(-1, ()):
         builder.issues.append(issue)
@@ -510,9 +512,11 @@ class _Builder:
     def _on_loc(self, seg: Segment) -> None:
         st = self.state
         assert st is not None
-        qualifier = seg.get(0, 0)
+        els = seg.elements  # read directly, as Segment.get does: this is per traveller x 5
+        qualifier = els[0][0] if els and els[0] else ""
         # C517: code in 3225, or a free-text name in 3224 (e.g. LOC+180+:::Hartford USA).
-        value = seg.get(1, 0) or seg.get(1, 3)
+        c517 = els[1] if len(els) > 1 else ()
+        value = (c517[0] if c517 else "") or (c517[3] if len(c517) > 3 else "")
         trav = st.traveller
         if trav is None:
             if st.leg is None:
@@ -557,7 +561,10 @@ class _Builder:
     def _on_dtm(self, seg: Segment) -> None:
         st = self.state
         assert st is not None
-        qualifier, raw, fmt = seg.get(0, 0), seg.get(0, 1), seg.get(0, 2)
+        c507 = seg.elements[0] if seg.elements else ()
+        n = len(c507)
+        qualifier, raw, fmt = (c507[0] if n else "", c507[1] if n > 1 else "",
+                               c507[2] if n > 2 else "")
         trav = st.traveller
         if trav is None and st.leg is None:
             self._keep(seg)
