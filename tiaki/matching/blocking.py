@@ -11,6 +11,8 @@ union of several keys so that an error in one field does not lose the pair):
 * ``b`` the full date of birth plus the first letter of a token: typos in every token;
 * ``c`` one phonetic key plus the postcode, ``a`` two consecutive address words;
 * ``d`` the document number, ``t`` the phone number, ``e`` the e-mail address;
+* ``u`` the e-mail address's user name (a typo in the domain), ``o`` its domain (a typo in the
+  user name; one vote, and only while few records share it);
 * ``x`` the document number's characters sorted: transposed digits (Christen 2012, sec. 4.5).
 
 Keys carried by more than ``MAX_BLOCK`` reference records (``CAPS`` for the weak kinds) are
@@ -25,15 +27,16 @@ from __future__ import annotations
 import polars as pl
 
 from tiaki.matching import lexicon
+from tiaki.matching.fields import MIN_USER
 
 MAX_BLOCK = 300
 # Weak keys (one vote) are only worth joining on while they are selective.
-CAPS = {"y": 25, "b": 100, "c": 100, "a": 100, "x": 100}
+CAPS = {"y": 25, "b": 100, "c": 100, "a": 100, "x": 100, "u": 25, "o": 25}
 RARE_TOKEN = 5
 MIN_VOTES = 2
 MAX_PAIR_TOKENS = 5  # name tokens used for pair keys: 5 tokens -> 10 keys
 
-STRONG = ["p", "s", "k", "d", "t", "e"]
+STRONG = ["p", "s", "k", "d", "t", "e", "u"]
 
 
 def _usable_pk(pk: pl.Expr, tok: pl.Expr) -> pl.Expr:
@@ -118,7 +121,18 @@ def record_keys(norm: pl.DataFrame) -> pl.DataFrame:
         base.filter(pl.col(col).is_not_null()).select("row", (prefix + pl.col(col)).alias("key"))
         for prefix, col in (("d:", "doc"), ("t:", "phone"), ("e:", "email"))
     ]
-    parts = [pairs, single, tok_dob, year, dob, post, addr, anagram, *exact]
+    email = base.filter(pl.col("email").is_not_null()).select(
+        "row",
+        user=pl.col("email").str.extract(r"^(.+)@[^@]*$", 1),
+        domain=pl.col("email").str.extract(r"@([^@]+)$", 1),
+    )
+    user = email.filter(pl.col("user").str.len_chars() >= MIN_USER).select(
+        "row", ("u:" + pl.col("user")).alias("key")
+    )
+    domain = email.filter(pl.col("domain").is_not_null()).select(
+        "row", ("o:" + pl.col("domain")).alias("key")
+    )
+    parts = [pairs, single, tok_dob, year, dob, post, addr, anagram, *exact, user, domain]
     return pl.concat(parts).unique().collect()
 
 

@@ -32,7 +32,7 @@ OUTPUT_COLUMNS = ["left_id", "right_id", "score", "explanation"]
 
 _NAME = ["tok", "wt", "pk", "wpk", "w", "compact", "scompact", "rcompact", "cjk", "wcompact",
          "wscompact"]  # fmt: skip
-_NAME_COLUMNS = ["name", *_NAME]
+_NAME_COLUMNS = ["name", "part", *_NAME]
 _FIELD_COLUMNS = [
     "wsum", "dob_y", "dob_m", "dob_d", "dob_text", "sex", "nat", "doc", "doc_country", "phone",
     "email", "address", "postcode",
@@ -81,14 +81,35 @@ def _gather(
     )
 
 
+def other_parts(left: str | None, right: str | None) -> bool:
+    """The two names are different fields: only a given name on one side, only a family name
+    on the other (`records.name_part`)."""
+    return left is not None and right is not None and left != right
+
+
 def _compare_names(pairs: pl.DataFrame, query: pl.DataFrame, ref: pl.DataFrame) -> pl.DataFrame:
     """`names.compare` for candidate pairs (``q``, ``r``), in their order; a missing name on
-    either side is "no name evidence" (name_sim null), not a disagreement."""
+    either side is "no name evidence" (name_sim null), not a disagreement.
+
+    So is a given name on one side against a family name on the other when no token agrees
+    ("Luke" with no family name, "Robinson" with no given name): each side lacks the field the
+    other has, and two different fields do not contradict each other. Where a token does agree
+    it is kept as evidence: the same word written as the given name on one side and the family
+    name on the other is a swap, common in person records."""
     named = _gather(pairs.select("q", "r"), query, ref, _NAME_COLUMNS).with_row_index("pair")
     cols = names.compare(named.select("pair", pl.col(f"^[lr]_({'|'.join(_NAME)})$")))
-    no_name = (pl.col("l_tok").list.len() == 0) | (pl.col("r_tok").list.len() == 0)
+    other = (
+        pl.col("l_part").is_not_null()
+        & pl.col("r_part").is_not_null()
+        & (pl.col("l_part") != pl.col("r_part"))
+    )
+    no_name = (
+        (pl.col("l_tok").list.len() == 0)
+        | (pl.col("r_tok").list.len() == 0)
+        | (other & (pl.col("name_bits") <= 0))
+    )
     return (
-        named.select("pair", "l_tok", "r_tok")
+        named.select("pair", "l_tok", "r_tok", "l_part", "r_part")
         .join(cols, on="pair", how="left", maintain_order="left")
         .with_columns(pl.when(no_name).then(None).otherwise(pl.col("name_sim")).alias("name_sim"))
         .select(_NAME_OUT)
@@ -137,7 +158,10 @@ def estimate(
     cands = blocking.candidates(blocking.record_keys(query), ref_keys)
     if sample is None or mode == "dedupe":
         cands = cands.filter(pl.col("q") < pl.col("r"))
-    cands = cands.sort("q", "r").head(EM_PAIRS)
+    cands = cands.sort("q", "r")
+    # Rows whose every candidate pair is kept (the last row's may be cut by EM_PAIRS).
+    covered = query.height if cands.height <= EM_PAIRS else int(cands["q"][EM_PAIRS])
+    cands = cands.head(EM_PAIRS)
     m, share = prior.m, None
     if mode == "screen" and sample is None:
         # A watchlist screened on its own lists each person once: its candidate pairs hold no
@@ -152,13 +176,23 @@ def estimate(
             pairs = _gather(cands.filter(alike), query, ref_norm, _FIELD_COLUMNS)
             u = model.estimate_u_alike(fields.levels(fields.batch_inputs(pairs)), u)
         return model.Params(m=prior.m, u=u, pairs_for_u=rand.height)
+    pair_prior = None
     if not cands.is_empty():
         pairs = _gather(cands, query, ref_norm, _FIELD_COLUMNS)
         lv = fields.levels(fields.batch_inputs(pairs))
         nm = _compare_names(cands, query, ref_norm)
-        m, share = model.estimate_m(lv, nm["name_sim"].fill_null(np.nan).to_numpy(), u, prior)
+        m, share, post = model.estimate_m(
+            lv, nm["name_sim"].fill_null(np.nan).to_numpy(), u, prior
+        )
+        if mode == "dedupe" and sample is None and post is not None and covered > 1:
+            # Expected true pairs among the pairs of the first `covered` records.
+            within = (cands["q"] < covered) & (cands["r"] < covered)
+            matches = float(post[within.to_numpy()].sum())
+            pair_prior = model.estimate_pair_prior(
+                matches, covered * (covered - 1) / 2, ref_norm.height
+            )
     return model.Params(m=m, u=u, pairs_for_u=rand.height, pairs_for_m=cands.height,
-                        match_share=share)  # fmt: skip
+                        match_share=share, pair_prior=pair_prior)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -269,7 +303,7 @@ def match_chunk(
     if mode == "dedupe":
         # Each unordered pair once, never a record with itself.
         cands = cands.filter(pl.col("q").cast(pl.Int64) + offset < pl.col("r").cast(pl.Int64))
-    prior = model.prior_bits(mode, len(ref))
+    prior = model.prior_bits(mode, len(ref), ref.params.pair_prior)
     out = score_candidates(ref, query, cands, threshold, prior)
     return out.with_columns(ids_q=query["id"][out["q"]], q=out["q"] + offset)
 

@@ -301,6 +301,22 @@ def full_names(df: pl.DataFrame) -> pl.Series:
     ).get_column("name")
 
 
+def name_part(df: pl.DataFrame) -> pl.Series:
+    """Which one name field the name comes from: "given" or "family" when the record has no
+    `full_name` and only that one of the two, else null (see `engine._compare_names`)."""
+    given = pl.col("given_name").str.strip_chars().fill_null("") != ""
+    family = pl.col("family_name").str.strip_chars().fill_null("") != ""
+    part = (
+        pl.when(pl.col("full_name").is_not_null())
+        .then(None)
+        .when(given & ~family)
+        .then(pl.lit("given"))
+        .when(family & ~given)
+        .then(pl.lit("family"))
+    )
+    return df.select(part.alias("part")).get_column("part")
+
+
 def normalise(df: pl.DataFrame, stats: TokenStats | None = None) -> pl.DataFrame:
     """Validated contract frame -> comparison-ready columns (one row per record, same order)."""
     raw_name = full_names(df)
@@ -313,6 +329,7 @@ def normalise(df: pl.DataFrame, stats: TokenStats | None = None) -> pl.DataFrame
     out = df.select(
         "id",
         pl.lit(raw_name).alias("name"),
+        pl.lit(name_part(df)).alias("part"),
         y.cast(pl.Int16).alias("dob_y"),
         m.cast(pl.Int8).alias("dob_m"),
         d.cast(pl.Int8).alias("dob_d"),

@@ -84,6 +84,14 @@ def _full_name(row: dict[str, str | None]) -> str | None:
     return joined or None
 
 
+def _name_part(row: dict[str, str | None]) -> str | None:
+    """`records.name_part` for one record."""
+    if row["full_name"] is not None:
+        return None
+    given, family = (bool((row[k] or "").strip()) for k in ("given_name", "family_name"))
+    return "given" if given and not family else "family" if family and not given else None
+
+
 def normalise(row: dict[str, str | None], stats: TokenStats) -> dict[str, Any]:
     """`records.normalise` for one validated record (a dict as `records.validate_record` makes).
 
@@ -104,6 +112,7 @@ def normalise(row: dict[str, str | None], stats: TokenStats) -> dict[str, Any]:
     return {
         "id": row["id"],
         "name": raw,
+        "part": _name_part(row),
         "tok": tok,
         "wt": wt,
         "pk": pk,
@@ -167,6 +176,13 @@ def record_keys(norm: dict[str, Any]) -> set[str]:
     for prefix, col in (("d:", "doc"), ("t:", "phone"), ("e:", "email")):
         if norm[col] is not None:
             keys.add(prefix + norm[col])
+    email = norm["email"]
+    if email is not None:
+        user, at, domain = email.rpartition("@")
+        if at and len(user) >= blocking.MIN_USER:
+            keys.add(f"u:{user}")
+        if at and domain:
+            keys.add(f"o:{domain}")
     return keys
 
 
@@ -386,6 +402,8 @@ def score_candidates(
         nm = compare_names(query, rows[i])
         if not query["tok"] or not rows[i]["tok"]:
             nm["name_sim"] = None  # no name on one side: no name evidence
+        elif engine.other_parts(query["part"], rows[i]["part"]) and nm["name_bits"] <= 0:
+            nm["name_sim"] = None  # a given name against a family name: nothing to compare
         nms.append(nm)
     weight = fixed[keep] + model.name_weight(
         np.array([np.nan if nm["name_sim"] is None else nm["name_sim"] for nm in nms]),
