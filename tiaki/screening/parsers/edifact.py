@@ -54,6 +54,7 @@ _CHARSETS = {
     "UNOY": "utf-8",
 }
 _SYNTAX_RE = re.compile(rb"UNB\s*.\s*(UNO[A-Z])")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")  # found in C, not by a Python loop over every byte
 _TAG_RE = re.compile(r"[A-Z][A-Z0-9]{2}")
 _NEWLINES = "\r\n"
 _INTER_SEGMENT_WS = " \t\r\n\x00\ufeff"
@@ -224,8 +225,7 @@ def decode(data: bytes | str) -> tuple[str, str, list[ParseIssue]]:
             f"byte 0x{b:02X} is not valid in {label}; kept as U+{b:04X} (read as ISO 8859-1)",
             _locate(starts, i, None),
         )
-        for i, b in enumerate(data)
-        if b > 0x7F
+        for i, b in ((m.start(), m.group()[0]) for m in _HIGH_BYTE.finditer(data))
     ]
     return text, "iso8859-1", issues
 
