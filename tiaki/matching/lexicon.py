@@ -189,10 +189,16 @@ def nicknames() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def nickname_tokens() -> list[str]:
+def nickname_set() -> frozenset[str]:
     """Every token of the nickname list, as nickname or as the full name."""
     nick = nicknames()
-    return sorted(set(nick) | {c for full in nick.values() for c in full})
+    return frozenset(nick) | {c for full in nick.values() for c in full}
+
+
+@lru_cache(maxsize=1)
+def nickname_tokens() -> list[str]:
+    """`nickname_set` as a sorted list (for Polars' `is_in`)."""
+    return sorted(nickname_set())
 
 
 def nickname_note(a: str, b: str) -> str | None:

@@ -22,6 +22,7 @@ tolerates any name order. Rules on top make it fit people's names:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -75,6 +76,7 @@ LINEAGE_PARTICLES = ("bin", "bint")
 # run of 2 to 5 letters.
 _RUN_PERSON = re.compile(r"^[b-df-hj-np-tv-xz]{2,4}$")
 _RUN_ORG = re.compile(r"^[a-z]{2,5}$")
+_RUN_SKIP_ORG = lexicon.ORG_STOPWORDS | lexicon.LEGAL_FORMS
 
 _CJK_RE = r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]"
 
@@ -110,20 +112,34 @@ def prepare(raw: pl.Series, stats: TokenStats | None = None, kind: Kind = "perso
     )
 
 
+@lru_cache(maxsize=262_144)
+def _run_like(tok: str, org: bool) -> bool:
+    """Could `tok` be a run of initials (`initials_runs`)? Cached: names repeat."""
+    if org:
+        return bool(_RUN_ORG.match(tok)) and tok not in _RUN_SKIP_ORG
+    return bool(_RUN_PERSON.match(tok)) and tok not in lexicon.PARTICLES
+
+
+@lru_cache(maxsize=262_144)
+def run_like_person(tok: str) -> bool:
+    """`_run_like` for a person's token, one argument (a fast pre-check for `scalar`)."""
+    return _run_like(tok, False)
+
+
 def initials_runs(a: list[str], b: list[str], kind: Kind = "person") -> list[tuple[int, str]]:
     """Tokens of `a` that are the initials of consecutive words of `b`, as (position in `a`,
     "JC is the initials of Jean Claude"). Particles, an organisation's legal forms and its
     small words ("of", "the") are neither initials nor words here; a token that `b` also
     has is itself. Both paths call this one function (`split_initials`, `scalar`)."""
     org = kind == "org"
-    run = _RUN_ORG if org else _RUN_PERSON
-    skip = (lexicon.ORG_STOPWORDS | lexicon.LEGAL_FORMS) if org else lexicon.PARTICLES
+    runs = [(i, t) for i, t in enumerate(a) if _run_like(t, org) and t not in b]
+    if not runs:
+        return []
+    skip = _RUN_SKIP_ORG if org else lexicon.PARTICLES
     words = [t for t in b if t not in skip]
     heads = "".join(t[0] for t in words)
     out: list[tuple[int, str]] = []
-    for i, t in enumerate(a):
-        if not run.match(t) or t in skip or t in b:
-            continue
+    for i, t in runs:
         at = heads.find(t)
         if at < 0:
             continue

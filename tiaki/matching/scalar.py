@@ -269,28 +269,32 @@ def _lineage_roles(tok: list[str]) -> tuple[list[bool], list[bool]]:
 
 def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
     """`names.compare` for one pair (query `q` on the left, reference `r` on the right)."""
-    lr = names.initials_runs(q["tok"], r["tok"])
-    rl = names.initials_runs(r["tok"], q["tok"])
-    runs = "; ".join(n for _, n in (*lr, *rl))
+    like = names.run_like_person
+    lr = names.initials_runs(q["tok"], r["tok"]) if any(map(like, q["tok"])) else []
+    rl = names.initials_runs(r["tok"], q["tok"]) if any(map(like, r["tok"])) else []
+    runs = "; ".join(n for _, n in (*lr, *rl)) if lr or rl else ""
     if lr:
         q = {**q, **names.split_runs(q, lr)}
     if rl:
         r = {**r, **names.split_runs(r, rl)}
     lt, lk, lw, lwt, lwk = q["tok"], q["pk"], q["w"], q["wt"], q["wpk"]
     rt, rk, rw, rwt, rwk = r["tok"], r["pk"], r["w"], r["wt"], r["wpk"]
-    cand = []
+    cand = [
+        (i, j, _token_sim(a, c, ka, kc, wa, wc, wka, wkc), len(a) > 1 and len(c) > 1)
+        for i, (a, ka, wa, wka) in enumerate(zip(lt, lk, lwt, lwk, strict=True))
+        for j, (c, kc, wc, wkc) in enumerate(zip(rt, rk, rwt, rwk, strict=True))
+    ]
+    # `names.token_similarities`' nickname rule, on the tokens as written.
     notes: dict[tuple[int, int], str] = {}
-    for i, (a, ka, wa, wka) in enumerate(zip(lt, lk, lwt, lwk, strict=True)):
-        for j, (c, kc, wc, wkc) in enumerate(zip(rt, rk, rwt, rwk, strict=True)):
-            sim = _token_sim(a, c, ka, kc, wa, wc, wka, wkc)
-            full = len(a) > 1 and len(c) > 1
-            # `names.token_similarities`' nickname rule, on the tokens as written.
+    listed = lexicon.nickname_set()
+    if not listed.isdisjoint(lwt) and not listed.isdisjoint(rwt):
+        for n, (i, j, sim, full) in enumerate(cand):
+            wa, wc = lwt[i], rwt[j]
             if full and sim < names.NICKNAME_SIM and wa != wc:
                 note = lexicon.nickname_note(wa, wc)
                 if note is not None:
-                    sim = names.NICKNAME_SIM
+                    cand[n] = (i, j, names.NICKNAME_SIM, full)
                     notes[(i, j)] = note
-            cand.append((i, j, sim, full))
     matched = _assign(cand)
     lf, ls = _lineage_roles(lt)
     rf, rs = _lineage_roles(rt)
@@ -302,12 +306,14 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
     reordered = any(b[1] - a[1] < 0 for a, b in itertools.pairwise(by_i))
     m, b, wm, wu, nu, has_full_l = _side_totals(lw, {c[0]: (c[2], c[3]) for c in matched})
     m_r, b_r, wm_r, wu_r, nu_r, has_full_r = _side_totals(rw, {c[1]: (c[2], c[3]) for c in matched})
-    hit_l = {c[0] for c in matched}
-    hit_r = {c[1] for c in matched}
     # `names.compare`'s `hard`: two different initials left facing each other.
-    hard = any(_INITIAL.match(t) for i, t in enumerate(lt) if i not in hit_l) and any(
-        _INITIAL.match(t) for j, t in enumerate(rt) if j not in hit_r
-    )
+    hard = False
+    if nu > 0 and nu_r > 0:
+        hit_l = {c[0] for c in matched}
+        hit_r = {c[1] for c in matched}
+        hard = any(_INITIAL.match(t) for i, t in enumerate(lt) if i not in hit_l) and any(
+            _INITIAL.match(t) for j, t in enumerate(rt) if j not in hit_r
+        )
     compact_sim = max(
         OSA.normalized_similarity(q["compact"], r["compact"]),
         OSA.normalized_similarity(q["scompact"], r["scompact"]),
@@ -362,7 +368,7 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
         "reordered": reordered and not use_compact,
         "joined": use_compact,
         "variant": ""
-        if use_compact
+        if use_compact or not (runs or notes)
         else "; ".join(
             n
             for n in (
