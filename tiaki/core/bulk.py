@@ -10,6 +10,7 @@ each row; constraints still apply (a duplicate fails the whole copy).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -34,8 +35,6 @@ def bulk_insert(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
         model._default_manager.bulk_create([model(**{**defaults, **r}) for r in rows],
                                            batch_size=BATCH)
         return len(rows)
-    from psycopg.types.json import Jsonb
-
     json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
     names = [f.attname for f in fields]
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
@@ -45,9 +44,20 @@ def bulk_insert(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 values = {**defaults, **row}
-                copy.write_row([Jsonb(values[n]) if n in json_fields else values[n]
+                copy.write_row([_json_text(values[n]) if n in json_fields else values[n]
                                 for n in names])
     return len(rows)
+
+
+def _json_text(value: Any) -> str:
+    """A JSON column's value as the text ``COPY`` sends (the server parses it as ``jsonb``).
+
+    An empty list, what most of a traveller's JSON columns hold, is one constant: wrapping
+    every value in psycopg's ``Jsonb`` cost 60,000 dumps per 10,000 travellers, a third of
+    storing them. Like ``Jsonb`` it uses ``json.dumps``, so ``None`` is JSON ``null``."""
+    if value == [] and type(value) is list:
+        return "[]"
+    return json.dumps(value)
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:

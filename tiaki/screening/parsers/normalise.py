@@ -47,7 +47,10 @@ def clean(value: object) -> str | None:
     """NFC, blanks (including NBSP) collapsed, stripped; None when empty."""
     if value is None:
         return None
-    text = " ".join(unicodedata.normalize("NFC", str(value)).split())
+    text = value if type(value) is str else str(value)
+    if not text.isascii():  # ASCII text is its own NFC form
+        text = unicodedata.normalize("NFC", text)
+    text = " ".join(text.split())
     return text or None
 
 
@@ -162,5 +165,7 @@ def make_name(family: str | None, given: str | None, full: str | None, raw: str
     if not (family or given or full):
         return None
     composed = full or " ".join(p for p in (given, family) if p)
+    # anyascii leaves ASCII text as it is, so ASCII names skip it.
+    latin = composed if composed.isascii() else anyascii(composed)
     return PersonName(family, given, composed, _script(composed),
-                      " ".join(anyascii(composed).upper().split()), raw)
+                      " ".join(latin.upper().split()), raw)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -92,6 +91,11 @@ for _role in PARTY_ROLES:
     _ALIASES[f"{_role}_email"] = (f"{_role}_e_mail", f"{_role}_email_address")
     _ALIASES[f"{_role}_address"] = (f"{_role}_address_text", f"{_role}_address_street")
 
+# The fields a party's record is read from (``_party``, its ``_address``).
+_PARTY_FIELDS = {role: frozenset(f"{role}_{part}" for part in (
+    "name", "phone", "email", "address", "address_city", "address_country"))
+    for role in PARTY_ROLES}
+
 _LOOKUP = {alias: canon for canon, aliases in _ALIASES.items() for alias in aliases}
 _LOOKUP.update({canon: canon for canon in _ALIASES})
 _LEG_FIELDS = ("carrier", "flight_number", "departure_port", "departure", "arrival_port",
@@ -135,12 +139,17 @@ class _Row:
                                        raw or None))
 
     def val(self, canon: str) -> str | None:
-        return clean(self.fields[canon][1]) if canon in self.fields else None
+        item = self.fields.get(canon)
+        return clean(item[1]) if item is not None else None
 
     def parsed(self, canon: str, fn: Parser) -> Any:
         """Apply a normaliser; a problem is an error when the value was dropped and a warning
-        when it was kept as given (e.g. an unknown country code)."""
-        value, problem = fn(self.val(canon))
+        when it was kept as given (e.g. an unknown country code). An absent or blank field
+        is None without calling it: every normaliser reads None as (None, no problem)."""
+        text = self.val(canon)
+        if text is None:
+            return None
+        value, problem = fn(text)
         if problem:
             self.add(canon, problem, error=value is None)
         return value
@@ -195,7 +204,10 @@ def build_record(
         raw=tuple((src, raw) for src, raw in fields.values() if raw),
         issues=tuple(row.issues),
     )
-    return replace(rec, fingerprint=compute_fingerprint(rec)), row.issues
+    # Set on the frozen record in place (as a dataclass's own ``__post_init__`` would):
+    # ``dataclasses.replace`` copied every field again, a sixth of building a CSV row.
+    object.__setattr__(rec, "fingerprint", compute_fingerprint(rec))
+    return rec, row.issues
 
 
 def _names(row: _Row, mrz: MRZResult | None) -> list[PersonName]:
@@ -304,6 +316,9 @@ def _multi(row: _Row, canon: str, fn: Parser) -> list[str]:
 
 
 def _address(row: _Row, canon: str) -> Address | None:
+    if canon not in row.fields and f"{canon}_city" not in row.fields \
+            and f"{canon}_country" not in row.fields:
+        return None
     text = row.val(canon)
     city = row.val(f"{canon}_city")
     code: str | None = row.parsed(f"{canon}_country", parse_country)
@@ -316,6 +331,8 @@ def _address(row: _Row, canon: str) -> Address | None:
 
 
 def _party(role: str, row: _Row) -> Party | None:
+    if row.fields.keys().isdisjoint(_PARTY_FIELDS[role]):
+        return None  # most rows name no sponsor, employer or agent
     name = row.val(f"{role}_name")
     phone: str | None = row.parsed(f"{role}_phone", parse_phone)
     email: str | None = row.parsed(f"{role}_email", parse_email)
@@ -326,6 +343,9 @@ def _party(role: str, row: _Row) -> Party | None:
 
 
 def _leg(row: _Row, leg: Fields) -> Leg | None:
+    if not leg:
+        return None
+
     def get(canon: str) -> str | None:
         return clean(leg[canon][1]) if canon in leg else None
 

@@ -10,11 +10,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tiaki.audit.services import Action, audit_record
 from tiaki.core.bulk import bulk_insert
+from tiaki.core.collector import collector_paused
 from tiaki.core.policy import Refused
 from tiaki.screening import checks
 from tiaki.screening.loader import posts_ensure
@@ -179,6 +181,14 @@ def ingest_file(*, actor: Any, data: bytes, file_name: str, kind: str | None = N
     if kind is not None and kind not in Traveller.Kind.values:
         raise Refused(_("kind must be one of %(values)s") % {
                           "values": ', '.join(Traveller.Kind.values)})
+    # Parsing and storing make objects by the hundred thousand, none in cycles: the
+    # collector, left on, spent more walking the heap than the work did (core.collector).
+    with collector_paused():
+        return _ingest(actor, data, file_name, kind, screen, progress)
+
+
+def _ingest(actor: Any, data: bytes, file_name: str, kind: str | None, screen: bool,
+            progress: Progress | None) -> IngestOutcome:
     result = read_source(data, kind)
     posts_ensure()
     posts = list(Post.objects.all())
@@ -278,7 +288,8 @@ def batch_screen(*, batch: IngestBatch, progress: Progress | None = None) -> int
     if not resume.claim(batch.pk):
         return 0
     try:
-        return _screen_claimed(batch.pk, progress)
+        with collector_paused():  # as ``ingest_file``
+            return _screen_claimed(batch.pk, progress)
     finally:
         resume.release(batch.pk)
 
@@ -286,6 +297,31 @@ def batch_screen(*, batch: IngestBatch, progress: Progress | None = None) -> int
 # Traveller columns none of the checks reads (``checks.contract_row``, ``traveller_facts``,
 # ``document_hits``).
 _UNSCREENED = ("other_names", "extra", "source_format", "source_line", "external_id")
+
+
+_SCREENED = tuple(f.attname for f in Traveller._meta.concrete_fields
+                  if f.attname not in _UNSCREENED)
+
+
+def _screen_chunk(batch_id: int, cursor: int) -> list[Traveller]:
+    """The batch's next ``SCREEN_CHUNK`` records after ``cursor``, in key order, without the
+    columns no check reads (decoding their JSON was a fifth of the read).
+
+    Read as values and made into instances directly, as ``Model.from_db`` would with those
+    columns deferred (a deferred column is still loaded if something reads it): building
+    them through ``Model.__init__`` cost twice the read (24 against 13 µs a record)."""
+    rows = (Traveller.objects.filter(batch_id=batch_id, pk__gt=cursor).order_by("pk")
+            .values_list(*_SCREENED)[:SCREEN_CHUNK])
+    db = rows.db
+    out = []
+    for values in rows:
+        traveller = Traveller.__new__(Traveller)
+        traveller.__dict__.update(zip(_SCREENED, values, strict=True))
+        state = ModelState()
+        state.adding, state.db = False, db
+        traveller._state = state
+        out.append(traveller)
+    return out
 
 
 def _screen_claimed(batch_id: int, progress: Progress | None) -> int:
@@ -300,9 +336,7 @@ def _screen_claimed(batch_id: int, progress: Progress | None) -> int:
     resumed_from = cursor
     try:
         while True:
-            # Without the columns no check reads (decoding their JSON is a fifth of the read).
-            chunk = list(batch.travellers.filter(pk__gt=cursor).order_by("pk")
-                         .defer(*_UNSCREENED)[:SCREEN_CHUNK])
+            chunk = _screen_chunk(batch_id, cursor)
             if not chunk:
                 break
             hits = [*checks.watchlist_hits(chunk), *checks.document_hits(chunk),
