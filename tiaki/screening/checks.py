@@ -233,7 +233,7 @@ def document_hits(travellers: Sequence[Traveller]) -> list[Hit]:
     keys = {fold_number(t.document_number) for t in with_docs} - {""}
     if not keys:
         return []
-    register = list(LostDocument.objects.filter(active=True, number_folded__in=keys)
+    register = list(LostDocument.objects.filter(active=True, number_folded__any_of=keys)
                     .values_list("pk", "number", "issuer"))
     if not register:
         return []
@@ -308,7 +308,9 @@ def active_versions(on: dt.date | None = None, stamp: str | None = None) -> Vers
 
 
 def profile_hits(travellers: Iterable[Traveller], versions: Versions) -> list[Hit]:
-    hits = []
+    hits: list[Hit] = []
+    if not versions:  # no profile in effect: no facts to work out
+        return hits
     for t in travellers:
         facts = traveller_facts(t)
         for version, rule in versions:

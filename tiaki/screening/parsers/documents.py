@@ -19,6 +19,7 @@ issuer. When the traveller's issuer is unknown a hit is still returned, marked s
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ CONFUSABLES: dict[str, str] = {
 }  # fmt: skip
 _FOLD = {k: CONFUSABLES.get(v, v) for k, v in _HOMOGLYPHS.items()} | CONFUSABLES
 _FOLD_TABLE = str.maketrans(_FOLD)
+_NOT_ASCII_ALNUM = re.compile(r"[^A-Z0-9]")
 _ISSUER_MAP = {**ALPHA2_TO_ALPHA3, "D": "DEU"}  # "D" is Germany's MRZ code (Doc 9303 Part 3)
 
 MatchKind = Literal["exact", "confusable"]
@@ -69,6 +71,8 @@ def normalise_number(number: str | None) -> str:
         return ""
     if number.isascii() and number.isalnum():
         return number.upper()  # NFKC leaves ASCII as it is, and every character is kept
+    if number.isascii():  # separators too: ASCII letters and digits are [A-Za-z0-9]
+        return _NOT_ASCII_ALNUM.sub("", number.upper())
     return "".join(c for c in unicodedata.normalize("NFKC", number).upper() if c.isalnum())
 
 

@@ -104,6 +104,7 @@ _LEG_RE = re.compile(
     r"(?:(?P<flight>[A-Z0-9]{2}[A-Z]?\s?\d{1,5}[A-Z]?)\s+)?(?P<dep>[A-Z]{3})\s*(?:-+>?|–|>|/)\s*"
     r"(?P<arr>[A-Z]{3})(?:\s+(?P<when>\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?))?"
 )
+_PORT_RE = re.compile(r"[A-Za-z]{3}|[A-Za-z]{5}")
 _FLIGHT_RE = re.compile(r"([A-Z0-9]{2}[A-Z]?)\s?(\d{1,5}[A-Z]?)")
 
 # canonical field -> (source field name, raw value)
@@ -363,7 +364,7 @@ def _leg(row: _Row, leg: Fields) -> Leg | None:
     ports: dict[str, str | None] = {}
     for canon in ("departure_port", "arrival_port"):
         port = get(canon)
-        if port and not re.fullmatch(r"[A-Za-z]{3}|[A-Za-z]{5}", port):
+        if port and not _PORT_RE.fullmatch(port):
             row.add(canon, f"{port!r} is not an IATA (3) or UN/LOCODE (5) location code",
                     error=False, fields=leg)
         ports[canon] = port.upper() if port else None

@@ -178,6 +178,10 @@ def _address(a: Address | None) -> dict[str, Any] | None:
     return {"text": a.text.casefold(), "city": (a.city or "").casefold(), "country": a.country}
 
 
+# ``json.dumps`` with these options builds an encoder per call; one, made once, writes the same.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def compute_fingerprint(rec: TravellerRecord) -> str:
     """sha256 over the normalised content, never over source position or raw spelling.
 
@@ -205,7 +209,7 @@ def compute_fingerprint(rec: TravellerRecord) -> str:
         "address": _address(rec.address),
         "extra": [[k, v] for k, v in sorted(rec.extra)],
     }
-    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    canonical = _CANONICAL.encode(content)
     return hashlib.sha256(f"{FINGERPRINT_VERSION}\n{canonical}".encode()).hexdigest()
 
 

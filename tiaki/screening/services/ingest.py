@@ -209,9 +209,10 @@ def _ingest(actor: Any, data: bytes, file_name: str, kind: str | None, screen: b
         holders: set[int | None] = set()
         for start in range(0, len(records), SCREEN_CHUNK):
             chunk = records[start:start + SCREEN_CHUNK]
+            # Unordered: the model's default order made the server sort the rows found.
             held_by = dict(Traveller.objects.filter(
-                fingerprint__in=[r.fingerprint for r in chunk]).values_list("fingerprint",
-                                                                           "batch_id"))
+                fingerprint__any_of=[r.fingerprint for r in chunk]).order_by()
+                .values_list("fingerprint", "batch_id"))
             holders.update(held_by.values())
             held = set(held_by)
             new: list[dict[str, Any]] = []
