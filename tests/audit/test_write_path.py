@@ -49,3 +49,45 @@ def test_the_returned_row_still_refuses_to_be_changed() -> None:
     event.summary = "edited"
     with pytest.raises(AppendOnlyError):
         event.save()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_that_opens_with_its_audit_row_commits_and_rolls_back_with_it() -> None:
+    # On PostgreSQL the BEGIN travels with the INSERT (one round trip, not two): the row must
+    # still belong to the atomic block's transaction, and the connection must come out of it
+    # in autocommit as usual.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        kept = audit_record(actor=None, action=Action.READ, object_type="test.thing",
+                            object_id="kept")
+    inserts = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    assert len(inserts) == 1
+    if connection.vendor == "postgresql":
+        assert inserts[0].startswith("BEGIN; INSERT INTO")
+    assert connection.get_autocommit() and AuditEvent.objects.filter(pk=kept.pk).exists()
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        gone = audit_record(actor=None, action=Action.READ, object_type="test.thing",
+                            object_id="gone")
+        audit_record(actor=None, action=Action.UPDATE, object_type="test.thing",
+                     object_id="gone too", changes={"n": 1})
+        raise Undo
+    assert not AuditEvent.objects.filter(object_id__in=["gone", "gone too"]).exists()
+    assert gone.pk is not None and connection.get_autocommit()
+    if connection.vendor == "postgresql":
+        assert connection.connection.autocommit
+        assert connection.connection.info.transaction_status == 0  # idle: nothing left open
+
+    # A statement outside any block is committed on its own, as before.
+    audit_record(actor=None, action=Action.READ, object_type="test.thing", object_id="alone")
+    with transaction.atomic():
+        # Not the first statement: the transaction is already open, no second BEGIN.
+        AuditEvent.objects.filter(object_id="alone").exists()
+        audit_record(actor=None, action=Action.READ, object_type="test.thing", object_id="2nd")
+    assert set(AuditEvent.objects.values_list("object_id", flat=True)) == {"kept", "alone", "2nd"}
+    assert all(e.mac == compute_mac(e) for e in AuditEvent.objects.all())
