@@ -49,9 +49,12 @@ class AuditEvent(models.Model):
     actor_username = models.CharField(max_length=150, blank=True)
     actor_agency = models.CharField(max_length=40, blank=True)
     actor_roles = models.CharField(max_length=400, blank=True)
-    action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
-    object_type = models.CharField(max_length=100, db_index=True)
-    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # Indexed through ``Meta.indexes``, not ``db_index``: on PostgreSQL ``db_index`` on a
+    # CharField adds a second, ``varchar_pattern_ops`` index for ``LIKE 'x%'``, which no
+    # query of the trail makes, and every audited call paid for it (issue 16).
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64, blank=True)
     summary = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
@@ -62,7 +65,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            # Also serves ``object_type = …`` alone (its leading column).
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["action"], name="audit_event_action_idx"),
+            models.Index(fields=["object_id"], name="audit_event_object_id_idx"),
+        ]
 
     def __str__(self) -> str:
         target = f"{self.object_type}:{self.object_id}"
