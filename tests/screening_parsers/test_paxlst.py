@@ -265,7 +265,7 @@ def test_plain_and_general_paths_give_the_same_segments() -> None:
 def test_collector_is_restored_after_parsing() -> None:
     import gc
 
-    from tiaki.screening.parsers.edifact import collector_paused
+    from tiaki.core.collector import collector_paused
 
     assert gc.isenabled()
     parse_paxlst(render())

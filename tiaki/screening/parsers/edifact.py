@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, NamedTuple
@@ -27,7 +24,6 @@ __all__ = [
     "Segment",
     "Severity",
     "TokenisedText",
-    "collector_paused",
     "decode",
     "parse_edifact_date",
     "tokenise",
@@ -150,26 +146,6 @@ class TokenisedText:
 
 
 _VALID_TAGS: set[str] = set()  # tags ``valid_tag`` accepted, so a run need not match them again
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a message is read, then restore it.
-
-    A 10,000-passenger list is 120,000 segments, each a handful of tuples, strings and a
-    position: the collector, triggered by every 700 new container objects, walks the growing
-    heap again and again and took half the parse's time (0.65 s of 1.4 s CPU), yet none of
-    these objects forms a cycle, so it never frees anything. Reference counting still frees
-    everything as usual. The collector is re-enabled only if it was on at entry, so nested or
-    concurrent uses never leave it off (CPython ``gc`` module: ``isenabled``/``disable``).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def valid_tag(tag: str) -> bool:

@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from tiaki.core.collector import collector_paused
+
 from .countries import normalise_country
 from .edifact import (
     Century,
     ParseIssue,
     Segment,
     Severity,
-    collector_paused,
     decode,
     parse_edifact_date,
     tokenise,

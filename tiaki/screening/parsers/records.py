@@ -23,8 +23,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from tiaki.core.collector import collector_paused
+
 from .documents import normalise_number
-from .edifact import collector_paused
 from .normalise import make_name, parse_country
 from .paxlst import parse_paxlst
 from .paxlst_model import FlightLeg, PaxlstResult
