@@ -1,5 +1,5 @@
 """Dedupe on dirty person records: e-mail addresses graded, a given name against a family name
-is not a contradiction, and the share of duplicates is estimated from the file.
+is not a contradiction.
 
 The records are made up for each rule (not taken from Splink's fake_1000, which
 `bench/fake1000.py` measures).
@@ -7,7 +7,6 @@ The records are made up for each rule (not taken from Splink's fake_1000, which
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -102,19 +101,3 @@ def test_screener_agrees_on_email_and_name_parts() -> None:
 def test_user_name_rule_is_the_same_on_both_paths(email: str, user: str | None) -> None:
     assert fields.user_name(email) == user
     assert pl.select(fields._user(pl.lit(email))).item() == user
-
-
-def test_duplicate_share_is_estimated_from_the_file() -> None:
-    fixed = model.prior_bits("dedupe", 1_000)
-    # Many duplicates among many pairs: the file's share rules.
-    many = model.estimate_pair_prior(2_000.0, 499_500.0, 1_000)
-    assert model.prior_bits("dedupe", 1_000, many) > fixed + 4
-    # A pool of 20 records: the fixed assumption weighs most, even if EM called 150 of its
-    # 190 pairs matches.
-    small = model.estimate_pair_prior(150.0, 190.0, 20)
-    assert math.isclose(
-        model.prior_bits("dedupe", 20, small), model.prior_bits("dedupe", 20), abs_tol=2.5
-    )
-    # Screening and linking keep their own priors.
-    assert model.prior_bits("screen", 1_000, many) == model.prior_bits("screen", 1_000)
-    assert np.isfinite(model.prior_bits("dedupe", 1_000, model.estimate_pair_prior(0, 1e6, 1)))

@@ -158,10 +158,7 @@ def estimate(
     cands = blocking.candidates(blocking.record_keys(query), ref_keys)
     if sample is None or mode == "dedupe":
         cands = cands.filter(pl.col("q") < pl.col("r"))
-    cands = cands.sort("q", "r")
-    # Rows whose every candidate pair is kept (the last row's may be cut by EM_PAIRS).
-    covered = query.height if cands.height <= EM_PAIRS else int(cands["q"][EM_PAIRS])
-    cands = cands.head(EM_PAIRS)
+    cands = cands.sort("q", "r").head(EM_PAIRS)
     m, share = prior.m, None
     if mode == "screen" and sample is None:
         # A watchlist screened on its own lists each person once: its candidate pairs hold no
@@ -176,23 +173,13 @@ def estimate(
             pairs = _gather(cands.filter(alike), query, ref_norm, _FIELD_COLUMNS)
             u = model.estimate_u_alike(fields.levels(fields.batch_inputs(pairs)), u)
         return model.Params(m=prior.m, u=u, pairs_for_u=rand.height)
-    pair_prior = None
     if not cands.is_empty():
         pairs = _gather(cands, query, ref_norm, _FIELD_COLUMNS)
         lv = fields.levels(fields.batch_inputs(pairs))
         nm = _compare_names(cands, query, ref_norm)
-        m, share, post = model.estimate_m(
-            lv, nm["name_sim"].fill_null(np.nan).to_numpy(), u, prior
-        )
-        if mode == "dedupe" and sample is None and post is not None and covered > 1:
-            # Expected true pairs among the pairs of the first `covered` records.
-            within = (cands["q"] < covered) & (cands["r"] < covered)
-            matches = float(post[within.to_numpy()].sum())
-            pair_prior = model.estimate_pair_prior(
-                matches, covered * (covered - 1) / 2, ref_norm.height
-            )
+        m, share = model.estimate_m(lv, nm["name_sim"].fill_null(np.nan).to_numpy(), u, prior)
     return model.Params(m=m, u=u, pairs_for_u=rand.height, pairs_for_m=cands.height,
-                        match_share=share, pair_prior=pair_prior)  # fmt: skip
+                        match_share=share)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -303,7 +290,7 @@ def match_chunk(
     if mode == "dedupe":
         # Each unordered pair once, never a record with itself.
         cands = cands.filter(pl.col("q").cast(pl.Int64) + offset < pl.col("r").cast(pl.Int64))
-    prior = model.prior_bits(mode, len(ref), ref.params.pair_prior)
+    prior = model.prior_bits(mode, len(ref))
     out = score_candidates(ref, query, cands, threshold, prior)
     return out.with_columns(ids_q=query["id"][out["q"]], q=out["q"] + offset)
 

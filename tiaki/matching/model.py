@@ -93,9 +93,6 @@ class Params:
     pairs_for_u: int = 0
     pairs_for_m: int = 0
     match_share: float | None = None
-    # De-duplication: the estimated probability that two records of the file, taken at random,
-    # are the same person (`estimate_pair_prior`); None = the fixed assumption of `prior_bits`.
-    pair_prior: float | None = None
 
     @classmethod
     def priors(cls) -> Params:
@@ -181,19 +178,18 @@ def name_em_levels(name_sim: np.ndarray) -> np.ndarray:
 
 def estimate_m(
     lv: dict[str, np.ndarray], name_sim: np.ndarray, u: dict[str, np.ndarray], prior: Params
-) -> tuple[dict[str, np.ndarray], float, np.ndarray | None]:
+) -> tuple[dict[str, np.ndarray], float]:
     """m per level by expectation maximisation over candidate pairs.
 
     The E-step gives each pair its probability of being a match from its levels (the name's
     similarity band among them, whose m and u EM estimates too); the M-step sets m to the
     match-weighted share of each level, with the prior as pseudo-counts. u of the fields stays
-    as estimated from random pairs. Also returns each pair's match probability at the last
-    E-step (None where the priors were kept).
+    as estimated from random pairs.
     """
     m = {k: prior.m[k].copy() for k in PRIORS}
     n = len(name_sim)
     if n == 0:
-        return m, 0.0, None
+        return m, 0.0
     name_lv = name_em_levels(name_sim)
     k_name = len(NAME_EM_CUTS) + 1
     name_m = np.array([0.85, 0.1, 0.04, 0.01])
@@ -222,8 +218,8 @@ def estimate_m(
         # The class EM found disagrees on the date of birth more often than it agrees: it is
         # not "the same person" (people of one family or one country, alike names). Keep the
         # priors rather than weights under which a date decades away costs nothing.
-        return {k: prior.m[k].copy() for k in PRIORS}, 0.0, None
-    return m, lam, p
+        return {k: prior.m[k].copy() for k in PRIORS}, 0.0
+    return m, lam
 
 
 def name_weight(
@@ -240,31 +236,7 @@ def name_weight(
     return np.where(np.isnan(name_sim), 0.0, w)
 
 
-# Strength of the fixed assumption when the prior is estimated, in pairs of records: a file of
-# 1,000 records (499,500 pairs) is ruled by what EM found in it, a pool of 20 (190 pairs) by
-# the assumption.
-PAIR_PRIOR_PAIRS = 10_000.0
-
-
-def estimate_pair_prior(matches: float, pairs: float, reference_size: int) -> float:
-    """Probability that two records of a file to de-duplicate are the same person.
-
-    Fellegi and Sunter's lambda, estimated as Winkler (1988) and Splink
-    (`estimate_probability_two_random_records_match`) do: `matches` is the expected number of
-    true pairs among `pairs` pairs of records (the sum of EM's match probabilities over the
-    candidate pairs of those records; pairs that blocking did not find count as non-matches,
-    so it errs low). Pulled towards the fixed assumption of `prior_bits` as if
-    PAIR_PRIOR_PAIRS pairs had shown it. The fixed "one record in ten has a duplicate" is far
-    from many real files: in Splink's fake_1000, 1,000 records of 251 people, 2,031 of the
-    499,500 pairs are the same person (0.4 %, against the assumed 0.01 %), and every pair
-    needed 5 bits more evidence than it should have.
-    """
-    fixed = BASE_RATE["dedupe"] / max(reference_size, 1)
-    p = (matches + PAIR_PRIOR_PAIRS * fixed) / (pairs + PAIR_PRIOR_PAIRS)
-    return float(np.clip(p, 1e-12, 0.5))
-
-
-def prior_bits(mode: str, reference_size: int, pair_prior: float | None = None) -> float:
+def prior_bits(mode: str, reference_size: int) -> float:
     """log2 prior odds that a candidate pair is a match.
 
     Each query record has at most one true partner among the reference records, found with
@@ -274,10 +246,7 @@ def prior_bits(mode: str, reference_size: int, pair_prior: float | None = None) 
     a million, and at most 1 traveller in 1,000 is listed (generous on purpose: an alert is
     reviewed by a person). So on a short list a rare name alone alerts and "John Smith" alone
     does not, and on a long list chance look-alikes do not multiply with its length.
-    `pair_prior` (de-duplication): the probability estimated from the file instead.
     """
-    if mode == "dedupe" and pair_prior is not None:
-        return math.log2(pair_prior / (1 - pair_prior))
     n = max(reference_size, 1)
     rate = min(SCREEN_MAX_SHARE, n * SCREEN_PER_PERSON) if mode == "screen" else BASE_RATE[mode]
     p = rate / n
