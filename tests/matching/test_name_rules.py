@@ -203,3 +203,18 @@ def test_a_long_legal_form_with_one_typo_is_that_legal_form() -> None:
     # Short legal-form words are left alone: one edit turns them into other words.
     assert tokens_of("Acme Limiter", "org") == ["acme", "limiter"]
     assert tokens_of("Acme Cooperation", "org") == ["acme", "cooperation"]
+
+
+def test_a_given_name_in_another_language_is_the_same_name_on_both_paths() -> None:
+    # Jevgenij / Yevgeny share Wikidata's given-name item in rigour's tagger data (decision 0021).
+    left = prepare(pl.Series(["Jevgenij Marchetti", "Jevgenij Marchetti"]))
+    right = prepare(pl.Series(["Yevgeny Marchetti", "Yevgeny Okonjo"]))
+    out = compare(_paired(left, right)).sort("pair")
+    assert out["variant"].to_list()[0] == "Jevgenij is a form of Yevgeny"
+    assert out["name_sim"][0] >= NAME_MATCH
+    assert out["name_sim"][1] < NAME_MATCH
+    q, r = (_scalar_row(n) for n in ("Jevgenij Marchetti", "Yevgeny Marchetti"))
+    got = scalar.compare_names(q, r)
+    assert got["variant"] == "Jevgenij is a form of Yevgeny"
+    assert got["name_sim"] == pytest.approx(out["name_sim"][0], abs=1e-9)
+    assert compare_lists(["Jevgenij Trading"], ["Yevgeny Trading"], "org")[0] < NAME_MATCH

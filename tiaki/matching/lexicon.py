@@ -7,6 +7,7 @@ Everything here is data, not logic, so that a reviewer can read and challenge it
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 # Honorifics and titles carry no identity: "Mr. Rami Makhlouf" is "Rami Makhlouf". They are
 # dropped before comparison (OpenSanctions' nomenklatura does the same with its `names` lists).
@@ -188,11 +189,37 @@ def nicknames() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+GIVEN_NAME_GROUPS = (
+    Path(__file__).resolve().parents[2] / "data" / "matching" / "names" / "given_name_groups.tsv"
+)
+
+
+@lru_cache(maxsize=1)
+def given_name_groups() -> dict[str, frozenset[str]]:
+    """Given name -> the Wikidata given-name items (QIDs) it is a spelling of ("sergejs" and
+    "sergei" -> Q12902079): two spellings that share an item are one name in two languages.
+
+    Source: OpenSanctions' `rigour` person-name tagger (MIT), its `SymbolCategory.NAME`
+    symbols, which are Wikidata given-name items (CC0), as nomenklatura and yente use them;
+    written once to a versioned file by `python -m tiaki.matching.build_name_groups` because
+    building rigour's tagger costs seconds in every process. Decision 0021.
+    """
+    out: dict[str, frozenset[str]] = {}
+    with GIVEN_NAME_GROUPS.open(encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            tok, ids = line.rstrip("\n").split("\t")
+            out[tok] = frozenset(ids.split())
+    return out
+
+
 @lru_cache(maxsize=1)
 def nickname_set() -> frozenset[str]:
-    """Every token of the nickname list, as nickname or as the full name."""
+    """Every token of the nickname list, as nickname or as the full name, and every given name
+    of `given_name_groups`."""
     nick = nicknames()
-    return frozenset(nick) | {c for full in nick.values() for c in full}
+    return frozenset(nick) | {c for full in nick.values() for c in full} | set(given_name_groups())
 
 
 @lru_cache(maxsize=1)
@@ -202,10 +229,14 @@ def nickname_tokens() -> list[str]:
 
 
 def nickname_note(a: str, b: str) -> str | None:
-    """"Ted is a nickname of Theodore" when one token is a listed nickname of the other."""
+    """"Ted is a nickname of Theodore" when one token is a listed nickname of the other;
+    "Sergejs is a form of Sergei" when both are spellings of one Wikidata given name."""
     nick = nicknames()
     if b not in nick.get(a, ()) and a not in nick.get(b, ()):
-        return None
+        groups = given_name_groups()
+        if groups.get(a, frozenset()).isdisjoint(groups.get(b, ())):
+            return None
+        return f"{a.title()} is a form of {b.title()}"
     # Some names are listed both ways ("bob" and "robert"): the shorter is the nickname.
     short, full = sorted((a, b), key=lambda t: (len(t), t))
     return f"{short.title()} is a nickname of {full.title()}"
