@@ -1,9 +1,11 @@
-"""Build data/matching/names/given_name_groups.tsv: given names that are one name in another
-language ("John", "Juan", "Jean", "Johann", "Giovanni", "Ivan") share a group id.
+"""Build data/matching/names/given_name_groups.tsv: spellings of one given name in several
+languages ("Sergei", "Sergejs", "Sergey"; "Aleksandr", "Alexandre", "Alexandru") share a
+Wikidata given-name id. Wikidata keeps John, Juan, Jean and Giovanni as separate items, so
+rigour (and this file) does not link them.
 
 Run once, by hand, when the source is updated (the file is committed and versioned):
 
-    .venv/bin/pip install gender-guesser==0.4.0   # the list of spellings to ask about; build only
+    make install EXTRAS=dev,namedata   # gender-guesser: the spellings to ask about; build only
     PYTHONPATH=. .venv/bin/python -m tiaki.matching.build_name_groups
 
 Source of the groups: OpenSanctions' `rigour` (MIT; a dependency of followthemoney), whose
