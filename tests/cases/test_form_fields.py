@@ -55,3 +55,17 @@ def test_a_bound_form_is_rendered_with_its_errors() -> None:
     html = form_fields(bound)
     assert html == _included(bound) and 'class="error"' in html
     assert not cases_extras._RENDERED
+
+
+def test_a_label_or_help_text_set_at_run_time_is_a_new_rendering() -> None:
+    # Some labels come from the loaded data (the s98D elements, the referral services); a
+    # data load in a running process must not leave yesterday's wording on the page.
+    form = RiskForm(prefix="risk")
+    first = form_fields(form)
+    relabelled = RiskForm(prefix="risk")
+    name = next(iter(relabelled.fields))
+    relabelled.fields[name].label = "A label loaded later"
+    relabelled.fields[name].help_text = "A help text loaded later"
+    second = form_fields(relabelled)
+    assert second != first and second == _included(relabelled)
+    assert "A label loaded later" in second and "A help text loaded later" in second

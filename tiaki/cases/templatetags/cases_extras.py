@@ -37,7 +37,9 @@ def _form_key(form: Any) -> tuple[Any, ...]:
 
     fields = []
     for name, field in form.fields.items():
-        fields.append((name, _plain(form[name].value()),
+        # Labels and help texts too: some are set in a form's __init__ from the loaded
+        # legal-test and referral data, which can change while the process runs.
+        fields.append((name, _plain(form[name].value()), str(field.label), str(field.help_text),
                        _plain(list(getattr(field, "choices", ()))), field.required,
                        field.disabled, _plain(sorted(field.widget.attrs.items()))))
     return (type(form).__module__, type(form).__qualname__, form.prefix, get_language(),
