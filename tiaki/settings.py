@@ -139,6 +139,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+        "TIAKI_PG_JIT", False):
+    # PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost; the
+    # measures page's services count (about 8,500 cases a year) is estimated far above it
+    # and spent 14 ms compiling to run in 12: 41-99 ms with JIT, 12-15 ms without (EXPLAIN
+    # ANALYZE at 100,000 cases). Every query here is a short one (docs/decisions/0022).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits and proof-of-work replay checks live in the cache. One process needs nothing
