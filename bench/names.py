@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from tiaki.matching.names import NAME_MATCH, compare_lists
+from tiaki.matching.names import NAME_MATCH, NameKind, compare_lists
 
 
 def shared_data() -> Path:
@@ -35,9 +35,11 @@ def evaluate(path: Path | None = None, threshold: float = NAME_MATCH) -> NameRes
     df = pl.read_csv(path, infer_schema=False)
     start = time.perf_counter()
     scores: list[float] = [0.0] * df.height
-    # The file mixes people and organisations; the comparison knows legal forms for the latter.
-    kinds = df["schema"].replace_strict({"Person": "person"}, default="org")
-    for kind in ("person", "org"):
+    # The file mixes people, organisations and vessels; the comparison knows legal forms for
+    # organisations and class prefixes ("MV") for vessels.
+    kinds = df["schema"].replace_strict({"Person": "person", "Vessel": "vessel"}, default="org")
+    kind: NameKind
+    for kind in ("person", "org", "vessel"):
         idx = (kinds == kind).arg_true().to_list()
         sub = df[idx]
         got = compare_lists(sub["name1"].to_list(), sub["name2"].to_list(), kind)

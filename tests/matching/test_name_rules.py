@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from tiaki.matching import scalar
+from tiaki.matching import romanise, scalar
 from tiaki.matching.names import (
     CONFLICT_CAP,
     NAME_MATCH,
@@ -17,6 +17,8 @@ from tiaki.matching.names import (
     compare_lists,
     name_similarity,
     prepare,
+    split_words,
+    vessel_name,
 )
 from tiaki.matching.normalize import name_token_forms, tokens_of
 from tiaki.matching.stats import TokenStats
@@ -218,3 +220,53 @@ def test_a_given_name_in_another_language_is_the_same_name_on_both_paths() -> No
     assert got["variant"] == "Jevgenij is a form of Yevgeny"
     assert got["name_sim"] == pytest.approx(out["name_sim"][0], abs=1e-9)
     assert compare_lists(["Jevgenij Trading"], ["Yevgeny Trading"], "org")[0] < NAME_MATCH
+
+
+def test_a_baltic_case_ending_on_a_slavic_surname_is_folded_off() -> None:
+    # Latvian writes a man's foreign surname with -s (Cabinet Regulation No. 114 of 2004),
+    # Lithuanian with -as: decision 0023.
+    assert romanise.fold("medvedevs") == romanise.fold("medvedev")
+    assert romanise.fold("ivanovas") == romanise.fold("ivanov")
+    assert romanise.fold("karpinas") == romanise.fold("karpin")
+    # English patronymic surnames and feminine forms are left as they are.
+    assert romanise.fold("collins") == ("collins",)
+    assert romanise.fold("ivanova") == ("ivanova",)
+    assert name_similarity("Pavel Sidorovs", "Pavel Sidorov") == 1.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Marta Kowal czyk", "Marta Anna Kowalczyk"),  # a word split by a space
+        ("Teng Hsiao-ping", "Deng Xiaoping"),  # Wade-Giles syllables, pinyin one word
+        ("Wang Mei-ling", "Wang Meiling"),
+    ],
+)
+def test_a_word_written_as_two_is_that_word_on_both_paths(a: str, b: str) -> None:
+    left, right = prepare(pl.Series([a])), prepare(pl.Series([b]))
+    out = compare(_paired(left, right))
+    assert out["name_sim"][0] >= NAME_MATCH
+    assert "in two words" in out["variant"][0]
+    for q, r in ((a, b), (b, a)):
+        got = scalar.compare_names(_scalar_row(q), _scalar_row(r))
+        assert got["name_sim"] == pytest.approx(compare_lists([q], [r])[0], abs=1e-9)
+        assert "in two words" in got["variant"]
+
+
+def test_halves_that_are_names_of_the_other_side_are_not_joined() -> None:
+    a = {"tok": ["ali", "khan", "ali"], "wt": ["ali", "khan", "ali"]}
+    b = {"tok": ["alikhan", "ali"], "wt": ["alikhan", "ali"]}
+    assert split_words(a, b) == []
+    # "Jean-Claude" is no pair of Mandarin syllables: it stays two given names.
+    c = {"tok": ["jean", "claude"], "wt": ["jean", "claude"]}
+    d = {"tok": ["jeanclaud"], "wt": ["jeanclaud"]}
+    assert split_words(c, d) == []
+
+
+def test_a_vessel_is_compared_without_its_class_prefix() -> None:
+    assert vessel_name("M/V Northern Star") == "Northern Star"
+    assert vessel_name("MT Kara Sea") == "Kara Sea"
+    got = compare_lists(["MV Northern Star", "SS Northern Star"], ["Northern Star"] * 2, "vessel")
+    assert min(got) >= NAME_MATCH
+    # Organisations keep every word: "MV" there is part of the registered name.
+    assert compare_lists(["MV Northern Star"], ["Northern Star"], "org")[0] < NAME_MATCH

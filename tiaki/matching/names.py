@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from tiaki.matching import lexicon
-from tiaki.matching.normalize import Kind, name_token_forms, phonetic_keys
+from tiaki.matching import lexicon, romanise
+from tiaki.matching.normalize import Kind, name_token_forms, phonetic_key, phonetic_keys
 from tiaki.matching.stats import TokenStats
 
 # A token pair below this similarity is "no partner". 0.7 lets one edit in a 4-letter token
@@ -209,6 +209,146 @@ def split_initials(pairs: pl.DataFrame, kind: Kind = "person") -> pl.DataFrame:
     return pairs.update(fix, on="pair")
 
 
+# One Mandarin syllable in Hanyu Pinyin or Wade-Giles spelling (apostrophes dropped, as
+# passports drop them): an optional initial and a final.
+_SYLLABLE = (
+    r"(?:ch|hs|sh|ts|tz|zh|[bcdfghjklmnpqrstwxyz])?"
+    r"(?:iang|iong|uang|iung|iao|ian|ien|ieh|ing|ang|eng|ong|ung|uai|uan|uei|ueh"
+    r"|ai|an|ao|ei|en|ia|ie|ih|in|iu|ou|ua|ui|un|uo|ue|a|e|i|o|u)"
+)
+_SYLLABLE_RE = re.compile(_SYLLABLE)
+
+
+@lru_cache(maxsize=65_536)
+def _syllables_joined(x: str, y: str) -> str | None:
+    """Two Mandarin syllables written apart ("Chin-ping", "chin ping"), folded as the one word
+    that pinyin writes ("Jinping"; GB/T 16159-2012 writes a given name's syllables together,
+    Wade-Giles joins them with a hyphen); None when either is not one syllable."""
+    if not (_SYLLABLE_RE.fullmatch(x) and _SYLLABLE_RE.fullmatch(y)):
+        return None
+    folded = romanise.fold(x + y)
+    return folded[0] if len(folded) == 1 else None
+
+
+_Join = tuple[int, str, str, str | None]
+
+
+@lru_cache(maxsize=65_536)
+def _joins(tok: tuple[str, ...], wt: tuple[str, ...]) -> tuple[_Join, ...]:
+    """Each pair of adjacent tokens of one name that could be a word written as two: (i,
+    folded tokens put together, written tokens put together, the written pair folded as one
+    Mandarin word or None). Cached: it depends on one name only, and names repeat."""
+    return tuple(
+        (i, tok[i] + tok[i + 1], wt[i] + wt[i + 1], _syllables_joined(wt[i], wt[i + 1]))
+        for i in range(len(tok) - 1)
+        if len(tok[i]) > 1 and len(tok[i + 1]) > 1
+    )
+
+
+def split_words(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[int, int]]:
+    """A word of `b` written as two on side `a` ("Patr ushev" for Patrushev, "Chin-ping" for
+    Jinping): positions (i in `a`, j in `b`) where `a`'s tokens i and i + 1 put together are
+    `b`'s token j, which `a` lacks, and neither half is a token of `b`. Put together means
+    folded or as written, and for two Mandarin syllables the pair folded as one word
+    (`_syllables_joined`: a syllable's fold on its own, such as the surname "Chin" -> "chen",
+    is not its fold inside a given name). Letters on their own (initials, an acronym's
+    letters) are never halves. Both paths call this one function (`join_split_words`,
+    `scalar`); decision 0023."""
+    at, bt, bw = a["tok"], b["tok"], b["wt"]
+    if len(at) < 2:
+        return []
+    out: list[tuple[int, int]] = []
+    last = -1
+    for i, joined, written, syl in _joins(tuple(at), tuple(a["wt"])):
+        if i <= last or at[i] in bt or at[i + 1] in bt:
+            continue
+        for k, (t, w) in enumerate(zip(bt, bw, strict=True)):
+            if (t in (joined, syl) or w == written) and t not in at:
+                out.append((i, k))
+                last = i + 1
+                break
+    return out
+
+
+def split_notes(a: dict[str, Any], b: dict[str, Any], at: list[tuple[int, int]]) -> list[str]:
+    """What the explanation says of each split word: "Patr Ushev is Patrushev in two words"."""
+    return [
+        f"{a['wt'][i].title()} {a['wt'][i + 1].title()} is {b['wt'][j].title()} in two words"
+        for i, j in at
+    ]
+
+
+def join_split(a: dict[str, Any], b: dict[str, Any], at: list[tuple[int, int]]) -> dict[str, Any]:
+    """Side `a`'s token lists (`tok`, `wt`, `pk`, `wpk`, `w`, `acr`) with each split word of
+    `split_words` made one token again: it is `b`'s token, with `b`'s bits."""
+    starts = dict(at)
+    a = {**a, "acr": a.get("acr") or [False] * len(a["tok"])}
+    out: dict[str, list[Any]] = {k: [] for k in (*_SIDE_LISTS, "acr")}
+    i = 0
+    while i < len(a["tok"]):
+        j = starts.get(i)
+        if j is None:
+            for k in (*_SIDE_LISTS, "acr"):
+                out[k].append(a[k][i])
+            i += 1
+            continue
+        wt = a["wt"][i] + a["wt"][i + 1]
+        out["tok"].append(b["tok"][j])
+        out["wt"].append(wt)
+        out["pk"].append(b["pk"][j])
+        out["wpk"].append(b["wpk"][j] if wt == b["wt"][j] else phonetic_key(wt))
+        out["w"].append(b["w"][j])
+        out["acr"].append(False)
+        i += 2
+    return out
+
+
+def _adjacent(col: str) -> pl.Expr:
+    """Each token put together with the next one ("patr", "ushev" -> "patrushev")."""
+    return pl.col(col).list.eval(pl.concat_str(pl.element(), pl.element().shift(-1)))
+
+
+def join_split_words(pairs: pl.DataFrame) -> pl.DataFrame:
+    """`pairs` with words split in two on either side made one again (`split_words`); the
+    pairs where two adjacent tokens of one side put together are a token of the other side are
+    found with list operations, and only those go through `split_words`."""
+    hit = pl.lit(False)
+    syl = f"^{_SYLLABLE}$"
+    for s, o in (("l", "r"), ("r", "l")):
+        for c in ("tok", "wt"):
+            common = _adjacent(f"{s}_{c}").list.set_intersection(pl.col(f"{o}_{c}"))
+            hit = hit | (common.list.len() > 0)
+        # Two syllables in a row, which `split_words` folds as one word.
+        both = pl.col(f"{s}_wt").list.eval(
+            pl.element().str.contains(syl) & pl.element().shift(-1).str.contains(syl)
+        )
+        hit = hit | both.list.any()
+    cand = pairs.filter(hit.fill_null(False))
+    if cand.is_empty():
+        return pairs
+    cols = [f"{s}_{c}" for s in ("l", "r") for c in (*_SIDE_LISTS, "acr")]
+    rows = []
+    for row in cand.select("pair", "runs", *cols).iter_rows(named=True):
+        sides = {s: {c: row[f"{s}_{c}"] for c in (*_SIDE_LISTS, "acr")} for s in ("l", "r")}
+        lr = split_words(sides["l"], sides["r"])
+        rl = split_words(sides["r"], sides["l"])
+        if not lr and not rl:
+            continue
+        notes = [*split_notes(sides["l"], sides["r"], lr), *split_notes(sides["r"], sides["l"], rl)]
+        runs = "; ".join(n for n in (row["runs"], *notes) if n)
+        new: dict[str, Any] = {"pair": row["pair"], "runs": runs}
+        left = join_split(sides["l"], sides["r"], lr) if lr else sides["l"]
+        right = join_split(sides["r"], sides["l"], rl) if rl else sides["r"]
+        for s, side in (("l", left), ("r", right)):
+            for c in (*_SIDE_LISTS, "acr"):
+                new[f"{s}_{c}"] = side[c]
+        rows.append(new)
+    if not rows:
+        return pairs
+    schema = {c: pairs.schema[c] for c in ("pair", "runs", *cols)}
+    return pairs.update(pl.DataFrame(rows, schema=schema), on="pair")
+
+
 def _side(pairs: pl.DataFrame, side: str) -> pl.DataFrame:
     cols = [f"{side}_tok", f"{side}_wt", f"{side}_pk", f"{side}_wpk", f"{side}_w", f"{side}_acr"]
     new = ["t", "wt", "k", "wk", "w", "acr"]
@@ -361,7 +501,7 @@ def compare(pairs: pl.DataFrame, kind: Kind = "person") -> pl.DataFrame:
     spaces removed), `variant` (why tokens agree in another form: "Ted is a nickname of
     Theodore"; "" when none).
     """
-    pairs = split_initials(pairs, kind)
+    pairs = join_split_words(split_initials(pairs, kind))
     left, right = _side(pairs, "l"), _side(pairs, "r")
     x = left.join(right, on="pair", suffix="_r")
     sims = token_similarities(
@@ -538,16 +678,36 @@ def _paired(left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:
     ).with_row_index("pair")
 
 
+# What `compare_lists` compares: people, organisations, and vessels (compared as organisations
+# once their class prefix is dropped: `vessel_name`).
+NameKind = Literal["person", "org", "vessel"]
+
+
+def vessel_name(raw: str) -> str:
+    """A vessel's name without the class prefixes written before it ("MV Hellenic Spirit",
+    "M/T ...", "SS ..."): the prefix says what kind of ship it is, not which. The list is
+    OpenSanctions' `rigour` (`rigour.names.remove_obj_prefixes`, its OBJ_NAME_PREFIXES: M/V,
+    MV, M.V, M V, M/T, MT, SS, The); decision 0023. Imported on first use (half a second):
+    only vessels need it."""
+    from rigour.names import remove_obj_prefixes
+
+    return remove_obj_prefixes(raw).strip() or raw
+
+
 def compare_lists(
-    names1: list[str], names2: list[str], kind: Kind = "person", stats: TokenStats | None = None
+    names1: list[str], names2: list[str], kind: NameKind = "person", stats: TokenStats | None = None
 ) -> list[float]:
     """Similarity (0-1) of aligned lists of raw names, e.g. for evaluating on labelled pairs."""
-    left = prepare(pl.Series(names1, dtype=pl.String), stats, kind)
-    right = prepare(pl.Series(names2, dtype=pl.String), stats, kind)
-    out = compare(_paired(left, right), kind).sort("pair")
+    if kind == "vessel":
+        names1 = [vessel_name(n) for n in names1]
+        names2 = [vessel_name(n) for n in names2]
+    form: Kind = "person" if kind == "person" else "org"
+    left = prepare(pl.Series(names1, dtype=pl.String), stats, form)
+    right = prepare(pl.Series(names2, dtype=pl.String), stats, form)
+    out = compare(_paired(left, right), form).sort("pair")
     return [float(v) for v in out["name_sim"]]
 
 
-def name_similarity(a: str, b: str, kind: Kind = "person") -> float:
+def name_similarity(a: str, b: str, kind: NameKind = "person") -> float:
     """Similarity (0-1) of two names; the batch function `compare_lists` is much faster."""
     return compare_lists([a], [b], kind)[0]

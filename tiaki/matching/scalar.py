@@ -277,6 +277,16 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
         q = {**q, **names.split_runs(q, lr)}
     if rl:
         r = {**r, **names.split_runs(r, rl)}
+    # `names.join_split_words`: a word written as two on one side.
+    lj = names.split_words(q, r) if len(q["tok"]) > 1 else []
+    rj = names.split_words(r, q) if len(r["tok"]) > 1 else []
+    if lj or rj:
+        notes_j = [*names.split_notes(q, r, lj), *names.split_notes(r, q, rj)]
+        runs = "; ".join(n for n in (runs, *notes_j) if n)
+        q, r = (
+            {**q, **names.join_split(q, r, lj)} if lj else q,
+            {**r, **names.join_split(r, q, rj)} if rj else r,
+        )
     lt, lk, lw, lwt, lwk = q["tok"], q["pk"], q["w"], q["wt"], q["wpk"]
     rt, rk, rw, rwt, rwk = r["tok"], r["pk"], r["w"], r["wt"], r["wpk"]
     cand = [
