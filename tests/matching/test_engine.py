@@ -168,3 +168,32 @@ def test_chunked_equals_unchunked(fn: str) -> None:
 def test_missing_id_column_is_a_clear_error() -> None:
     with pytest.raises(MatchInputError, match="missing required column 'id'"):
         screen(WATCH, [{"full_name": "X"}])
+
+
+def test_key_index_finds_the_candidates_of_the_hash_join() -> None:
+    """Batch screening looks a chunk's keys up in the reference's sorted `KeyIndex`; the
+    pairs must be those of the join of the keys (`blocking.candidates`), votes and all."""
+    import random
+
+    from tiaki.matching import blocking
+    from tiaki.matching.engine import as_frame, screening_reference
+    from tiaki.matching.records import normalise
+
+    rng = random.Random(7)
+    first, last = ["Anna", "Ivan", "Li", "Mohammed", "Jose"], ["Smith", "Ivanov", "Wu", "Khan"]
+
+    def person(i: int) -> dict[str, str]:
+        return {"id": str(i), "given_name": rng.choice(first), "family_name": rng.choice(last),
+                "date_of_birth": f"19{rng.randrange(60, 70)}-0{rng.randrange(1, 4)}-1"
+                                 f"{rng.randrange(3)}",
+                "document_number": f"P{rng.randrange(300):05d}",
+                "email": f"u{rng.randrange(50)}@example.org"}
+
+    ref = screening_reference(as_frame([person(i) for i in range(400)]))
+    query = normalise(as_frame([person(i) for i in range(300)]), ref.stats)
+    keys = blocking.record_keys(query)
+    joined = blocking.candidates(keys, ref.keys).sort("q", "r")
+    found = ref.key_index.lookup(keys)
+    assert not joined.is_empty()
+    assert found.equals(joined)
+    assert ref.key_index.lookup(keys.head(0)).is_empty()

@@ -57,3 +57,26 @@ def test_phonetic_key_joins_transliteration_variants() -> None:
     assert phonetic_key("volodymyr") == phonetic_key("wolodymyr")
     assert phonetic_key("zelenskyy") == phonetic_key("selenskyj")
     assert phonetic_key("daniel") != phonetic_key("donald")
+
+
+def test_batch_phonetic_keys_are_the_single_record_keys() -> None:
+    """`phonetic_keys` applies the skeleton's steps to a chunk's ASCII tokens in Polars; it
+    must give every token the key `phonetic_key` gives it (the single-record path)."""
+    import random
+
+    import polars as pl
+
+    from tiaki.matching import lexicon
+    from tiaki.matching.normalize import phonetic_keys, skeleton
+
+    rng = random.Random(16)
+    parts = ["zh", "ch", "sch", "tsch", "dzh", "dj", "ph", "kh", "gh", "th", "dh", "ck", "ce",
+             "ci", "cy", "aa", "ee", "oo", "yj", "aj", "w", "h", "x", "q", "a", "e", "i", "o",
+             "u", "y", "b", "k", "p", "t", "d", "g", "r", "n", "m", "l", "s", "v", "j", "c",
+             "f", "z", "2", "0"]
+    tokens = sorted({*lexicon.COMMON_NAME_TOKENS, "wu", "li", "ahh", "wwa", "hh", "a", "émile",
+                     "straße", *("".join(rng.choice(parts) for _ in range(rng.randrange(1, 7)))
+                                 for _ in range(20_000))})
+    got = phonetic_keys(pl.Series([[t] for t in tokens])).list.first().to_list()
+    assert got == [phonetic_key(t) for t in tokens]
+    assert skeleton("mohammed") == skeleton("mhmd")

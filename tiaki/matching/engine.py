@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -212,6 +213,11 @@ class Reference:
     def __len__(self) -> int:
         return self.norm.height
 
+    @cached_property
+    def key_index(self) -> blocking.KeyIndex:
+        """`keys` sorted for binary search, built on first use and kept with the index."""
+        return blocking.KeyIndex.build(self.keys)
+
 
 def describe_rows(
     q_rows: list[dict[str, Any]],
@@ -286,7 +292,7 @@ def match_chunk(
 ) -> pl.DataFrame:
     """Match one validated query chunk against the reference. ``q`` is global (offset added)."""
     query = normalise(chunk, ref.stats).select(_PAIR_COLUMNS)
-    cands = blocking.candidates(blocking.record_keys(query), ref.keys)
+    cands = ref.key_index.lookup(blocking.record_keys(query))
     if mode == "dedupe":
         # Each unordered pair once, never a record with itself.
         cands = cands.filter(pl.col("q").cast(pl.Int64) + offset < pl.col("r").cast(pl.Int64))

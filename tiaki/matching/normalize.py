@@ -321,8 +321,10 @@ def skeleton(tok: str) -> str:
     that writes Latin "Fatema" as "fadema" against Persian فاطمه's "ftmh"), then every vowel
     but a leading one is dropped and doubled letters are collapsed.
 
-    This is the only definition: the batch path maps it over a chunk's distinct tokens
-    (`phonetic_keys`) and the single-record path calls it per token (`phonetic_key`).
+    Its steps are defined once, here and in `_PHONETIC_STEPS`: the single-record path calls
+    this per token (`phonetic_key`), the batch path applies the same patterns to a chunk's
+    distinct ASCII tokens at once (`_skeleton_expr`, held to the same keys by
+    tests/matching/test_normalize.py).
     """
     t = tok
     for pattern, repl in _PHONETIC_STEPS:
@@ -343,8 +345,46 @@ def phonetic_key(tok: str) -> str:
     """The phonetic key of one token: its skeleton, or the token itself when it has digits or
     its skeleton would be a single letter ("Wu", "Li", "Xu"): a one-letter key would lump
     them with thousands of others."""
+    if _DIGIT.search(tok):
+        return tok
     key = skeleton(tok)
-    return tok if _DIGIT.search(tok) or len(key) < 2 else key
+    return tok if len(key) < 2 else key
+
+
+_DOUBLES = [c + c for c in "abcdefghijklmnopqrstuvwxyz"]
+
+
+def _skeleton_expr(t: pl.Expr) -> pl.Expr:
+    """`skeleton` as a Polars expression, for ASCII tokens: the same steps (`_PHONETIC_STEPS`
+    and the patterns after it) through Polars' regular expressions, which agree with Python's
+    on these patterns over ASCII. Rust's regular expressions have no back-references, so
+    doubled letters are collapsed as the 26 pairs, leftmost first, as `_DOUBLE` does."""
+    for pattern, repl in _PHONETIC_STEPS:
+        t = t.str.replace_all(pattern.pattern, _polars(repl))
+    t = t.str.replace(_LEADING_W.pattern, "v")
+    t = t.str.replace_all(_VOWEL_J.pattern, _polars(r"\1y"))
+    t = t.str.replace(_LEADING_VOWEL.pattern, "A")
+    t = t.str.replace_all(_VOWELS_RE.pattern, "").str.to_lowercase()
+    singles = [d[0] for d in _DOUBLES]
+    t = t.str.replace_many(_DOUBLES, singles).str.replace_many(_DOUBLES, singles)
+    return t.str.replace(_FINAL_H.pattern, _polars(r"\1"))
+
+
+def _keys_of(uniq: pl.Series) -> pl.Series:
+    """`phonetic_key` of distinct tokens: the ASCII ones in one vectorised pass
+    (`_skeleton_expr`), any other through `phonetic_key`."""
+    tok = pl.col("tok")
+    key = _skeleton_expr(tok)
+    ascii_ = ~tok.str.contains(_NON_ASCII)
+    out = pl.DataFrame({"tok": uniq}).select(
+        pl.when(tok.str.contains(_DIGIT.pattern) | (key.str.len_chars() < 2)).then(tok)
+        .otherwise(key).alias("key"),
+        ascii_.alias("ascii"),
+    )
+    if out["ascii"].all():
+        return out["key"]
+    other = (~out["ascii"]).arg_true()
+    return out["key"].scatter(other, [phonetic_key(t) for t in uniq.gather(other).to_list()])
 
 
 def phonetic_keys(tokens: pl.Series) -> pl.Series:
@@ -355,8 +395,7 @@ def phonetic_keys(tokens: pl.Series) -> pl.Series:
     uniq = tokens.explode().drop_nulls().unique()
     if uniq.is_empty():
         return tokens
-    keys = pl.Series([phonetic_key(t) for t in uniq.to_list()], dtype=pl.String)
-    return tokens.list.eval(pl.element().replace_strict(uniq, keys))
+    return tokens.list.eval(pl.element().replace_strict(uniq, _keys_of(uniq)))
 
 
 def tokens_of(name: str, kind: Kind = "person") -> list[str]:

@@ -52,6 +52,13 @@ class Rules:
     rewrites: list[tuple[re.Pattern[str], str, re.Pattern[str] | None]] = field(
         default_factory=list
     )
+    # The rewrites again, in runs (one per file), each with one pattern matching wherever any
+    # of its rules' patterns does (``_segments``): a token that no pattern of a run matches
+    # is left as it is by every rule of the run, so the run is skipped with one search.
+    segments: list[tuple[re.Pattern[str] | None,
+                         list[tuple[re.Pattern[str], str, re.Pattern[str] | None]]]] = field(
+        default_factory=list
+    )
     split_particles: tuple[str, ...] = ()
     split_before: frozenset[str] = frozenset()
     versions: dict[str, Any] = field(default_factory=dict)
@@ -104,6 +111,7 @@ def load(dirs: list[Path] | None = None) -> Rules:
                 if not isinstance(g, list) or len(g) < 2:
                     raise RulesError(f"{path}: variants entry {i} must list two or more tokens")
                 groups.append([str(t).lower() for t in g])
+            start = len(rules.rewrites)
             for i, r in enumerate(doc.get("rewrite") or [], 1):
                 try:
                     pattern = re.compile(str(r["pattern"]))
@@ -114,6 +122,8 @@ def load(dirs: list[Path] | None = None) -> Rules:
                 rules.rewrites.append((pattern, repl, when))
                 if r.get("example"):
                     examples.append((path, [str(e) for e in r["example"]]))
+            if len(rules.rewrites) > start:
+                rules.segments.append(_segment(rules.rewrites[start:]))
             sp = doc.get("split_prefix")
             if sp:
                 particles += [str(p).lower() for p in sp.get("particles", [])]
@@ -129,6 +139,18 @@ def load(dirs: list[Path] | None = None) -> Rules:
     return rules
 
 
+def _segment(run: list[tuple[re.Pattern[str], str, re.Pattern[str] | None]]
+             ) -> tuple[re.Pattern[str] | None,
+                        list[tuple[re.Pattern[str], str, re.Pattern[str] | None]]]:
+    """A run of rewrites with the pattern that finds any of theirs (None when their
+    patterns cannot be put in one, e.g. two groups of the same name: every rule is tried)."""
+    try:
+        either = re.compile("|".join(f"(?:{p.pattern})" for p, _, _ in run))
+    except re.error:
+        either = None
+    return either, run
+
+
 def _one(rules: Rules, tok: str) -> str:
     if tok in lexicon.PARTICLE_CANON:
         return lexicon.PARTICLE_CANON[tok]
@@ -136,8 +158,18 @@ def _one(rules: Rules, tok: str) -> str:
         return rules.variants[tok]
     if not tok.isalpha():
         return tok
-    for pattern, repl, when in rules.rewrites:
-        if when is None or when.fullmatch(tok):
+    # Consecutive rules often share a condition (the Mandarin-syllable rules): it is tested
+    # again only when a rule has changed the token since (most tokens fail it every time).
+    tested: tuple[re.Pattern[str] | None, str, bool] = (None, "", False)
+    for either, run in rules.segments or [(None, rules.rewrites)]:
+        if either is not None and either.search(tok) is None:
+            continue
+        for pattern, repl, when in run:
+            if when is not None:
+                if when is not tested[0] or tok != tested[1]:
+                    tested = (when, tok, when.fullmatch(tok) is not None)
+                if not tested[2]:
+                    continue
             tok = pattern.sub(repl, tok)
     return rules.variants.get(tok, tok)
 

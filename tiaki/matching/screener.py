@@ -13,8 +13,6 @@ from tiaki.matching import blocking, model, scalar
 from tiaki.matching.engine import DEFAULT_THRESHOLDS, as_frame, screening_reference
 from tiaki.matching.records import FIELDS, clean_record
 
-_SEED = 0x71A61  # any fixed seed: key hashes only have to agree within one process
-
 
 @dataclass(frozen=True)
 class Alert:
@@ -23,14 +21,11 @@ class Alert:
     explanation: str
 
 
-def _hash(keys: pl.Series) -> np.ndarray:
-    return keys.hash(seed=_SEED).to_numpy()
-
-
 class Screener:
     """Built once from a watchlist; `screen(record)` returns alerts, best first.
 
-    The blocking keys of the watchlist are kept as a sorted array of 64-bit hashes, so finding
+    The blocking keys of the watchlist are kept as a sorted array of 64-bit hashes
+    (`blocking.KeyIndex`, shared with batch screening), so finding
     the candidates of one record is a handful of binary searches instead of a hash join. The
     record is normalised, blocked and scored in plain Python (`scalar`), rule for rule the
     batch engine's, which tests/matching/test_screener_equivalence.py holds to the same alerts,
@@ -54,18 +49,18 @@ class Screener:
             None if sample is None else as_frame(sample, "sample", strict),
         )
         self._prior = model.prior_bits("screen", len(self.ref))
-        keys = self.ref.keys
-        order = np.argsort(_hash(keys["key"]), kind="stable")
-        self._hashes = _hash(keys["key"])[order]
-        self._rows = keys["row"].to_numpy()[order]
-        self._kind = keys["key"].str.slice(0, 1).to_numpy()[order]
+        # The batch engine's sorted keys (`blocking.KeyIndex`), built here once for both.
+        index = self.ref.key_index
+        self._hashes = index.hashes
+        self._rows = index.rows
+        self._kind = index.keys.str.slice(0, 1).to_numpy()
 
     def __len__(self) -> int:
         return len(self.ref)
 
     def _candidates(self, keys: set[str]) -> list[int]:
         """Watchlist rows with enough blocking votes (the rule of `blocking.candidates`)."""
-        h = _hash(pl.Series(sorted(keys), dtype=pl.String))
+        h = blocking.hash_keys(pl.Series(sorted(keys), dtype=pl.String))
         lo = np.searchsorted(self._hashes, h, side="left")
         hi = np.searchsorted(self._hashes, h, side="right")
         kinds: dict[int, set[str]] = {}
