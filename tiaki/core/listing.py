@@ -183,9 +183,13 @@ class Listing:
         if query:
             queryset = self._searched(queryset, query, user)
         values: dict[str, str] = {}
+        # Each filter's choices are read once a request: the form above the list shows the
+        # same ones (a filter of the user's posts or agencies is a query).
+        options: dict[str, list[tuple[str, Label]]] = {}
         for spec in self.filters:
+            options[spec.param] = spec.options(user)
             value = params.get(self.key(spec.param), spec.default)
-            if value not in {code for code, _ in spec.options(user)} and value != "":
+            if value not in {code for code, _ in options[spec.param]} and value != "":
                 value = spec.default
             values[spec.param] = value
             queryset = spec.narrow(queryset, value, user)
@@ -201,7 +205,7 @@ class Listing:
         page = paginator.get_page(params.get(self.key(PAGE)))
         return Listed(listing=self, request=request, queryset=queryset, page=page,
                       query=query, values=values, sort=sort, per_page=per_page,
-                      narrowed=dict(narrowed or {}))
+                      narrowed=dict(narrowed or {}), options=options)
 
     def _searched(self, queryset: QuerySet[Any], query: str, user: Any) -> QuerySet[Any]:
         if self.search_with is not None:
@@ -240,6 +244,8 @@ class Listed:
     sort: str
     per_page: int
     narrowed: dict[str, Any] = field(default_factory=dict)
+    # Each filter's choices as ``run`` read them (by parameter, unprefixed).
+    options: dict[str, list[tuple[str, Label]]] = field(default_factory=dict)
     rows: list[Any] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -319,7 +325,8 @@ class Listed:
         user = self.request.user
         return [{"param": self.listing.key(f.param), "label": f.label,
                  "value": self.values.get(f.param, ""),
-                 "options": f.options(user)} for f in self.listing.filters]
+                 "options": self.options[f.param] if f.param in self.options
+                 else f.options(user)} for f in self.listing.filters]
 
     def page_links(self) -> list[dict[str, Any]]:
         """First, last, and the pages near the current one (a gap is ``number=None``)."""

@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from tiaki.core.listing import Column, Filter, Listing
 from tiaki.core.policy import visible
-from tiaki.screening.models import IngestBatch, LostDocument, Post
+from tiaki.screening.models import IngestBatch, LostDocument
+from tiaki.screening.selectors import posts_visible
 
 
 def _posts(user: Any) -> list[tuple[str, str]]:
-    return [(p.code, p.name) for p in visible(user, Post).order_by("code")]
+    return [(p.code, p.name) for p in posts_visible(user)]
 
 
 def _show(alerts: QuerySet[Any], value: str, user: Any) -> QuerySet[Any]:
@@ -49,7 +50,7 @@ ALERTS = Listing(
         Column("arrival", _("Arrival"),
                lambda a: f"{a.traveller.arrival_port or ''} {a.traveller.arrival_date or ''}"
                .strip(), sort=("traveller__arrival_date",)),
-        Column("fired_by", _("Fired by"), lambda a: f"{a.get_source_display()}: {a.fired_by}",
+        Column("fired_by", _("Fired by"), lambda a: f"{a.source_label}: {a.fired_by}",
                sort=("source",)),
         Column("queue", _("Queue"), "post.code", sort=("post__code",)),
         Column("disposition", _("Disposition"), _disposition, sort=("disposition__outcome",)),

@@ -378,6 +378,15 @@ class Alert(models.Model):
         return f"{self.get_source_display()} alert on {self.traveller}"
 
     @property
+    def source_label(self) -> str:
+        """``get_source_display()`` without rebuilding the choices map on every call (a list
+        page asks it for every row; issue 16)."""
+        try:
+            return str(self.Source(self.source).label)
+        except ValueError:
+            return self.source
+
+    @property
     def fired_by(self) -> str:
         if self.profile_version is not None:
             return str(self.profile_version)

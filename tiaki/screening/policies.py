@@ -52,9 +52,12 @@ def _agency_codes(user: Any) -> set[str]:
         return set()
     from tiaki.accounts.models import Agency
 
+    lineage = agency.lineage_ids()
+    if lineage == {agency.pk}:
+        return {agency.code}  # no predecessors: the agency row is already loaded
+
     def codes() -> frozenset[str]:
-        return frozenset(Agency.objects.filter(pk__in=agency.lineage_ids())
-                         .values_list("code", flat=True))
+        return frozenset(Agency.objects.filter(pk__in=lineage).values_list("code", flat=True))
 
     return set(remembered(("agency lineage codes", agency.pk), codes))
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tiaki.audit.services import audit_read
+from tiaki.core.memo import remembered
 from tiaki.core.policy import get_visible, visible
 from tiaki.screening.checks import traveller_facts
 from tiaki.screening.models import (
@@ -67,14 +68,36 @@ def alert_queue(user: Any, post: Post | None, *, open_only: bool = True) -> Quer
     return alerts.order_by("created_at", "pk")
 
 
+# What the alerts list never shows: the rule's explanation and the traveller's lists and
+# address (JSON each row would decode; issue 16). The alert's own page reads them.
+_NOT_LISTED = ("explanation", "traveller__other_names", "traveller__itinerary",
+               "traveller__parties", "traveller__phones", "traveller__emails",
+               "traveller__address", "traveller__extra")
+
+
+def alert_list(user: Any) -> QuerySet[Alert]:
+    """Every alert ``user`` sees, for the alerts list and its export (open and decided: the
+    list's own filter narrows it)."""
+    return alert_queue(user, None, open_only=False).defer(*_NOT_LISTED)
+
+
 @dataclass(frozen=True)
 class QueueCount:
     post: Post
     open: int
 
 
+def posts_visible(user: Any) -> list[Post]:
+    """The posts whose queues ``user`` sees, with their agencies, by code: read once a
+    request (the queue page lists them and its filter offers them)."""
+    def read() -> tuple[Post, ...]:
+        return tuple(visible(user, Post).select_related("agency").order_by("code"))
+
+    return list(remembered(("visible posts", user.pk), read))
+
+
 def queue_counts(user: Any) -> list[QueueCount]:
-    posts = list(visible(user, Post).select_related("agency"))
+    posts = posts_visible(user)
     # Only open alerts are read (the partial index), not every alert joined to its post.
     counts = dict(Alert.objects.filter(decided=False, post__in=[p.pk for p in posts])
                   .order_by().values_list("post").annotate(n=Count("id")))

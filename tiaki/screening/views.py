@@ -68,7 +68,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     # which all carry a disposition already.
     officer = is_analyst(request.user) or is_border_officer(request.user)
     listed = (ALERTS if officer else ALERTS_REPORTED).run(
-        request, selectors.alert_queue(request.user, None, open_only=False))
+        request, selectors.alert_list(request.user))
     if (exported := export_response(request, listed)) is not None:
         return exported
     return render(request, "screening/queue.html", {
