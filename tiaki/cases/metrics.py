@@ -123,14 +123,17 @@ def services_counted(period: Period) -> dict[str, int]:
     if connection.vendor == "postgresql":
         # Counted in the database: ten thousand closed cases a year need not travel to
         # Python (issue 14's 10 s report). A case counts once under each service it names.
+        # The cases are first counted by their list of services (a few hundred distinct
+        # lists among 7,700 cases a year), so each list is taken apart once rather than
+        # each case's, and the count needs no DISTINCT over case ids (issue 16).
         table = VictimCase._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT s.service, COUNT(DISTINCT c.id) FROM {table} c "  # noqa: S608
-                "CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN "
-                "jsonb_typeof(c.services_received) = 'array' THEN c.services_received "
-                "ELSE '[]'::jsonb END) AS s(service) "
-                "WHERE c.closed_at >= %s AND c.closed_at < %s GROUP BY s.service",
+                "WITH lists AS (SELECT c.services_received AS services, COUNT(*) AS n "  # noqa: S608
+                f"FROM {table} c WHERE c.closed_at >= %s AND c.closed_at < %s GROUP BY 1) "
+                "SELECT s.service, SUM(l.n) FROM lists l CROSS JOIN LATERAL (SELECT DISTINCT "
+                "e FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(l.services) = 'array' "
+                "THEN l.services ELSE '[]'::jsonb END) AS e) AS s(service) GROUP BY s.service",
                 [period.start_at, period.end_at])
             found = {str(service): int(n) for service, n in cursor.fetchall()}
         return dict(sorted(found.items()))
