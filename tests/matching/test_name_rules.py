@@ -270,3 +270,21 @@ def test_a_vessel_is_compared_without_its_class_prefix() -> None:
     assert min(got) >= NAME_MATCH
     # Organisations keep every word: "MV" there is part of the registered name.
     assert compare_lists(["MV Northern Star"], ["Northern Star"], "org")[0] < NAME_MATCH
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Sigrun Gunnarsdottir", "Sigrun Einarsdottir", False),  # Gunnar's and Einar's daughters
+        ("Olafur Hakonarsson", "Olafur Haraldsson", False),
+        ("Sigrun Gunnarsdóttir", "Sigrun Gunnarsdottir", True),
+        ("Olafur Haraldsson", "Olafur Haralldsson", True),  # one slip in the father's name
+    ],
+)
+def test_icelandic_patronymics_are_compared_on_the_parents_names(
+    a: str, b: str, same: bool
+) -> None:
+    batch = compare_lists([a], [b])[0]
+    assert (batch >= NAME_MATCH) is same
+    got = scalar.compare_names(_scalar_row(a), _scalar_row(b))
+    assert got["name_sim"] == pytest.approx(batch, abs=1e-9)

@@ -365,6 +365,33 @@ def _side(pairs: pl.DataFrame, side: str) -> pl.DataFrame:
     )
 
 
+# Icelandic patronymics and matronymics are the father's or mother's given name in the
+# genitive followed by -son or -dóttir ("Jónsdóttir", daughter of Jón; Iceland's Personal
+# Names Act No. 45/1996): two such names share the suffix whoever the parents are, so they are
+# compared on what names the parent. Written here as the cleaning leaves them (ASCII, -sson for
+# Jón-s-son). Decision 0023.
+PATRONYMIC_SUFFIXES = ("dottir", "sson")
+_PATRONYMIC = f"(?:{'|'.join(PATRONYMIC_SUFFIXES)})$"
+_PATRONYMIC_RE = re.compile(f"^(.{{2,}}?)({'|'.join(PATRONYMIC_SUFFIXES)})$")
+
+
+@lru_cache(maxsize=65_536)
+def patronymic_sim(lt: str, rt: str, lw: str, rw: str) -> float | None:
+    """The edit similarity of two patronymics with the same suffix, on the parents' names
+    (the better of the folded `lt`/`rt` and the written `lw`/`rw`), or None when the tokens
+    are not two patronymics with one suffix. Both paths call it."""
+    best: float | None = None
+    for a, b in ((lt, rt), (lw, rw)):
+        ma, mb = _PATRONYMIC_RE.match(a), _PATRONYMIC_RE.match(b)
+        if ma is None or mb is None or ma.group(2) != mb.group(2):
+            if best is None:  # the folded tokens decide whether the rule applies
+                return None
+            continue
+        sim = float(OSA.normalized_similarity(ma.group(1), mb.group(1)))
+        best = sim if best is None else max(best, sim)
+    return best
+
+
 def token_similarities(
     lt: pl.Series,
     rt: pl.Series,
@@ -394,14 +421,34 @@ def token_similarities(
             osa_w = _cpdist(lw.gather(idx), rw.gather(idx))
             best = np.maximum(osa.gather(idx).to_numpy(), osa_w.to_numpy())
             osa = osa.clone().scatter(idx, best)
-    df = pl.DataFrame({"lt": lt, "rt": rt, "lk": lk, "rk": rk, "osa": osa})
+    # Two patronymics with one suffix are compared on the parents' names, with no phonetic
+    # raise (the suffix makes their keys alike).
+    patr = lt.str.contains(_PATRONYMIC) & rt.str.contains(_PATRONYMIC)
+    if patr.any():
+        idx = patr.arg_true()
+        lw_, rw_ = (lt if lw is None else lw), (rt if rw is None else rw)
+        got = [
+            patronymic_sim(a, b, c, d)
+            for a, b, c, d in zip(
+                lt.gather(idx), rt.gather(idx), lw_.gather(idx), rw_.gather(idx), strict=True
+            )
+        ]
+        keep = [i for i, g in zip(idx.to_list(), got, strict=True) if g is not None]
+        if keep:
+            vals = [g for g in got if g is not None]
+            osa = osa.clone().scatter(keep, vals)
+            patr = pl.Series([False] * len(lt)).scatter(keep, True)
+        else:
+            patr = pl.Series([False] * len(lt))
+    df = pl.DataFrame({"lt": lt, "rt": rt, "lk": lk, "rk": rk, "osa": osa, "patr": patr})
     df = df.with_columns(lwk=lk if lwk is None else lwk, rwk=rk if rwk is None else rwk)
     l1 = pl.col("lt").str.len_chars() == 1
     r1 = pl.col("rt").str.len_chars() == 1
     same_initial = pl.col("lt").str.slice(0, 1) == pl.col("rt").str.slice(0, 1)
-    phon = ((pl.col("lk") == pl.col("rk")) & (pl.col("lk").str.len_chars() >= 2)) | (
-        (pl.col("lwk") == pl.col("rwk")) & (pl.col("lwk").str.len_chars() >= 2)
-    )
+    phon = (
+        ((pl.col("lk") == pl.col("rk")) & (pl.col("lk").str.len_chars() >= 2))
+        | ((pl.col("lwk") == pl.col("rwk")) & (pl.col("lwk").str.len_chars() >= 2))
+    ) & ~pl.col("patr")
     sim = (
         pl.when(l1 & r1)
         .then(pl.col("osa"))

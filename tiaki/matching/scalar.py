@@ -294,6 +294,14 @@ def compare_names(q: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
         for i, (a, ka, wa, wka) in enumerate(zip(lt, lk, lwt, lwk, strict=True))
         for j, (c, kc, wc, wkc) in enumerate(zip(rt, rk, rwt, rwk, strict=True))
     ]
+    # `names.token_similarities`' patronymic rule: two patronymics with one suffix are
+    # compared on the parents' names, with no phonetic raise.
+    ends = names.PATRONYMIC_SUFFIXES
+    if any(t.endswith(ends) for t in lt) and any(t.endswith(ends) for t in rt):
+        for n, (i, j, _sim, full) in enumerate(cand):
+            patr = names.patronymic_sim(lt[i], rt[j], lwt[i], rwt[j])
+            if patr is not None:
+                cand[n] = (i, j, patr, full)
     # `names.token_similarities`' nickname rule, on the tokens as written.
     notes: dict[tuple[int, int], str] = {}
     listed = lexicon.nickname_set()
