@@ -147,6 +147,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not e
     # ANALYZE at 100,000 cases). Every query here is a short one (docs/decisions/0022).
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, plus an audited INSERT that travels with the COMMIT (docs/decisions/0024).
+    DATABASES["default"]["ENGINE"] = "tiaki.core.db.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits and proof-of-work replay checks live in the cache. One process needs nothing

@@ -91,3 +91,70 @@ def test_a_transaction_that_opens_with_its_audit_row_commits_and_rolls_back_with
         audit_record(actor=None, action=Action.READ, object_type="test.thing", object_id="2nd")
     assert set(AuditEvent.objects.values_list("object_id", flat=True)) == {"kept", "alone", "2nd"}
     assert all(e.mac == compute_mac(e) for e in AuditEvent.objects.all())
+
+
+# What Django logs when a block begins or ends, whether or not anything is sent.
+_MARKERS = {"BEGIN", "COMMIT", "ROLLBACK"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bare_audited_call_travels_with_its_commit() -> None:
+    # On PostgreSQL the INSERT waits for whatever the connection sends next: the block's
+    # COMMIT (one message, one round trip), or any statement, which then sees the row.
+    from django.db import DataError, connection
+    from django.test.utils import CaptureQueriesContext
+    from psycopg import pq
+
+    postgres = connection.vendor == "postgresql"
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        one = audit_record(actor=None, action=Action.READ, object_type="test.thing",
+                           object_id="one")
+    sent = [q["sql"] for q in queries.captured_queries if q["sql"] not in _MARKERS]
+    if postgres:
+        assert len(sent) == 1 and sent[0].startswith("BEGIN; INSERT INTO")
+        assert sent[0].endswith("; COMMIT")
+    assert one.pk is not None and AuditEvent.objects.get(pk=one.pk).object_id == "one"
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        AuditEvent.objects.filter(object_id="one").exists()  # the change: the block has begun
+        two = audit_record(actor=None, action=Action.UPDATE, object_type="test.thing",
+                           object_id="two", changes={"n": 2})
+    sent = [q["sql"] for q in queries.captured_queries if q["sql"] not in _MARKERS]
+    if postgres:
+        assert len(sent) == 2 and sent[1].startswith("INSERT INTO")
+        assert sent[1].endswith("; COMMIT")
+    assert AuditEvent.objects.get(pk=two.pk).changes == {"n": 2}
+
+    with transaction.atomic():
+        three = audit_record(actor=None, action=Action.READ, object_type="test.thing",
+                             object_id="three")
+        # The next statement sends the row first, in the same transaction.
+        assert AuditEvent.objects.filter(object_id="three").count() == 1
+        assert three.pk is not None
+        with transaction.atomic():  # a savepoint: sent with nothing held
+            four = audit_record(actor=None, action=Action.READ, object_type="test.thing",
+                                object_id="four")
+            assert four.pk is not None
+        five = audit_record(actor=None, action=Action.READ, object_type="test.thing",
+                            object_id="five")
+    assert five.pk is not None and five.pk > four.pk > three.pk
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        audit_record(actor=None, action=Action.READ, object_type="test.thing",
+                     object_id="undone")
+        raise Undo
+    if postgres:  # SQLite does not hold a CharField to its length
+        # A row that fails when it goes with the COMMIT takes the block's changes with it.
+        with pytest.raises(DataError), transaction.atomic():
+            audit_record(actor=None, action=Action.READ, object_type="test.thing",
+                         object_id="change")
+            audit_record(actor=None, action=Action.READ, object_type="x" * 101)  # too long
+    assert set(AuditEvent.objects.values_list("object_id", flat=True)) == {
+        "one", "two", "three", "four", "five"}
+    assert all(e.mac == compute_mac(e) for e in AuditEvent.objects.all())
+    assert connection.get_autocommit()
+    if postgres:
+        assert connection.connection.info.transaction_status == pq.TransactionStatus.IDLE

@@ -77,7 +77,9 @@ class AuditEvent(models.Model):
         return f"#{self.pk} {self.action} {target} by {self.actor_username}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        # A row ``audit_record`` returned is marked as stored even before its INSERT is sent
+        # (it may travel with the COMMIT), so its id may still be unset.
+        if self.pk is not None or not self._state.adding:
             raise AppendOnlyError("audit rows cannot be changed")
         super().save(*args, **kwargs)
 

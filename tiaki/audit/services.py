@@ -135,22 +135,24 @@ if tuple(_FIELDS) != _ALL_FIELDS:
     raise ImproperlyConfigured(f"AuditEvent's fields changed order: {tuple(_FIELDS)}")
 
 
-def _insert(values: list[Any], text: str, mac: str) -> int:
+def _insert(event: AuditEvent, values: list[Any], text: str, mac: str) -> None:
     """Store a new row with one INSERT and nothing else (no signals, no savepoint), through
-    Django's cursor so query logging and counting still see it; returns its id.
+    Django's cursor so query logging and counting still see it, and set ``event``'s id.
 
     ``values`` are ``MAC_FIELDS``' values in order, ``text`` their canonical JSON."""
     conn = connections[router.db_for_write(AuditEvent)]
     if conn.vendor == "postgresql":
-        return _pg_insert(conn, text, mac)
+        _pg_insert(conn, event, text, mac)
+        return
     params = [*values, mac]
     for n, model_field in _ADAPTED.items():
         params[n] = model_field.get_db_prep_save(params[n], conn)
     with conn.cursor() as cursor:
         cursor.execute(_insert_sql(conn.alias), params)
         if conn.features.can_return_columns_from_insert:
-            return int(cursor.fetchone()[0])
-        return int(cursor.lastrowid)
+            event.pk = int(cursor.fetchone()[0])
+        else:
+            event.pk = int(cursor.lastrowid)
 
 
 def _opens_transaction(conn: Any) -> bool:
@@ -176,9 +178,20 @@ def _opens_transaction(conn: Any) -> bool:
         and raw.isolation_level is None and raw.read_only is None and raw.deferrable is None)
 
 
-def _pg_insert(conn: Any, text: str, mac: str) -> int:
+def _pg_insert(conn: Any, event: AuditEvent, text: str, mac: str) -> None:
     from django.db.backends.postgresql.psycopg_any import is_psycopg3
 
+    def stored(cursor: Any) -> None:
+        event.pk = int(cursor.fetchone()[0])
+
+    # Tiaki's backend (``tiaki.core.db.postgresql``) holds the INSERT, in the outermost
+    # atomic block, until the connection sends anything else: with the block's COMMIT when
+    # nothing else comes, one round trip for a bare audited call instead of two. The row is
+    # in the same transaction and in the same place in it as if sent now; the returned
+    # event's id is set once it is sent (docs/decisions/0024-audit-insert-with-commit.md).
+    defer = getattr(conn, "defer", None)
+    if defer is not None and defer(_pg_insert_sql(conn.alias), [text, mac], stored):
+        return
     with conn.cursor() as cursor:
         if is_psycopg3 and _opens_transaction(conn):
             # psycopg must not send its own BEGIN as well. Its autocommit flag only decides
@@ -193,7 +206,7 @@ def _pg_insert(conn: Any, text: str, mac: str) -> int:
             cursor.nextset()
         else:
             cursor.execute(_pg_insert_sql(conn.alias), [text, mac])
-        return int(cursor.fetchone()[0])
+        stored(cursor)
 
 
 def audit_record(
@@ -229,10 +242,12 @@ def audit_record(
               json.loads(json.dumps(changes, default=str)) if changes else {}, reason]
     text = encode_canonical([at.isoformat(timespec="microseconds"), *values[1:]])
     mac = keys.keyed_hmac(keys.mac_key()).hexdigest(text.encode())
-    pk = _insert(values, text, mac)
     # Built as a fetched row is (positional values, no keyword matching: a third of building
-    # the instance) and marked as stored, so ``save()`` refuses it.
-    return AuditEvent.from_db(router.db_for_write(AuditEvent), _ALL_FIELDS, [pk, *values, mac])
+    # the instance) and marked as stored, so ``save()`` refuses it; ``_insert`` sets its id.
+    event = AuditEvent.from_db(router.db_for_write(AuditEvent), _ALL_FIELDS,
+                               [None, *values, mac])
+    _insert(event, values, text, mac)
+    return event
 
 
 def audit_read(*, actor: Any, obj: models.Model, reason: str = "", summary: str = "") -> AuditEvent:

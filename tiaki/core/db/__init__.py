@@ -1,0 +1,1 @@
+"""Tiaki's database backends (``settings.DATABASES``), thin subclasses of Django's."""
