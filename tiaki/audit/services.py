@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tiaki.audit import keys
 from tiaki.audit.models import AuditEvent
+from tiaki.core.db import sends_default_begin
 
 Action = AuditEvent.Action
 
@@ -167,15 +168,10 @@ def _opens_transaction(conn: Any) -> bool:
     after an explicit ``BEGIN`` the transaction stays open when the message ends
     (https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-MULTI-STATEMENT).
     """
-    from psycopg import pq
-
-    raw = conn.connection
     return bool(
         conn.in_atomic_block and conn.commit_on_exit and not conn.get_autocommit()
         and not conn.settings_dict["OPTIONS"].get("server_side_binding")
-        and raw is not None and not raw.autocommit
-        and raw.info.transaction_status == pq.TransactionStatus.IDLE
-        and raw.isolation_level is None and raw.read_only is None and raw.deferrable is None)
+        and sends_default_begin(conn.connection))
 
 
 def _pg_insert(conn: Any, event: AuditEvent, text: str, mac: str) -> None:

@@ -25,6 +25,8 @@ from typing import Any
 from django.db.backends.postgresql import base
 from django.db.backends.postgresql.psycopg_any import is_psycopg3
 
+from tiaki.core.db import sends_default_begin
+
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _deferred: tuple[str, list[Any], Callable[[Any], None]] | None = None
@@ -58,9 +60,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return True
         # Not begun yet: the held message will carry the BEGIN, which must be the one
         # psycopg would send (default characteristics).
-        return bool(status == pq.TransactionStatus.IDLE and not raw.autocommit
-                    and raw.isolation_level is None and raw.read_only is None
-                    and raw.deferrable is None)
+        return sends_default_begin(raw)
 
     def _send_deferred(self, *, commit: bool) -> None:
         from psycopg import pq
