@@ -197,3 +197,8 @@ def test_key_index_finds_the_candidates_of_the_hash_join() -> None:
     assert not joined.is_empty()
     assert found.equals(joined)
     assert ref.key_index.lookup(keys.head(0)).is_empty()
+    # One record at a time (the `Screener`): the same reference rows for every query row.
+    for q, own in keys.group_by("row", maintain_order=True):
+        want = joined.filter(pl.col("q") == q[0])["r"].to_list()
+        assert ref.key_index.record_rows(own["key"].to_list()).tolist() == want
+    assert ref.key_index.record_rows([]).tolist() == []

@@ -1,12 +1,12 @@
 """The single-record path (`Screener.screen`, `scalar`) gives exactly what the batch engine gives.
 
 The border API screens one record per request through plain-Python normalisation, blocking keys
-and candidate lookup (`tiaki.matching.scalar`, `Screener._candidates`), while files go through
-the Polars pipeline. The two must agree on every record, so this test generates a few thousand
-varied records (the synthetic scale-test generator with planted look-alikes, plus records
-rewritten in Cyrillic, Han and Arabic script, with titles, particles, initials, look-alike
-digits, partial and swapped dates, missing fields, contact details and addresses) and compares
-the paths stage by stage and end to end, field by field.
+and candidate lookup (`tiaki.matching.scalar`, `blocking.KeyIndex.record_rows`), while files go
+through the Polars pipeline. The two must agree on every record, so this test generates a few
+thousand varied records (the synthetic scale-test generator with planted look-alikes, plus
+records rewritten in Cyrillic, Han and Arabic script, with titles, particles, initials,
+look-alike digits, partial and swapped dates, missing fields, contact details and addresses)
+and compares the paths stage by stage and end to end, field by field.
 """
 
 from __future__ import annotations

@@ -168,17 +168,24 @@ _VOTES = np.array([2 * (b & _STRONG_BITS).bit_count() + (b & _WEAK_BITS).bit_cou
                    for b in range(1 << len(KINDS))], dtype=np.int32)
 
 
+def _voted_pairs(pair: np.ndarray, bit: np.ndarray) -> np.ndarray:
+    """The pairs (``pair``: packed rows, or one query's reference rows) with enough votes from
+    their agreeing keys (``bit``: each key's kind), sorted: each kind votes once per pair,
+    however many of its keys agree. Sorted and reduced in NumPy: a Polars group-by of the
+    pairs cost ten times more."""
+    if not len(pair):
+        return pair
+    order = np.argsort(pair, kind="stable")
+    pair, bit = pair[order], bit[order]
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    kinds = np.bitwise_or.reduceat(bit, starts)
+    return pair[starts][_VOTES[kinds] >= MIN_VOTES]
+
+
 def _voted(pair: np.ndarray, bit: np.ndarray) -> pl.DataFrame:
     """Candidates from agreeing keys (``pair`` the packed rows, ``bit`` the key's kind), in
-    (query, reference) row order: each kind votes once per pair, however many of its keys
-    agree. Sorted and reduced in NumPy: a Polars group-by of the pairs cost ten times more."""
-    keep = pair[:0]
-    if len(pair):
-        order = np.argsort(pair, kind="stable")
-        pair, bit = pair[order], bit[order]
-        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-        kinds = np.bitwise_or.reduceat(bit, starts)
-        keep = pair[starts][_VOTES[kinds] >= MIN_VOTES]
+    (query, reference) row order."""
+    keep = _voted_pairs(pair, bit)
     return pl.DataFrame({"q": (keep // _PACK).astype(np.uint32),
                          "r": (keep % _PACK).astype(np.uint32)},
                         schema={"q": pl.UInt32, "r": pl.UInt32})
@@ -226,6 +233,20 @@ class KeyIndex:
         pair = (query_keys["row"].to_numpy()[at].astype(np.uint64) * np.uint64(_PACK)
                 + self.rows[pos].astype(np.uint64))
         return _voted(pair, self.bits[pos])
+
+    def record_rows(self, keys: list[str]) -> np.ndarray:
+        """``lookup`` for one record's keys: the reference rows with enough votes, sorted.
+
+        Plain NumPy on a handful of keys (the single-record ``Screener``): building frames
+        for one record would cost more than the search. A 64-bit hash match is taken as a
+        key match here; ``lookup`` also compares the keys, a check that a chance collision
+        (about one in 10^12 per key against a million) could not change a vote count often
+        enough to matter, and that would cost a Polars call per record."""
+        hashes = hash_keys(pl.Series(keys, dtype=pl.String))
+        found = self.hashes.searchsorted(hashes, side="left")
+        n = self.hashes.searchsorted(hashes, side="right") - found
+        pos = np.repeat(found - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
+        return _voted_pairs(self.rows[pos], self.bits[pos])
 
 
 def hash_keys(keys: pl.Series) -> np.ndarray:
