@@ -8,7 +8,7 @@ import zoneinfo
 import pytest
 from django.http import HttpRequest, HttpResponse
 from django.template import Context, Template
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from tiaki.core.memo import RequestMemoMiddleware
@@ -53,3 +53,33 @@ def test_key_links_are_the_routes_addresses() -> None:
 
     RequestMemoMiddleware(view)(HttpRequest())
     assert seen == [expected + " "] * 2
+
+
+def test_text_key_links_are_the_routes_addresses() -> None:
+    """`key_url` gives `{% url %}`'s text for a case reference, and for keys `reverse` has to
+    quote (or a route whose argument is not text) it falls back to `reverse` itself."""
+    keys = ["VC-2026-9246", "VC-2019-1", "a_b", "with space", "tē reo", "x/y", ""]
+
+    def page(route: str, values: list[object]) -> str:
+        return _render("{% for k in keys %}{{ k|key_url:route }}|{% endfor %}",
+                       keys=values, route=route)
+
+    def expected(route: str, values: list[object]) -> str:
+        return "".join(reverse(route, args=[k]) + "|" for k in values)
+
+    routable = [k for k in keys if k and "/" not in k]
+    seen: list[str] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        seen.extend([page("cases:detail", routable), page("cases:detail", routable),
+                     page("screening:alert", [7, "12"])])
+        return HttpResponse()
+
+    RequestMemoMiddleware(view)(HttpRequest())
+    assert seen[0] == seen[1] == expected("cases:detail", routable)
+    assert "with%20space" in seen[0]
+    # An integer route takes the plain path too: the text sentinel is refused, so each key
+    # is reversed as `{% url %}` would.
+    assert seen[2] == expected("screening:alert", [7, "12"])
+    with pytest.raises(NoReverseMatch):
+        page("cases:detail", ["x/y"])

@@ -9,11 +9,12 @@ Python time (issue 16). These give the same text for the formats the lists use.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import template
 from django.template.defaultfilters import date as django_date
-from django.urls import reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.dates import MONTHS_3
 
 from tiaki.core.memo import remembered
@@ -22,6 +23,10 @@ register = template.Library()
 
 # A key no table reaches, reversed once a request and replaced by each row's key.
 _SENTINEL = 987654321987
+# The same for text keys (``key_url``), and the keys it may stand for: characters that
+# ``reverse`` never quotes, so putting one in the sentinel's place gives ``reverse``'s text.
+_TEXT_SENTINEL = "zqsentinelqz"
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _day(value: dt.date) -> str:
@@ -55,3 +60,29 @@ def pk_url(pk: Any, name: str) -> str:
     if pattern.count(str(_SENTINEL)) != 1:
         return reverse(name, args=[pk])
     return pattern.replace(str(_SENTINEL), str(pk))
+
+
+def _text_pattern(name: str) -> str | None:
+    """The route's address with ``_TEXT_SENTINEL`` for its one argument, or None when the
+    route's argument is not a ``str`` or ``slug`` (whose converters take any plain key)."""
+    try:
+        address = reverse(name, args=[_TEXT_SENTINEL])
+    except NoReverseMatch:
+        return None
+    route = resolve(address).route
+    if address.count(_TEXT_SENTINEL) != 1 or len(re.findall(r"<[^>]*>", route)) != 1:
+        return None
+    if not re.search(r"<(str|slug):[^>]+>", route):
+        return None
+    return address
+
+
+@register.filter
+def key_url(key: Any, name: str) -> str:
+    """``{% url name key %}`` for a route whose one argument is a text key (``str`` or
+    ``slug``), such as a case's reference; reversed once a request."""
+    if isinstance(key, str) and _PLAIN_KEY.fullmatch(key):
+        pattern = remembered(("key url", name), lambda: _text_pattern(name))
+        if pattern is not None:
+            return pattern.replace(_TEXT_SENTINEL, key)
+    return reverse(name, args=[key])
