@@ -31,10 +31,12 @@ def test_dates_print_as_the_date_filter_does(language: str, zone: str) -> None:
             assert (_render("{{ v|day_time }}", v=when)
                     == _render('{{ v|date:"j M Y H:i" }}', v=when))
             assert _render("{{ v|day }}", v=when) == _render('{{ v|date:"j M Y" }}', v=when)
+            assert (_render("{{ v|stamp }}", v=when)
+                    == _render('{{ v|date:"Y-m-d H:i:s" }}', v=when))
         for day in DAYS:
             assert _render("{{ v|day }}", v=day) == _render('{{ v|date:"j M Y" }}', v=day)
         for empty in (None, ""):
-            assert _render("{{ v|day }}|{{ v|day_time }}", v=empty) == "|"
+            assert _render("{{ v|day }}|{{ v|day_time }}|{{ v|stamp }}", v=empty) == "||"
 
 
 def test_key_links_are_the_routes_addresses() -> None:
@@ -83,3 +85,16 @@ def test_text_key_links_are_the_routes_addresses() -> None:
     assert seen[2] == expected("screening:alert", [7, "12"])
     with pytest.raises(NoReverseMatch):
         page("cases:detail", ["x/y"])
+
+
+@pytest.mark.parametrize("language", ["en", "mi"])
+def test_choice_labels_are_the_display_methods(language: str) -> None:
+    """`choice` prints `get_<field>_display()`, in the request's language, for every choice
+    and for a value that is not one of them."""
+    from tiaki.audit.models import AuditEvent
+
+    with translation.override(language):
+        for value in [*AuditEvent.Action.values, "not-a-choice"]:
+            event = AuditEvent(action=value)
+            assert (_render('{{ e|choice:"action" }}', e=event)
+                    == _render("{{ e.get_action_display }}", e=event))

@@ -9,13 +9,17 @@ Python time (issue 16). These give the same text for the formats the lists use.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
 from django import template
+from django.db import models
 from django.template.defaultfilters import date as django_date
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.dates import MONTHS_3
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 
 from tiaki.core.memo import remembered
 
@@ -49,6 +53,33 @@ def day_time(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return f"{_day(value)} {value.hour:02d}:{value.minute:02d}"
     return str(django_date(value, "j M Y H:i"))
+
+
+@register.filter(expects_localtime=True)
+def stamp(value: Any) -> str:
+    """``value|date:"Y-m-d H:i:s"`` (the audit trail's time stamps)."""
+    if isinstance(value, dt.datetime):
+        return (f"{value.year:04d}-{value.month:02d}-{value.day:02d} "
+                f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}")
+    return str(django_date(value, "Y-m-d H:i:s"))
+
+
+@functools.cache
+def _choice_labels(field: models.Field[Any, Any]) -> dict[Any, Any]:
+    # A field's choices are fixed for the life of the process (they are declared in code);
+    # their labels stay lazy, so each row is still translated into the request's language.
+    return dict(make_hashable(field.flatchoices))
+
+
+@register.filter
+def choice(obj: models.Model, name: str) -> Any:
+    """``obj.get_<name>_display()``, without building the field's map of choices again for
+    every row as Django's does."""
+    field = obj._meta.get_field(name)
+    if not isinstance(field, models.Field):  # a reverse relation has no choices of its own
+        raise template.TemplateSyntaxError(f"{name!r} is not a field of {type(obj).__name__}")
+    value = getattr(obj, field.attname)
+    return force_str(_choice_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
 @register.filter
