@@ -176,3 +176,29 @@ def test_an_ingest_writes_one_audit_row_with_its_counts(tmp_path: Path, agencies
     assert audit.count() == 1
     assert audit.get().changes == {"sha256": batch.sha256, "format": "csv", "read": added + 2,
                                    "added": added, "present": 1, "rejected": 1}
+
+
+def test_the_screening_read_gives_the_stored_values(tmp_path: Path, agencies: Any) -> None:
+    """Batch screening reads a chunk's JSON columns as text and decodes them itself; each
+    traveller it builds holds what the ORM reads for the same row, empty lists and filled."""
+    from tiaki.screening.services.ingest import _SCREENED, _screen_chunk
+
+    path = tmp_path / "two-legs.edi"
+    path.write_text(PAXLST_AKL.replace(
+        "LOC+87+AKL'DTM+232:2603011200:201'",
+        "LOC+87+AKL'DTM+232:2603011200:201'TDT+20+TA101+++TA'LOC+125+AKL'"
+        "DTM+189:2603011300:201'LOC+87+CHC'DTM+232:2603011420:201'"), encoding="utf-8")
+    _ingest(path)
+    roe = Traveller.objects.get(family_name__iexact="ROE")
+    Traveller.objects.filter(pk=roe.pk).update(
+        parties=[{"role": "agent", "name": "Ōtautahi Travel \"Ltd\""}],
+        phones=["+64 21 555 0101"], emails=[])
+    assert roe.batch_id is not None
+    chunk = {t.pk: t for t in _screen_chunk(roe.batch_id, 0)}
+    stored = {t.pk: t for t in Traveller.objects.filter(batch_id=roe.batch_id)}
+    assert chunk.keys() == stored.keys() and len(chunk) >= 2
+    for pk, traveller in chunk.items():
+        for name in _SCREENED:
+            assert getattr(traveller, name) == getattr(stored[pk], name), name
+    assert len(chunk[roe.pk].itinerary) == 2
+    assert chunk[roe.pk].parties == [{"role": "agent", "name": "Ōtautahi Travel \"Ltd\""}]
