@@ -312,6 +312,7 @@ _JSON_SCREENED = frozenset(f.attname for f in Traveller._meta.concrete_fields
                            if f.attname in _SCREENED and isinstance(f, models.JSONField))
 _AS_TEXT = {f"{name}_as_text": Cast(name, models.TextField()) for name in _JSON_SCREENED}
 _READ = tuple(f"{name}_as_text" if name in _JSON_SCREENED else name for name in _SCREENED)
+_JSON_AT = tuple(i for i, name in enumerate(_SCREENED) if name in _JSON_SCREENED)
 
 
 def _json_value(text: str | None) -> Any:
@@ -328,11 +329,10 @@ def _screen_chunk(batch_id: int, cursor: int) -> list[Traveller]:
     rows = (Traveller.objects.filter(batch_id=batch_id, pk__gt=cursor).order_by("pk")
             .annotate(**_AS_TEXT).values_list(*_READ)[:SCREEN_CHUNK])
     db = rows.db
-    json_at = [i for i, name in enumerate(_SCREENED) if name in _JSON_SCREENED]
     out = []
     for values in rows:
         fields = list(values)
-        for i in json_at:
+        for i in _JSON_AT:
             fields[i] = _json_value(fields[i])
         traveller = Traveller.__new__(Traveller)
         traveller.__dict__.update(zip(_SCREENED, fields, strict=True))
