@@ -80,3 +80,17 @@ def test_batch_phonetic_keys_are_the_single_record_keys() -> None:
     got = phonetic_keys(pl.Series([[t] for t in tokens])).list.first().to_list()
     assert got == [phonetic_key(t) for t in tokens]
     assert skeleton("mohammed") == skeleton("mhmd")
+
+
+def test_keys_of_several_columns_are_each_columns_own_keys() -> None:
+    import polars as pl
+
+    from tiaki.matching.normalize import phonetic_keys, phonetic_keys_of
+
+    folded = pl.Series([["budin", "vladimir"], [], ["smit", "jon"], None])
+    written = pl.Series([["putin", "vladimir"], [], ["smith", "jon"], None])
+    both = phonetic_keys_of(folded, written)
+    assert [k.to_list() for k in both] == [phonetic_keys(folded).to_list(),
+                                           phonetic_keys(written).to_list()]
+    empty = pl.Series([[], []], dtype=pl.List(pl.String))
+    assert phonetic_keys_of(empty, empty)[1].to_list() == [[], []]

@@ -15,11 +15,18 @@ from tests.crash import kill9, start, wait_for_line
 from tiaki.audit.models import AuditEvent
 from tiaki.screening import services
 from tiaki.screening.models import Alert, IngestBatch, Traveller
-from tiaki.screening.services.common import SCREEN_CHUNK
+from tiaki.screening.services import ingest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# Chunks smaller than production's, here and in the children, so that a file of a few
+# seconds spans several of them; the crash points are chunk boundaries all the same.
+SCREEN_CHUNK = 5000
 TRAVELLERS = SCREEN_CHUNK * 3 + 500
+SMALL_CHUNKS = f"""
+from tiaki.screening.services import ingest
+ingest.SCREEN_CHUNK = {SCREEN_CHUNK}
+"""
 SUSPECTS = [("Roe", "Richard", "1980-01-01", "GBR"), ("Lima", "Ana", "1990-02-03", "BRA"),
             ("Tavita", "Sione", "1975-07-30", "WSM"), ("Nguyen", "Thi Mai", "1988-11-11", "VNM"),
             ("Okafor", "Chidi", "1969-04-22", "NGA"), ("Petrov", "Ivan", "1983-09-09", "RUS")]
@@ -28,8 +35,7 @@ SUSPECTS = [("Roe", "Richard", "1980-01-01", "GBR"), ("Lima", "Ana", "1990-02-03
 def _stop_on_second_call(name: str, label: str) -> str:
     """Code for the child: ``ingest.<name>`` prints ``label`` and sleeps on its second call,
     so the parent can kill the child at that point."""
-    return f"""
-from tiaki.screening.services import ingest
+    return SMALL_CHUNKS + f"""
 real = ingest.{name}
 calls = []
 def slow(*args):
@@ -47,6 +53,11 @@ SLOW_SECOND_CHUNK = _stop_on_second_call("_create_alerts", "mid-screening")
 # The child stops while storing the second chunk of travellers (the first is already written
 # in the batch's transaction).
 SLOW_SECOND_STORE = _stop_on_second_call("bulk_insert", "mid-store")
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "SCREEN_CHUNK", SCREEN_CHUNK)
 
 
 def _files(tmp_path: Path, analyst: Any) -> Path:

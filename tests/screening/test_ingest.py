@@ -13,12 +13,14 @@ from tests.screening.conftest import PAXLST_AKL
 from tiaki.audit.models import AuditEvent
 from tiaki.screening.models import Alert, IngestBatch, Traveller
 from tiaki.screening.parsers.paxlst import parse_paxlst_file
-from tiaki.screening.services.common import SCREEN_CHUNK
+from tiaki.screening.services import ingest
 
 pytestmark = pytest.mark.django_db
 
 PAXLST_FILES = ["Test1.txt", "Test3.txt", "airline2.edi", "apisMessage.txt",
                 "multiple_flight_leg_apis.txt"]
+
+SCREEN_CHUNK = 2000  # smaller than production's, so a short file spans chunks
 
 
 def _ingest(*paths: Path, **options: Any) -> str:
@@ -153,7 +155,9 @@ def test_a_passenger_leaving_a_multi_leg_flight_early_goes_to_that_ports_queue(
     assert (doe.arrival_port, doe.post.code if doe.post else None) == ("CHC", "CHC")
 
 
-def test_an_ingest_writes_one_audit_row_with_its_counts(tmp_path: Path, agencies: Any) -> None:
+def test_an_ingest_writes_one_audit_row_with_its_counts(tmp_path: Path, agencies: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "SCREEN_CHUNK", SCREEN_CHUNK)  # a file of several chunks
     path = tmp_path / "arrivals.csv"
     header = "family_name,given_name,date_of_birth,nationality,passport_number,arrival_port\n"
     rows = [f"Family{i},Given{i},1980-01-0{1 + i % 9},AUS,P{i:07d},AKL\n"

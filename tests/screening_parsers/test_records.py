@@ -229,3 +229,22 @@ def test_paxlst_travellers_become_records(paxlst_dir: Path) -> None:
         assert detect_format(paxlst_dir / name) == "paxlst"
     again = records_from_paxlst(parse_paxlst_file(paxlst_dir / "Test3.txt"))
     assert [r.fingerprint for r in again.records] == [r.fingerprint for r in result.records]
+
+
+def test_a_value_read_again_is_reported_again_on_its_own_line() -> None:
+    # Dates, countries and legs are read once per distinct value (the normalisers keep their
+    # answers); each row still gets its own issue, with its line and the column as spelled.
+    text = ("Surname,DOB,Nationality,From,To\n"
+            "Lee,1980-02-30,XX,AK,SYD\n"
+            "Kim,1980-02-30,XX,AK,SYD\n"
+            "Roe,1980-02-01,NZ,AKL,SYD\n")
+    result = read_csv(text.encode())
+    found = sorted((i.line, i.field, i.severity) for i in result.issues)
+    assert found == [(2, "DOB", "error"), (2, "From", "warning"), (2, "Nationality", "warning"),
+                     (3, "DOB", "error"), (3, "From", "warning"), (3, "Nationality", "warning")]
+    lee, kim, roe = result.records
+    assert lee.date_of_birth is None and kim.date_of_birth is None
+    assert roe.date_of_birth == PartialDate(1980, 2, 1) and roe.nationality == "NZL"
+    assert not roe.issues and lee.nationality == kim.nationality == "XX"
+    assert lee.itinerary == kim.itinerary and lee.itinerary[0].departure_port == "AK"
+    assert [i.line for i in lee.issues] == [2, 2, 2] and [i.line for i in kim.issues] == [3, 3, 3]

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import orjson
 from django.db import connection, models
 
 BATCH = 5000
@@ -54,10 +55,16 @@ def _json_text(value: Any) -> str:
 
     An empty list, what most of a traveller's JSON columns hold, is one constant: wrapping
     every value in psycopg's ``Jsonb`` cost 60,000 dumps per 10,000 travellers, a third of
-    storing them. Like ``Jsonb`` it uses ``json.dumps``, so ``None`` is JSON ``null``."""
+    storing them. Others are written by orjson (a tenth of ``json.dumps``'s time; the server
+    reads the text, so spacing and escapes do not matter), and by ``json.dumps`` when orjson
+    refuses a value (a key that is not text, an integer beyond 64 bits). ``None`` is JSON
+    ``null`` either way."""
     if value == [] and type(value) is list:
         return "[]"
-    return json.dumps(value)
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value)
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:

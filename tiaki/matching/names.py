@@ -31,7 +31,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from tiaki.matching import lexicon, romanise
-from tiaki.matching.normalize import Kind, name_token_forms, phonetic_key, phonetic_keys
+from tiaki.matching.normalize import Kind, name_token_forms, phonetic_key, phonetic_keys_of
 from tiaki.matching.stats import TokenStats
 
 # A token pair below this similarity is "no partner". 0.7 lets one edit in a 4-letter token
@@ -84,8 +84,7 @@ _CJK_RE = r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]"
 def prepare(raw: pl.Series, stats: TokenStats | None = None, kind: Kind = "person") -> pl.DataFrame:
     """Tokens, phonetic keys, weights and spaceless forms for a column of raw names."""
     tok, wt = name_token_forms(raw, kind)
-    pk = phonetic_keys(tok)
-    wpk = phonetic_keys(wt)
+    pk, wpk = phonetic_keys_of(tok, wt)
     w = (stats or TokenStats.empty()).bits(tok, pk)
     raw = raw.cast(pl.String).fill_null("")
     cjk = pl.when(raw.str.contains(_CJK_RE)).then(raw.str.replace_all(r"[\s\u00b7\u30fb]", ""))

@@ -392,10 +392,17 @@ def phonetic_keys(tokens: pl.Series) -> pl.Series:
 
     Names repeat, so the keys are computed once per distinct token and mapped back.
     """
-    uniq = tokens.explode().drop_nulls().unique()
+    return phonetic_keys_of(tokens)[0]
+
+
+def phonetic_keys_of(*columns: pl.Series) -> tuple[pl.Series, ...]:
+    """`phonetic_keys` of several token columns, with each distinct token's key computed once
+    for all of them: a name's folded and written tokens are mostly the same tokens."""
+    uniq = pl.concat([c.explode() for c in columns]).drop_nulls().unique()
     if uniq.is_empty():
-        return tokens
-    return tokens.list.eval(pl.element().replace_strict(uniq, _keys_of(uniq)))
+        return columns
+    keys = _keys_of(uniq)
+    return tuple(c.list.eval(pl.element().replace_strict(uniq, keys)) for c in columns)
 
 
 def tokens_of(name: str, kind: Kind = "person") -> list[str]:

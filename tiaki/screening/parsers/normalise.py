@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 from datetime import date, datetime
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -42,6 +43,11 @@ _SEX = {"M": "M", "MALE": "M", "F": "F", "FEMALE": "F", "X": "X", "U": "X", "UNS
         "OTHER": "X", "<": None, "UNKNOWN": None}
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
+# The normalisers of values that repeat down a file (dates, sexes, country codes, times) keep
+# what they answered: a list of 10,000 arrivals names a few countries and a few thousand
+# dates of birth, each read once. Their answers are immutable, so sharing them is safe.
+_memo = lru_cache(maxsize=65_536)
+
 
 def clean(value: object) -> str | None:
     """NFC, blanks (including NBSP) collapsed, stripped; None when empty."""
@@ -54,6 +60,7 @@ def clean(value: object) -> str | None:
     return text or None
 
 
+@_memo
 def parse_partial_date(value: str | None) -> tuple[PartialDate | None, str | None]:
     """YYYY, YYYY-MM or YYYY-MM-DD (also YYYYMMDD, YYYY/MM/DD, DD.MM.YYYY); "00"/"XX" for an
     unknown month or day are read as a partial date."""
@@ -82,6 +89,7 @@ def parse_partial_date(value: str | None) -> tuple[PartialDate | None, str | Non
                   "day/month/year with slashes is ambiguous)")
 
 
+@_memo
 def parse_when(value: str | None) -> tuple[str | None, str | None]:
     """An itinerary date or date-time, as ISO 8601 text (local time as given)."""
     text = clean(value)
@@ -95,6 +103,7 @@ def parse_when(value: str | None) -> tuple[str | None, str | None]:
         return None, f"{text!r} is not an ISO 8601 date or date-time"
 
 
+@_memo
 def parse_sex(value: str | None) -> tuple[str | None, str | None]:
     text = clean(value)
     if text is None:
@@ -105,6 +114,7 @@ def parse_sex(value: str | None) -> tuple[str | None, str | None]:
     return None, f"{text!r} is not a recognised sex (M, F, X)"
 
 
+@_memo
 def parse_country(value: str | None) -> tuple[str | None, str | None]:
     """Alpha-3 when recognised (alpha-2 accepted); otherwise the cleaned input is kept and the
     problem reported, so nothing the applicant wrote disappears."""

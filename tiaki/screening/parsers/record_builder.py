@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from .documents import normalise_number
@@ -223,15 +224,21 @@ def _names(row: _Row, mrz: MRZResult | None) -> list[PersonName]:
         row.issues.append(RecordIssue("warning", row.line, "mrz", "name taken from the MRZ"))
     if primary is not None:
         names.append(primary)
-    original = make_name(None, None, row.val("name_original"), f.get("name_original",
-                                                                      ("", ""))[1])
+    if "name_original" not in f:
+        return names
+    original = make_name(None, None, row.val("name_original"), f["name_original"][1])
     if original is not None and (primary is None or original.full != primary.full):
         names.append(original)
     return names
 
 
+_MRZ_FIELDS = frozenset(("mrz", "mrz_1", "mrz_2", "mrz_3"))
+
+
 def _read_mrz(row: _Row, ref: date | None) -> MRZResult | None:
     f = row.fields
+    if f.keys().isdisjoint(_MRZ_FIELDS):
+        return None  # most lists carry no MRZ column
     if row.val("mrz"):
         canon = "mrz"
         # Lines may be separated by a line break, "|", ";", "," or blanks: none occur in an MRZ.
@@ -346,32 +353,44 @@ def _party(role: str, row: _Row) -> Party | None:
 def _leg(row: _Row, leg: Fields) -> Leg | None:
     if not leg:
         return None
+    found, problems = _leg_of(*(leg[c][1] if c in leg else None for c in _LEG_FIELDS))
+    for canon, reason, error in problems:
+        row.add(canon, reason, error=error, fields=leg)
+    return found
 
-    def get(canon: str) -> str | None:
-        return clean(leg[canon][1]) if canon in leg else None
 
-    carrier, flight = get("carrier"), get("flight_number")
+LegProblem = tuple[str, str, bool]  # canonical field, reason, whether the value was dropped
+
+
+@lru_cache(maxsize=65_536)
+def _leg_of(carrier: str | None, flight: str | None, departure_port: str | None,
+            departure: str | None, arrival_port: str | None, arrival: str | None
+            ) -> tuple[Leg | None, tuple[LegProblem, ...]]:
+    """One leg from its raw values (``_LEG_FIELDS`` order) and its problems. Kept per
+    distinct leg: the rows of a passenger list mostly share their flight and ports."""
+    carrier, flight = clean(carrier), clean(flight)
+    problems: list[LegProblem] = []
     if flight:
         flight = flight.upper().replace(" ", "")
         m = _FLIGHT_RE.fullmatch(flight)
         if m and (not carrier or carrier.upper() == m.group(1)):
             carrier, flight = m.group(1), m.group(2)
     times: dict[str, str | None] = {}
-    for canon in ("departure", "arrival"):
-        times[canon], problem = parse_when(get(canon))
+    for canon, raw_time in (("departure", departure), ("arrival", arrival)):
+        times[canon], problem = parse_when(clean(raw_time))
         if problem:
-            row.add(canon, problem, fields=leg)
+            problems.append((canon, problem, True))
     ports: dict[str, str | None] = {}
-    for canon in ("departure_port", "arrival_port"):
-        port = get(canon)
+    for canon, raw_port in (("departure_port", departure_port), ("arrival_port", arrival_port)):
+        port = clean(raw_port)
         if port and not _PORT_RE.fullmatch(port):
-            row.add(canon, f"{port!r} is not an IATA (3) or UN/LOCODE (5) location code",
-                    error=False, fields=leg)
+            problems.append((canon, f"{port!r} is not an IATA (3) or UN/LOCODE (5) location "
+                                    "code", False))
         ports[canon] = port.upper() if port else None
     if not (carrier or flight or any(ports.values()) or any(times.values())):
-        return None
-    return Leg(carrier.upper() if carrier else None, flight, ports["departure_port"],
-               times["departure"], ports["arrival_port"], times["arrival"])
+        return None, tuple(problems)
+    return (Leg(carrier.upper() if carrier else None, flight, ports["departure_port"],
+                times["departure"], ports["arrival_port"], times["arrival"]), tuple(problems))
 
 
 def _itinerary(row: _Row, legs: list[Fields]) -> list[Leg]:
