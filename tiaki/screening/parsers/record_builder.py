@@ -377,7 +377,7 @@ def _leg_of(carrier: str | None, flight: str | None, departure_port: str | None,
             carrier, flight = m.group(1), m.group(2)
     times: dict[str, str | None] = {}
     for canon, raw_time in (("departure", departure), ("arrival", arrival)):
-        times[canon], problem = parse_when(clean(raw_time))
+        times[canon], problem = parse_when(raw_time)  # it cleans the value itself
         if problem:
             problems.append((canon, problem, True))
     ports: dict[str, str | None] = {}

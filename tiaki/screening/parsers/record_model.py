@@ -183,8 +183,8 @@ def _address(a: Address | None) -> dict[str, Any] | None:
 # The canonical text is the standard library's ``json.dumps(content, ensure_ascii=False,
 # sort_keys=True, separators=(",", ":"))`` in UTF-8. orjson writes exactly those bytes for
 # these values (strings, None, lists, dicts with text keys: every code point outside the
-# surrogates was compared, tests/screening/test_fingerprint_text.py) in a twentieth of the
-# time (0.4 against 8 us a record, a sixth of reading a CSV row). A string with a lone
+# surrogates was compared, tests/screening_parsers/test_fingerprint_text.py) in a twentieth of
+# the time (0.4 against 8 us a record, a sixth of reading a CSV row). A string with a lone
 # surrogate, which orjson refuses, goes the standard library's way (and fails there as it
 # always has: it has no UTF-8 form).
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
