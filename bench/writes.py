@@ -321,6 +321,60 @@ def bench_ingest(n: int, fmt: str = "csv") -> dict[str, float]:
             "per_s_cold": round(batch.added_count / (seconds + index)), "alerts": alerts}
 
 
+def bench_ingest_stream(files: int, n: int,
+                        worker_env: dict[str, str] | None = None) -> dict[str, float]:
+    """``files`` CSV files of ``n`` travellers through the production path: each
+    ``ingest_file`` stores its file and queues its screening, and a ``tiaki worker`` in its
+    own process screens the batches as they come, while this process stores the next file.
+    The rate runs from the first file's ingest to the last batch screened.
+
+    The worker first screens one file of its own (not counted), so it holds the watchlist's
+    index as a running worker does. It runs with this process's environment, or
+    ``worker_env``."""
+    import subprocess
+    import sys
+
+    from tiaki.screening import services
+    from tiaki.screening.models import IngestBatch
+
+    analyst = _analyst()
+    data = [travellers_csv(n, seed=101 + i) for i in range(files + 1)]
+    worker = subprocess.Popen([sys.executable, "-m", "tiaki", "worker", "--interval", "0.02",
+                               "--no-startup-delay"], env=worker_env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        def wait(batch_ids: list[int], limit: float = 600) -> None:
+            deadline = time.monotonic() + limit
+            while IngestBatch.objects.filter(pk__in=batch_ids).exclude(
+                    status=IngestBatch.Status.DONE).exists():
+                if worker.poll() is not None:
+                    raise RuntimeError(f"the worker stopped (exit {worker.returncode})")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"batches {batch_ids} not screened within {limit} s")
+                time.sleep(0.01)
+
+        warm = services.ingest_file(actor=analyst, data=data[0], file_name="warm.csv").batch
+        wait([warm.pk])
+        began = time.perf_counter()
+        stored = 0.0
+        batches = []
+        for i, payload in enumerate(data[1:], 1):
+            start = time.perf_counter()
+            batches.append(services.ingest_file(actor=analyst, data=payload,
+                                                file_name=f"stream-{i}.csv").batch)
+            stored += time.perf_counter() - start
+        wait([b.pk for b in batches])
+        seconds = time.perf_counter() - began
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    added = sum(b.added_count for b in batches)
+    alerts = sum(IngestBatch.objects.filter(pk__in=[b.pk for b in batches])
+                 .values_list("alert_count", flat=True))
+    return {"files": files, "travellers": added, "store_s": round(stored, 3),
+            "total_s": round(seconds, 3), "per_s": round(added / seconds), "alerts": alerts}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.writes", description=__doc__)
     ap.add_argument("--writers", type=int, default=16)
@@ -333,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bare", action="store_true",
                     help="also time a bare INSERT + COMMIT loop from as many writers, before "
                          "and after the audit writers (the flush's ceiling, in the same run)")
+    ap.add_argument("--stream", type=int, default=0, metavar="FILES",
+                    help="also ingest this many CSV files of --travellers each with a worker "
+                         "screening them alongside (the production path's sustained rate)")
     ap.add_argument("--skip", action="append", default=[],
                     choices=["audit", "verify", "cases", "watchlist", "ingest", "paxlst"])
     args = ap.parse_args(argv)
@@ -365,6 +422,9 @@ def main(argv: list[str] | None = None) -> int:
         print("watchlist import:", bench_watchlist(args.watchlist), flush=True)
     if "ingest" not in args.skip:
         print("ingest + screening (CSV):", bench_ingest(args.travellers), flush=True)
+    if args.stream:
+        print("ingest + screening (CSV stream, one worker):",
+              bench_ingest_stream(args.stream, args.travellers), flush=True)
     if "paxlst" not in args.skip:
         print("ingest + screening (PAXLST):", bench_ingest(args.travellers, "paxlst"),
               flush=True)

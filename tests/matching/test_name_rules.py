@@ -20,7 +20,14 @@ from tiaki.matching.names import (
     split_words,
     vessel_name,
 )
-from tiaki.matching.normalize import name_token_forms, tokens_of
+from tiaki.matching.normalize import (
+    _cleaned_tokens,
+    fold_token_forms,
+    fold_tokens,
+    name_token_forms,
+    tokens_of,
+    written_tokens,
+)
 from tiaki.matching.stats import TokenStats
 
 
@@ -43,6 +50,21 @@ def test_written_tokens_align_with_folded_tokens() -> None:
     assert written.to_list()[0] == ["peter", "cook"]
     assert [len(t) for t in folded.to_list()] == [len(t) for t in written.to_list()]
     assert scalar.name_token_forms("Benali Putin") == (folded.to_list()[1], written.to_list()[1])
+
+
+@pytest.mark.parametrize("names", [
+    # A joined particle split off ("benali" -> "bin ali"), so the written forms differ too.
+    ["Benali Ahmed", None, "", "Chang Chien-pin", "Alharbi Saad", "Ig0r Sech1n", "Mr",
+     "Kuo-ping", "李小龙", "Duangphon", "Benali Benali"],
+    # No token split: the written tokens are the tokens themselves.
+    ["Paek Min", "Lee Ri", "Peter Cook"],
+    [None, None],
+])
+def test_one_pass_gives_the_folded_and_the_written_tokens(names: list[str | None]) -> None:
+    toks = _cleaned_tokens(pl.Series(names, dtype=pl.String), "person")
+    folded, written = fold_token_forms(toks)
+    assert folded.equals(fold_tokens(toks))
+    assert written.equals(written_tokens(toks))
 
 
 @pytest.mark.parametrize(

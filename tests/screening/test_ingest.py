@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from django.core.management import call_command
 
@@ -206,3 +207,37 @@ def test_the_screening_read_gives_the_stored_values(tmp_path: Path, agencies: An
             assert getattr(traveller, name) == getattr(stored[pk], name), name
     assert len(chunk[roe.pk].itinerary) == 2
     assert chunk[roe.pk].parties == [{"role": "agent", "name": "Ōtautahi Travel \"Ltd\""}]
+
+
+def test_the_screening_read_of_the_engine_columns_gives_each_travellers_contract_row(
+    tmp_path: Path, agencies: Any
+) -> None:
+    """With no risk profile in effect, batch screening reads only the engine's columns,
+    straight into a frame: it holds what ``checks.contract_row`` makes of each stored
+    traveller (first phone and e-mail, blanks as none, the key as text), in key order."""
+    from tiaki.screening import checks
+    from tiaki.screening.services.ingest import _contract_chunk
+
+    path = tmp_path / "akl.edi"
+    path.write_text(PAXLST_AKL, encoding="utf-8")
+    _ingest(path, no_screen=True)
+    roe = Traveller.objects.get(family_name__iexact="ROE")
+    Traveller.objects.filter(pk=roe.pk).update(
+        phones=["+64 21 555 0101", "+64 9 555 0102"], emails=["roe@example.org"],
+        address="1 Queen Street, Ōtautahi", given_names="")
+    batch_id = roe.batch_id
+    assert batch_id is not None
+    stored = list(Traveller.objects.filter(batch_id=batch_id).order_by("pk"))
+    assert len(stored) >= 2
+
+    frame, last = _contract_chunk(batch_id, 0)
+    assert frame.equals(checks.contract_frame(stored))
+    assert last == stored[-1].pk
+    row = frame.row(by_predicate=pl.col("id") == str(roe.pk), named=True)
+    assert (row["phone"], row["email"], row["given_name"]) == (
+        "+64 21 555 0101", "roe@example.org", None)
+    # Past the last record: nothing, and the cursor stays where it was.
+    rest, cursor = _contract_chunk(batch_id, last)
+    assert rest.is_empty() and cursor == last
+    after_first, _ = _contract_chunk(batch_id, stored[0].pk)
+    assert after_first.equals(checks.contract_frame(stored[1:]))

@@ -186,13 +186,35 @@ def _fold_split(toks: pl.Series, fold: Callable[[str], str]) -> pl.Series:
     uniq = toks.explode().drop_nulls().unique()
     if uniq.is_empty():
         return toks
-    folded = pl.Series([fold(t) for t in uniq.to_list()], dtype=pl.String)
+    return _replaced(toks, uniq, [fold(t) for t in uniq.to_list()])
+
+
+def _replaced(toks: pl.Series, uniq: pl.Series, forms: list[str]) -> pl.Series:
+    """Each token of ``toks`` (one of ``uniq``) replaced by its form, a form of two words
+    split into two tokens."""
     return (
-        toks.list.eval(pl.element().replace_strict(uniq, folded))
+        toks.list.eval(pl.element().replace_strict(uniq, pl.Series(forms, dtype=pl.String)))
         .list.join(" ")
         .str.split(" ")
         .list.eval(pl.element().filter(pl.element() != ""))
     )
+
+
+def fold_token_forms(toks: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """`fold_tokens(toks)` and `written_tokens(toks)` from one pass over the distinct tokens:
+    the batch screener folds some 20,000 distinct tokens per 10,000 travellers, and the second
+    pass over them cost a fifth of the first."""
+    uniq = toks.explode().drop_nulls().unique()
+    if uniq.is_empty():
+        return toks, toks
+    folded, written, split = [], [], False
+    for t in uniq.to_list():
+        folded.append(" ".join(romanise.fold(t)))
+        as_written = romanise.written(t)  # the fold just made, from its cache
+        written.append(" ".join(as_written))
+        split = split or len(as_written) > 1
+    # No fold split a token: the tokens as written are the tokens themselves.
+    return _replaced(toks, uniq, folded), _replaced(toks, uniq, written) if split else toks
 
 
 def fold_tokens(toks: pl.Series) -> pl.Series:
@@ -281,7 +303,7 @@ def name_token_forms(raw: pl.Series, kind: Kind = "person") -> tuple[pl.Series, 
     toks = _cleaned_tokens(raw, kind)
     if kind != "person":
         return toks, toks
-    return fold_tokens(toks), written_tokens(toks)
+    return fold_token_forms(toks)
 
 
 # The steps of the skeleton, in order (see `skeleton`).

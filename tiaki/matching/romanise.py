@@ -176,9 +176,8 @@ def _one(rules: Rules, tok: str) -> str:
 
 def _fold_with(rules: Rules, tok: str) -> list[str]:
     for p in rules.split_particles:
-        rest = tok[len(p) :]
-        if tok.startswith(p) and rest in rules.split_before:
-            return [_one(rules, p), _one(rules, rest)]
+        if tok.startswith(p) and tok[len(p) :] in rules.split_before:
+            return [_one(rules, p), _one(rules, tok[len(p) :])]
     return [_one(rules, tok)]
 
 

