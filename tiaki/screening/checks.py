@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from tiaki.matching import Screener
@@ -108,11 +109,18 @@ def traveller_facts(t: Traveller, on: dt.date | None = None) -> dict[str, Any]:
     }
 
 
-# The matching engine's input columns for a traveller, in ``contract_row``'s order; the
-# register's check reads three of them (``document_hits``).
-CONTRACT_COLUMNS = ("id", "full_name", "given_name", "family_name", "date_of_birth", "sex",
-                    "nationality", "document_number", "document_country", "phone", "email",
-                    "address", "postcode")
+# A traveller's columns in the matching engine's input, as the database gives them: the
+# batch screener reads them as values (``contract_row`` makes the same of an instance). The
+# register's check reads three of them (``document_frame_hits``).
+CONTRACT_READ: dict[str, Any] = {
+    "full_name": F("full_name"), "given_name": F("given_names"),
+    "family_name": F("family_name"), "date_of_birth": F("date_of_birth"), "sex": F("sex"),
+    "nationality": F("nationality"), "document_number": F("document_number"),
+    "document_country": F("document_issuer"), "phone": KT("phones__0"),
+    "email": KT("emails__0"), "address": F("address"),
+}
+# ``contract_row``'s keys, in its order (a traveller has no postcode).
+CONTRACT_COLUMNS = ("id", *CONTRACT_READ, "postcode")
 CONTRACT_SCHEMA = dict.fromkeys(CONTRACT_COLUMNS, pl.String)
 
 

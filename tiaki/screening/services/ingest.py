@@ -13,7 +13,6 @@ import polars as pl
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.db.models.base import ModelState
-from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -345,17 +344,6 @@ def _screen_chunk(batch_id: int, cursor: int) -> list[Traveller]:
     return out
 
 
-# A traveller's columns in the engine's input (``checks.contract_row``), as the database
-# gives them: the watchlist and the register read only these.
-_CONTRACT_READ: dict[str, Any] = {
-    "full_name": F("full_name"), "given_name": F("given_names"),
-    "family_name": F("family_name"), "date_of_birth": F("date_of_birth"), "sex": F("sex"),
-    "nationality": F("nationality"), "document_number": F("document_number"),
-    "document_country": F("document_issuer"), "phone": KT("phones__0"),
-    "email": KT("emails__0"), "address": F("address"),
-}
-
-
 def _contract_chunk(batch_id: int, cursor: int) -> tuple[pl.DataFrame, int]:
     """The batch's next ``SCREEN_CHUNK`` records after ``cursor`` in the engine's columns,
     read as values straight into a frame, and the last key read (``cursor`` when none).
@@ -364,13 +352,13 @@ def _contract_chunk(batch_id: int, cursor: int) -> tuple[pl.DataFrame, int]:
     10,000 travellers as instances (``_screen_chunk``) and making the frame from them
     (``checks.contract_frame``) took 0.16-0.18 s, a quarter of their screening against a
     100,000-entry watchlist; read this way, 0.03-0.05 s (the same frame, tested)."""
-    names = list(_CONTRACT_READ)
+    names = list(checks.CONTRACT_READ)
     rows = list(Traveller.objects.filter(batch_id=batch_id, pk__gt=cursor).order_by("pk")
-                .values_list("pk", *(_CONTRACT_READ[n] for n in names))[:SCREEN_CHUNK])
+                .values_list("pk", *checks.CONTRACT_READ.values())[:SCREEN_CHUNK])
     if not rows:
         return pl.DataFrame(schema=checks.CONTRACT_SCHEMA), cursor
     frame = pl.DataFrame(rows, schema={"id": pl.Int64, **dict.fromkeys(names, pl.String)},
-                         orient="row", infer_schema_length=None)
+                         orient="row")
     # As ``contract_row``: the key as text, a blank value as none.
     frame = frame.select(
         pl.col("id").cast(pl.String),
